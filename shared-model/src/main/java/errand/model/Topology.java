@@ -1,0 +1,94 @@
+package errand.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The RabbitMQ names and queue arguments of the contract. The API and the workers both declare what they use, so
+ * the arguments must be the same on both sides: they are defined only here.
+ */
+public final class Topology {
+
+    /** Direct exchange; routing key = task type. */
+    public static final String JOBS_EXCHANGE = "errand.jobs";
+
+    /** Headers exchange routing on {@link Headers#RETRY_TIER} to the delay queues. */
+    public static final String RETRY_EXCHANGE = "errand.retry";
+
+    /** Poison messages and exhausted jobs, with the reason. */
+    public static final String DEAD_EXCHANGE = "errand.dead";
+    public static final String DEAD_QUEUE = "errand.dead";
+
+    /** Workers publish job events here; API instances consume the queue competitively. */
+    public static final String RESULTS_EXCHANGE = "errand.results";
+    public static final String RESULTS_QUEUE = "errand.results";
+
+    /** Fanout of {@link ControlCommand}s, one exclusive queue per worker. */
+    public static final String CONTROL_EXCHANGE = "errand.control";
+
+    /** Fanout of {@link WorkerHeartbeat}s, one exclusive queue per API instance. */
+    public static final String HEARTBEATS_EXCHANGE = "errand.heartbeats";
+
+    /** How many times the broker delivers one job message before dead-lettering it (a job that kills its worker). */
+    public static final int DELIVERY_LIMIT = 5;
+
+    /** The delay queues of the retry backoff, shortest first. */
+    public static final List<Duration> RETRY_TIERS = List.of(
+            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
+            Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1));
+
+    private Topology() {
+    }
+
+    public static String jobQueue(String taskType) {
+        return JOBS_EXCHANGE + "." + taskType;
+    }
+
+    public static String retryTierName(Duration delay) {
+        return delay.getSeconds() + "s";
+    }
+
+    public static String retryQueue(Duration tier) {
+        return RETRY_EXCHANGE + "." + retryTierName(tier);
+    }
+
+    /** The longest tier not longer than {@code delay}, or the shortest tier. */
+    public static Duration retryTierFor(Duration delay) {
+        Duration chosen = RETRY_TIERS.getFirst();
+        for (Duration tier : RETRY_TIERS) {
+            if (tier.compareTo(delay) <= 0) {
+                chosen = tier;
+            }
+        }
+        return chosen;
+    }
+
+    /** A per-type work queue: quorum, delivery limit, at-least-once dead-lettering to {@link #DEAD_EXCHANGE}. */
+    public static Map<String, Object> jobQueueArguments() {
+        return Map.of(
+                "x-queue-type", "quorum",
+                "x-delivery-limit", DELIVERY_LIMIT,
+                "x-dead-letter-exchange", DEAD_EXCHANGE,
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish");
+    }
+
+    /** A delay queue: messages expire after the tier and dead-letter back to the work exchange, keeping their key. */
+    public static Map<String, Object> retryQueueArguments(Duration tier) {
+        return Map.of(
+                "x-queue-type", "quorum",
+                "x-message-ttl", tier.toMillis(),
+                "x-dead-letter-exchange", JOBS_EXCHANGE,
+                "x-dead-letter-strategy", "at-least-once",
+                "x-overflow", "reject-publish");
+    }
+
+    public static Map<String, Object> resultsQueueArguments() {
+        return Map.of("x-queue-type", "quorum");
+    }
+
+    public static Map<String, Object> deadQueueArguments() {
+        return Map.of("x-queue-type", "quorum");
+    }
+}

@@ -1,0 +1,39 @@
+package errand.model;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON mapping of the wire contract: ISO-8601 instants and durations, unknown properties ignored so that
+ * newer senders stay readable. Jackson 3 throws unchecked {@code JacksonException}s.
+ */
+public final class WireJson {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private WireJson() {
+    }
+
+    public static JsonMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] write(Object value) {
+        return MAPPER.writeValueAsBytes(value);
+    }
+
+    public static <T> T read(byte[] body, Class<T> type) {
+        return MAPPER.readValue(body, type);
+    }
+
+    public static JsonNode tree(byte[] body) {
+        return MAPPER.readTree(body);
+    }
+}
