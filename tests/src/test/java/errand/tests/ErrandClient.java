@@ -89,6 +89,19 @@ public final class ErrandClient {
         return send(request.build());
     }
 
+    /**
+     * Posts with {@code Expect: 100-continue}: the headers go first, and the body only if the server asks for it, so a
+     * server that refuses the body by its announced length can answer without reading it.
+     */
+    public Response postExpectingContinue(String path, String contentType, byte[] body) {
+        HttpRequest request = request(path, Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return send(request);
+    }
+
     // ---- reading
 
     public Response get(String pathAndQuery) {

@@ -1,6 +1,5 @@
 package errand.tests;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,10 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Read-only SQL on the API's job store, to check what the API says against what it recorded. The schema is the
  * API's Flyway migration ({@code producer-api/src/main/resources/db/migration}): table {@code jobs}, columns
- * {@code id uuid}, {@code status}, {@code attempts}.
+ * {@code id uuid}, {@code status}, {@code attempts}, {@code payload jsonb}; and {@code job_attempts}, one row per
+ * attempt a worker reported on ({@code job_id}, {@code attempt}, {@code status}).
  */
 public final class JobTable {
 
@@ -53,14 +55,29 @@ public final class JobTable {
         }
     }
 
-    /** How many rows exist for each of {@code ids}: 1 each in a healthy store. */
-    public Map<UUID, Integer> rowsPerId(Collection<UUID> ids) {
-        Map<UUID, Integer> rows = new HashMap<>();
+    /** How many job rows have {@code payload.marker = marker}: tests tag their payloads to find them. */
+    public long countWithMarker(String marker) {
         try (Connection connection = services.openDatabase();
                 PreparedStatement statement = connection.prepareStatement(
-                        "select id, count(*) from jobs where id = any (?) group by id")) {
-            Array array = connection.createArrayOf("uuid", ids.toArray());
-            statement.setArray(1, array);
+                        "select count(*) from jobs where payload ->> 'marker' = ?")) {
+            statement.setString(1, marker);
+            return single(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * For each of {@code ids} that has attempt records: how many attempts were recorded as SUCCEEDED. Exactly one
+     * recorded outcome means 1 for every job.
+     */
+    public Map<UUID, Integer> succeededAttemptsPerJob(Collection<UUID> ids) {
+        Map<UUID, Integer> rows = new HashMap<>();
+        try (Connection connection = services.openDatabase();
+                PreparedStatement statement = connection.prepareStatement("""
+                        select job_id, count(*) filter (where status = 'SUCCEEDED')
+                        from job_attempts where job_id = any (?) group by job_id""")) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     rows.put(result.getObject(1, UUID.class), result.getInt(2));
@@ -73,7 +90,7 @@ public final class JobTable {
     }
 
     /** The recorded status and attempts of one job, or {@code null} if there is no row. */
-    public Row row(UUID id) {
+    public @Nullable Row row(UUID id) {
         try (Connection connection = services.openDatabase();
                 PreparedStatement statement = connection.prepareStatement(
                         "select status, attempts from jobs where id = ?")) {

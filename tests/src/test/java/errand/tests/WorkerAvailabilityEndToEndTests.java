@@ -1,0 +1,97 @@
+package errand.tests;
+
+import static errand.tests.JobAssert.assertThatJob;
+import static errand.tests.JobFixtures.aPrimeCountJob;
+import static errand.tests.JobFixtures.aSleepJob;
+import static errand.tests.JobFixtures.anEchoJob;
+import static errand.tests.JobFixtures.json;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+import errand.model.JobStatus;
+
+/**
+ * Jobs outlive their workers: accepted while none runs, run when one comes back, rerun when one dies mid-job; and
+ * the API remembers the announced task types across its own restart.
+ */
+class WorkerAvailabilityEndToEndTests {
+
+    @RegisterExtension
+    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+
+    private final ErrandClient api = platform.api();
+
+    @BeforeEach
+    void oneWorkerRuns() {
+        platform.ensureOneWorkerRuns();
+    }
+
+    @Test
+    void acceptsAJobOfAKnownTypeWhileNoWorkerRunsAndRunsItWhenOneStarts() {
+        platform.stopWorkers();
+
+        JsonNode accepted = api.accept(anEchoJob(json("{\"marker\":\"no-worker\"}")));
+
+        UUID id = UUID.fromString(accepted.path("id").asString());
+        assertThatJob(accepted).hasStatus(JobStatus.QUEUED);
+        await("job stays queued while no worker runs").during(ofSeconds(3)).atMost(ofSeconds(5))
+                .untilAsserted(() -> assertThatJob(api.job(id)).hasStatus(JobStatus.QUEUED));
+
+        platform.startWorker();
+
+        assertThatJob(api.awaitTerminal(id, ofSeconds(60))).succeededWith(json("{\"marker\":\"no-worker\"}"));
+    }
+
+    @Test
+    void remembersAnnouncedTaskTypesAcrossAnApiRestart() {
+        platform.stopWorkers();
+        platform.restartApi();
+
+        assertThat(api.taskType("prime-count")).as("types known to the restarted API").isPresent();
+        JsonNode accepted = api.accept(aPrimeCountJob(1000));
+        UUID id = UUID.fromString(accepted.path("id").asString());
+        assertThatJob(accepted).hasStatus(JobStatus.QUEUED);
+
+        platform.startWorker();
+
+        assertThatJob(api.awaitTerminal(id, ofSeconds(60))).succeededWith(json("{\"count\":168}"));
+    }
+
+    @Test
+    void rerunsAJobWhoseWorkerIsKilledMidRun() {
+        AppProcess doomed = platform.runningWorkers().getFirst();
+        UUID id = UUID.fromString(api.accept(aSleepJob(Duration.ofSeconds(5))).path("id").asString());
+        api.awaitStatus(id, JobStatus.RUNNING, ofSeconds(30));
+
+        doomed.kill();
+        platform.startWorker();
+
+        JsonNode job = api.awaitTerminal(id, ofSeconds(90));
+        assertThatJob(job).succeededWith(json("{\"sleptMillis\":5000}"));
+        Map<UUID, Integer> succeeded = platform.jobTable().succeededAttemptsPerJob(List.of(id));
+        assertThat(succeeded).as("recorded successful attempts").containsExactly(Map.entry(id, 1));
+    }
+
+    @Test
+    void shortJobsKeepFlowingWhileALongOneRuns() {
+        UUID longJob = UUID.fromString(api.accept(aSleepJob(Duration.ofSeconds(8))).path("id").asString());
+        api.awaitStatus(longJob, JobStatus.RUNNING, ofSeconds(30));
+
+        for (int i = 0; i < 5; i++) {
+            UUID shortJob = UUID.fromString(api.accept(aPrimeCountJob(1000)).path("id").asString());
+            assertThatJob(api.awaitTerminal(shortJob, ofSeconds(5))).succeededWith(json("{\"count\":168}"));
+        }
+        assertThatJob(api.job(longJob)).hasStatus(JobStatus.RUNNING);
+    }
+}
