@@ -1,0 +1,4 @@
+@NullMarked
+package errand.api.changes;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,92 @@
+package errand.api.dispatch;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import errand.model.Headers;
+import errand.model.JobMessage;
+import errand.model.Topology;
+import errand.model.WireJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes job messages with publisher confirms: a whole round is sent, then its confirms are awaited together,
+ * so the broker's fsync is shared by the round instead of paid per job.
+ */
+@Component
+class JobPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(JobPublisher.class);
+
+    private final RabbitTemplate rabbit;
+    private final JobQueues queues;
+
+    JobPublisher(RabbitTemplate rabbit, JobQueues queues) {
+        this.rabbit = rabbit;
+        this.queues = queues;
+    }
+
+    /** Publishes the jobs and answers the ids the broker confirmed as routed to a queue. */
+    List<UUID> publishConfirmed(List<JobMessage> jobs, Duration confirmTimeout) {
+        List<CorrelationData> sent = new ArrayList<>(jobs.size());
+        try {
+            for (JobMessage job : jobs) {
+                queues.ensureDeclared(job.type());
+                CorrelationData correlation = new CorrelationData(job.jobId().toString());
+                rabbit.send(Topology.JOBS_EXCHANGE, job.type(), toMessage(job), correlation);
+                sent.add(correlation);
+            }
+        } catch (AmqpException e) {
+            log.warn("Publishing stopped after {} of {} jobs, the rest stay in the outbox: {}", sent.size(),
+                    jobs.size(), e.getMessage());
+        }
+        return awaitConfirms(sent, confirmTimeout);
+    }
+
+    private static List<UUID> awaitConfirms(List<CorrelationData> sent, Duration confirmTimeout) {
+        long deadline = System.nanoTime() + confirmTimeout.toNanos();
+        List<UUID> confirmed = new ArrayList<>(sent.size());
+        for (CorrelationData correlation : sent) {
+            try {
+                var confirm = correlation.getFuture().get(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                if (confirm.ack() && correlation.getReturned() == null) {
+                    confirmed.add(UUID.fromString(correlation.getId()));
+                }
+            } catch (TimeoutException | ExecutionException e) {
+                log.debug("No confirm for job {}; it stays in the outbox", correlation.getId());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return confirmed;
+    }
+
+    static Message toMessage(JobMessage job) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(Headers.JSON);
+        props.setContentEncoding(StandardCharsets.UTF_8.name());
+        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        props.setMessageId(job.jobId().toString());
+        props.setCorrelationId(job.jobId().toString());
+        props.setType(job.type());
+        props.setReplyTo(Topology.RESULTS_EXCHANGE);
+        props.setHeader(Headers.ATTEMPT, job.attempt());
+        return new Message(WireJson.write(job), props);
+    }
+}

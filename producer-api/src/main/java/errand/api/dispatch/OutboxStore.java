@@ -1,0 +1,48 @@
+package errand.api.dispatch;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import errand.model.JobMessage;
+import errand.model.WireJson;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The outbox side of the jobs table: rows whose current attempt the broker has not confirmed yet. */
+@Repository
+class OutboxStore {
+
+    private final JdbcTemplate jdbc;
+
+    OutboxStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Claims due, unpublished jobs. Call inside a transaction: the row locks keep other API instances' relays
+     * from publishing the same rows, and SKIP LOCKED lets them take the next ones instead of waiting.
+     */
+    List<JobMessage> claimDue(int limit, Instant now) {
+        return jdbc.query("""
+                select id, type, attempt, max_attempts, timeout_ms, payload, created_at from jobs
+                where published_at is null and publish_after <= ? and status = 'QUEUED'
+                order by publish_after
+                limit ?
+                for update skip locked""",
+                (rs, n) -> new JobMessage(rs.getObject("id", UUID.class), rs.getString("type"), rs.getInt("attempt"),
+                        rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
+                        WireJson.mapper().readTree(rs.getString("payload")),
+                        rs.getTimestamp("created_at").toInstant()),
+                Timestamp.from(now), limit);
+    }
+
+    void markPublished(List<UUID> ids, Instant at) {
+        if (!ids.isEmpty()) {
+            jdbc.update("update jobs set published_at = ? where id = any(?)", Timestamp.from(at),
+                    ids.toArray(UUID[]::new));
+        }
+    }
+}

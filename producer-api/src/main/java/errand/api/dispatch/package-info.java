@@ -1,0 +1,4 @@
+@NullMarked
+package errand.api.dispatch;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,21 @@
+package errand.api.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import errand.model.JobStatus;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A job as the store holds it.
+ *
+ * @param attempt  the attempt that worker events must name to be applied (the fence)
+ * @param attempts how many runs have started
+ */
+public record Job(UUID id, String type, JobStatus status, JsonNode payload, @Nullable JsonNode result,
+        @Nullable JsonNode error, @Nullable JsonNode progress, int attempt, int attempts, int maxAttempts,
+        Duration timeout, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
+        Instant updatedAt) {
+}

@@ -1,0 +1,133 @@
+package errand.api.jobs;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import errand.model.JobStatus;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** The jobs API of the HTTP contract. Request threads are virtual, so a long-poll holds no platform thread. */
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobController {
+
+    private final JobService jobs;
+    private final JobsProperties limits;
+
+    JobController(JobService jobs, JobsProperties limits) {
+        this.jobs = jobs;
+        this.limits = limits;
+    }
+
+    record BatchResponse(List<JobResponse> jobs) {
+    }
+
+    record PageResponse(List<JobResponse> jobs, @Nullable String next) {
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobResponse> submit(@RequestBody JsonNode request,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
+        JobService.Submitted submitted = jobs.submit(request, idempotencyKey);
+        return ResponseEntity.accepted().location(location(submitted.job().id())).body(JobResponse.of(submitted.job()));
+    }
+
+    @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request) {
+        List<Job> accepted = jobs.submitBatch(request);
+        return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
+    }
+
+    @GetMapping("/{id}")
+    JobResponse get(@PathVariable String id, @RequestParam(required = false) @Nullable String wait)
+            throws InterruptedException {
+        UUID jobId = JobIds.parse(id);
+        Job job = wait == null ? jobs.get(jobId) : jobs.awaitTerminal(jobId, waitOf(wait));
+        return JobResponse.of(job, jobs.attemptsOf(jobId));
+    }
+
+    @GetMapping
+    PageResponse page(@RequestParam(required = false) @Nullable String status,
+            @RequestParam(required = false) @Nullable String type,
+            @RequestParam(required = false) @Nullable String limit,
+            @RequestParam(required = false) @Nullable String after) {
+        int size = limitOf(limit);
+        UUID cursor = after == null ? null : JobIds.parseParameter(after, "after");
+        List<Job> page = jobs.page(new JobQuery(statusOf(status), type, size, cursor));
+        String next = page.size() == size ? page.getLast().id().toString() : null;
+        return new PageResponse(page.stream().map(JobResponse::of).toList(), next);
+    }
+
+    @PostMapping("/{id}/cancel")
+    ResponseEntity<JobResponse> cancel(@PathVariable String id) {
+        return ResponseEntity.accepted().body(JobResponse.of(jobs.cancel(JobIds.parse(id))));
+    }
+
+    @PostMapping("/{id}/retry")
+    ResponseEntity<JobResponse> retry(@PathVariable String id) {
+        Job job = jobs.retry(JobIds.parse(id));
+        return ResponseEntity.accepted().location(location(job.id())).body(JobResponse.of(job));
+    }
+
+    private static URI location(UUID id) {
+        return URI.create("/api/v1/jobs/" + id);
+    }
+
+    private Duration waitOf(String wait) {
+        try {
+            Duration value = Duration.parse(wait);
+            if (value.isNegative() || value.compareTo(limits.maxWait()) > 0) {
+                throw invalidParameter("wait", "range", "must be between PT0S and " + limits.maxWait());
+            }
+            return value;
+        } catch (DateTimeParseException e) {
+            throw invalidParameter("wait", "duration", "'" + wait + "' is not an ISO-8601 duration such as PT30S");
+        }
+    }
+
+    private int limitOf(@Nullable String limit) {
+        if (limit == null) {
+            return Math.min(50, limits.maxPageSize());
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= limits.maxPageSize()) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the range
+        }
+        throw invalidParameter("limit", "range", "must be a whole number from 1 to " + limits.maxPageSize());
+    }
+
+    private static @Nullable JobStatus statusOf(@Nullable String status) {
+        if (status == null) {
+            return null;
+        }
+        try {
+            return JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalidParameter("status", "enum", "'" + status + "' is not one of "
+                    + List.of(JobStatus.values()));
+        }
+    }
+
+    static JobExceptions.InvalidJob invalidParameter(String name, String rule, String message) {
+        return new JobExceptions.InvalidJob(List.of(new FieldError("?" + name, rule, message)));
+    }
+}

@@ -1,0 +1,153 @@
+package errand.api.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import errand.api.changes.JobChangeHub;
+import errand.api.dispatch.ControlPublisher;
+import errand.api.dispatch.OutboxRelay;
+import errand.model.JobStatus;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Accepting, reading, waiting for, cancelling and replaying jobs. A submit commits the job row (its own outbox
+ * entry) before answering, then wakes the relay that publishes it: an accepted job survives any crash.
+ */
+@Service
+class JobService {
+
+    private final JobStore store;
+    private final SubmitRequestParser parser;
+    private final OutboxRelay relay;
+    private final ControlPublisher control;
+    private final JobChangeHub changes;
+    private final TransactionTemplate transactions;
+    private final JobsProperties limits;
+
+    JobService(JobStore store, SubmitRequestParser parser, OutboxRelay relay, ControlPublisher control,
+            JobChangeHub changes, TransactionTemplate transactions, JobsProperties limits) {
+        this.store = store;
+        this.parser = parser;
+        this.relay = relay;
+        this.control = control;
+        this.changes = changes;
+        this.transactions = transactions;
+        this.limits = limits;
+    }
+
+    /** The job, and whether this call created it (false: an earlier request with the same key did). */
+    record Submitted(Job job, boolean created) {
+    }
+
+    Submitted submit(JsonNode request, @Nullable String idempotencyKey) {
+        List<FieldError> errors = new ArrayList<>();
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            errors.add(new FieldError("Idempotency-Key", "header", "must be 1 to 255 characters"));
+        }
+        Optional<NewJob> parsed = parser.parse(request, idempotencyKey, Instant.now(), errors);
+        if (!errors.isEmpty() || parsed.isEmpty()) {
+            throw new JobExceptions.InvalidJob(errors);
+        }
+        NewJob job = parsed.get();
+        if (idempotencyKey == null) {
+            store.insertAll(List.of(job));
+        } else if (!store.insertIfKeyIsNew(job)) {
+            JobStore.KeyedJob existing = store.findByIdempotencyKey(idempotencyKey).orElseThrow();
+            if (!job.requestHash().equals(existing.requestHash())) {
+                throw new JobExceptions.IdempotencyConflict(existing.job().id());
+            }
+            return new Submitted(existing.job(), false);
+        }
+        relay.wakeUp();
+        return new Submitted(store.find(job.id()).orElseThrow(), true);
+    }
+
+    /** All or nothing: one invalid job rejects the batch, naming each bad job by its index. */
+    List<Job> submitBatch(JsonNode request) {
+        JsonNode jobs = request.get("jobs");
+        List<FieldError> errors = new ArrayList<>();
+        if (jobs == null || !jobs.isArray()) {
+            throw new JobExceptions.InvalidJob(List.of(new FieldError("/jobs", "required", "must be an array of jobs")));
+        }
+        if (jobs.isEmpty() || jobs.size() > limits.maxBatchSize()) {
+            throw new JobExceptions.InvalidJob(List.of(new FieldError("/jobs", "size",
+                    "must hold 1 to " + limits.maxBatchSize() + " jobs, not " + jobs.size())));
+        }
+        Instant now = Instant.now();
+        List<NewJob> accepted = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            List<FieldError> jobErrors = new ArrayList<>();
+            parser.parse(jobs.get(i), null, now, jobErrors).ifPresent(accepted::add);
+            String prefix = "/jobs/" + i;
+            jobErrors.forEach(e -> errors.add(e.within(prefix)));
+        }
+        if (!errors.isEmpty()) {
+            throw new JobExceptions.InvalidJob(errors);
+        }
+        transactions.executeWithoutResult(tx -> store.insertAll(accepted));
+        relay.wakeUp();
+        return accepted.stream().map(JobService::asQueued).toList();
+    }
+
+    private static Job asQueued(NewJob job) {
+        return new Job(job.id(), job.type(), JobStatus.QUEUED, job.payload(), null, null, null, 1, 0,
+                job.maxAttempts(), job.timeout(), job.createdAt(), null, null, job.createdAt());
+    }
+
+    Job get(UUID id) {
+        return store.find(id).orElseThrow(() -> new JobExceptions.JobNotFound(id.toString()));
+    }
+
+    List<JobStore.AttemptRecord> attemptsOf(UUID id) {
+        return store.attemptsOf(id);
+    }
+
+    /** Answers as soon as the job is terminal, or with its current state when {@code wait} has passed. */
+    Job awaitTerminal(UUID id, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try (JobChangeHub.Subscription subscription = changes.subscribe(id)) {
+            Job job = get(id);
+            while (!job.status().isTerminal()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return job;
+                }
+                if (subscription.awaitChange(Duration.ofNanos(left))) {
+                    job = get(id);
+                }
+            }
+            return job;
+        }
+    }
+
+    List<Job> page(JobQuery query) {
+        return store.page(query);
+    }
+
+    Job cancel(UUID id) {
+        Job cancelled = store.cancel(id, Instant.now()).orElseThrow(() -> {
+            Job job = get(id);
+            return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + job.status()
+                    + " and can no longer be cancelled");
+        });
+        control.broadcastCancel(id);
+        return cancelled;
+    }
+
+    Job retry(UUID id) {
+        Job job = store.retry(id, Instant.now()).orElseThrow(() -> {
+            Job current = get(id);
+            return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + current.status()
+                    + "; only FAILED or CANCELLED jobs can be retried");
+        });
+        relay.wakeUp();
+        return job;
+    }
+}

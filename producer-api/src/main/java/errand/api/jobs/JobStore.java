@@ -1,0 +1,174 @@
+package errand.api.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import errand.model.JobStatus;
+import errand.model.WireJson;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The jobs table. Every status change here goes through a conditional update whose allowed source statuses come
+ * from {@link JobStatus#canMoveTo}, so a terminal job never changes.
+ */
+@Repository
+public class JobStore {
+
+    static final String COLUMNS = "id, type, status, payload, result, error, progress, attempt, attempts, "
+            + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at";
+
+    private static final RowMapper<Job> JOB = JobStore::mapJob;
+
+    private final JdbcTemplate jdbc;
+
+    JobStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insertAll(List<NewJob> jobs) {
+        jdbc.batchUpdate("""
+                insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
+                                  created_at, publish_after, updated_at)
+                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""", jobs, 500, (ps, job) -> {
+            ps.setObject(1, job.id());
+            ps.setString(2, job.type());
+            ps.setString(3, json(job.payload()));
+            ps.setInt(4, job.maxAttempts());
+            ps.setLong(5, job.timeout().toMillis());
+            ps.setString(6, job.idempotencyKey());
+            ps.setString(7, job.requestHash());
+            ps.setTimestamp(8, Timestamp.from(job.createdAt()));
+            ps.setTimestamp(9, Timestamp.from(job.publishAfter()));
+            ps.setTimestamp(10, Timestamp.from(job.createdAt()));
+        });
+    }
+
+    /** Inserts unless a job with the same idempotency key exists; answers false when it did. */
+    boolean insertIfKeyIsNew(NewJob job) {
+        int inserted = jdbc.update("""
+                insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
+                                  created_at, publish_after, updated_at)
+                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (idempotency_key) do nothing""",
+                job.id(), job.type(), json(job.payload()), job.maxAttempts(), job.timeout().toMillis(),
+                job.idempotencyKey(), job.requestHash(), Timestamp.from(job.createdAt()),
+                Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()));
+        return inserted == 1;
+    }
+
+    /** The job holding an idempotency key and the hash of the request that created it. */
+    Optional<KeyedJob> findByIdempotencyKey(String key) {
+        return jdbc.query("select " + COLUMNS + ", request_hash from jobs where idempotency_key = ?",
+                (rs, n) -> new KeyedJob(mapJob(rs, n), rs.getString("request_hash")), key).stream().findFirst();
+    }
+
+    record KeyedJob(Job job, @Nullable String requestHash) {
+    }
+
+    public Optional<Job> find(UUID id) {
+        return jdbc.query("select " + COLUMNS + " from jobs where id = ?", JOB, id).stream().findFirst();
+    }
+
+    List<Job> findAll(List<UUID> ids) {
+        return jdbc.query("select " + COLUMNS + " from jobs where id = any(?)", JOB, (Object) ids.toArray(UUID[]::new));
+    }
+
+    List<Job> page(JobQuery query) {
+        var sql = new StringBuilder("select ").append(COLUMNS).append(" from jobs where true");
+        var args = new ArrayList<>();
+        if (query.status() != null) {
+            sql.append(" and status = ?");
+            args.add(query.status().name());
+        }
+        if (query.type() != null) {
+            sql.append(" and type = ?");
+            args.add(query.type());
+        }
+        if (query.after() != null) {
+            sql.append(" and (created_at, id) < (select created_at, id from jobs where id = ?)");
+            args.add(query.after());
+        }
+        sql.append(" order by created_at desc, id desc limit ?");
+        args.add(query.limit());
+        return jdbc.query(sql.toString(), JOB, args.toArray());
+    }
+
+    long countUnfinished() {
+        Long count = jdbc.queryForObject(
+                "select count(*) from jobs where status in ('QUEUED', 'RUNNING', 'RETRYING')", Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** Moves a job that may be cancelled to CANCELLED; empty when it may not (or does not exist). */
+    Optional<Job> cancel(UUID id, Instant at) {
+        return jdbc.query("""
+                update jobs set status = 'CANCELLED', finished_at = ?, updated_at = ?
+                where id = ? and status = any(?)
+                returning\s""" + COLUMNS,
+                JOB, Timestamp.from(at), Timestamp.from(at), id, statusesThatCanMoveTo(JobStatus.CANCELLED))
+                .stream().findFirst();
+    }
+
+    /** Replays a FAILED or CANCELLED job as a new attempt, unpublished so the outbox relay enqueues it. */
+    Optional<Job> retry(UUID id, Instant at) {
+        return jdbc.query("""
+                update jobs set status = 'QUEUED', attempt = attempt + 1, result = null, progress = null,
+                                finished_at = null, published_at = null, publish_after = ?, updated_at = ?,
+                                max_attempts = greatest(max_attempts, attempt + 1)
+                where id = ? and status in ('FAILED', 'CANCELLED')
+                returning\s""" + COLUMNS,
+                JOB, Timestamp.from(at), Timestamp.from(at), id).stream().findFirst();
+    }
+
+    List<AttemptRecord> attemptsOf(UUID id) {
+        return jdbc.query("""
+                select attempt, worker_id, status, started_at, finished_at, error from job_attempts
+                where job_id = ? order by attempt""", (rs, n) -> new AttemptRecord(rs.getInt("attempt"),
+                rs.getString("worker_id"), rs.getString("status"), instant(rs, "started_at"),
+                instant(rs, "finished_at"), jsonOrNull(rs.getString("error"))), id);
+    }
+
+    record AttemptRecord(int attempt, String workerId, String status, @Nullable Instant startedAt,
+            @Nullable Instant finishedAt, @Nullable JsonNode error) {
+    }
+
+    static String[] statusesThatCanMoveTo(JobStatus target) {
+        return Arrays.stream(JobStatus.values()).filter(s -> s.canMoveTo(target)).map(Enum::name)
+                .toArray(String[]::new);
+    }
+
+    static Job mapJob(ResultSet rs, int row) throws SQLException {
+        return new Job(rs.getObject("id", UUID.class), rs.getString("type"), JobStatus.valueOf(rs.getString("status")),
+                WireJson.mapper().readTree(rs.getString("payload")), jsonOrNull(rs.getString("result")),
+                jsonOrNull(rs.getString("error")), jsonOrNull(rs.getString("progress")), rs.getInt("attempt"),
+                rs.getInt("attempts"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                instant(rs, "updated_at"));
+    }
+
+    private static @Nullable JsonNode jsonOrNull(@Nullable String json) {
+        return json == null ? null : WireJson.mapper().readTree(json);
+    }
+
+    @SuppressWarnings("NullAway")
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static String json(JsonNode node) {
+        return WireJson.mapper().writeValueAsString(node);
+    }
+}

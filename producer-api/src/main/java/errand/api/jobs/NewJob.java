@@ -1,0 +1,13 @@
+package errand.api.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/** A validated submission, ready to be stored. */
+record NewJob(UUID id, String type, JsonNode payload, int maxAttempts, Duration timeout, Instant createdAt,
+        Instant publishAfter, @Nullable String idempotencyKey, @Nullable String requestHash) {
+}

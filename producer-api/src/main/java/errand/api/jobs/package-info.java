@@ -1,0 +1,4 @@
+@NullMarked
+package errand.api.jobs;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package errand.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,167 @@
+package errand.api.results;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+import errand.model.JobEvent;
+import errand.model.WireJson;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies worker events to the job store, a batch per transaction. Each event is one conditional statement
+ * fenced by job id, attempt and the statuses {@link JobTransitions} allows, so duplicates, stale attempts and
+ * late events change nothing, and a job gets exactly one terminal record. Consecutive events of the same kind go
+ * to the database as one JDBC batch; order between kinds is kept.
+ */
+@Component
+class EventApplier {
+
+    private static final String STARTED = """
+            with j as (
+                update jobs set status = 'RUNNING', started_at = ?::timestamptz, attempts = greatest(attempts, attempt),
+                                updated_at = now()
+                where id = ? and attempt = ? and status = any(?)
+                returning id, attempt)
+            insert into job_attempts (job_id, attempt, worker_id, status, started_at)
+            select id, attempt, ?::text, 'RUNNING', ?::timestamptz from j
+            on conflict (job_id, attempt) do nothing""";
+
+    private static final String PROGRESS = """
+            update jobs set progress = ?::jsonb, updated_at = now()
+            where id = ? and attempt = ? and status = any(?)
+              and coalesce((progress ->> 'fraction')::float8, -1) <= ?""";
+
+    private static final String SUCCEEDED = """
+            with j as (
+                update jobs set status = 'SUCCEEDED', result = ?::jsonb, error = null,
+                                started_at = case when status = 'RUNNING' then started_at else ? end,
+                                finished_at = ?::timestamptz, attempts = greatest(attempts, attempt), updated_at = now()
+                where id = ? and attempt = ? and status = any(?)
+                returning id, attempt)
+            insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at)
+            select id, attempt, ?::text, 'SUCCEEDED', ?::timestamptz, ?::timestamptz from j
+            on conflict (job_id, attempt) do update set status = excluded.status, finished_at = excluded.finished_at""";
+
+    private static final String FAILED = """
+            with j as (
+                update jobs set status = ?, error = ?::jsonb,
+                                started_at = case when status = 'RUNNING' then started_at else ? end,
+                                finished_at = case when ? then null else ?::timestamptz end,
+                                attempts = greatest(attempts, attempt),
+                                attempt = case when ? then attempt + 1 else attempt end,
+                                published_at = coalesce(published_at, now()), updated_at = now()
+                where id = ? and attempt = ? and status = any(?)
+                returning id)
+            insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at, error)
+            select id, ?::int, ?::text, 'FAILED', ?::timestamptz, ?::timestamptz, ?::jsonb from j
+            on conflict (job_id, attempt) do update
+                set status = excluded.status, finished_at = excluded.finished_at, error = excluded.error""";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    EventApplier(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** Applies the events in order, in one transaction; answers how many changed a job. */
+    int applyAll(List<JobEvent> events) {
+        Integer applied = transactions.execute(tx -> {
+            int changed = 0;
+            List<JobEvent> run = new ArrayList<>();
+            for (JobEvent event : events) {
+                if (!run.isEmpty() && sqlOf(run.getFirst()) != sqlOf(event)) {
+                    changed += applyRun(run);
+                    run.clear();
+                }
+                run.add(event);
+            }
+            if (!run.isEmpty()) {
+                changed += applyRun(run);
+            }
+            return changed;
+        });
+        return applied == null ? 0 : applied;
+    }
+
+    private int applyRun(List<JobEvent> run) {
+        int[][] counts = jdbc.batchUpdate(sqlOf(run.getFirst()), run, run.size(), EventApplier::bind);
+        int changed = 0;
+        for (int[] batch : counts) {
+            for (int count : batch) {
+                changed += count > 0 ? 1 : 0;
+            }
+        }
+        return changed;
+    }
+
+    private static String sqlOf(JobEvent event) {
+        return switch (event) {
+            case JobEvent.Started started -> STARTED;
+            case JobEvent.Progress progress -> PROGRESS;
+            case JobEvent.Succeeded succeeded -> SUCCEEDED;
+            case JobEvent.Failed failed -> FAILED;
+        };
+    }
+
+    private static void bind(PreparedStatement ps, JobEvent event) throws SQLException {
+        String[] sources = JobTransitions.sourceNames(event);
+        switch (event) {
+            case JobEvent.Started e -> {
+                ps.setTimestamp(1, Timestamp.from(e.at()));
+                ps.setObject(2, e.jobId());
+                ps.setInt(3, e.attempt());
+                ps.setArray(4, ps.getConnection().createArrayOf("text", sources));
+                ps.setString(5, e.workerId());
+                ps.setTimestamp(6, Timestamp.from(e.at()));
+            }
+            case JobEvent.Progress e -> {
+                ps.setString(1, WireJson.mapper().writeValueAsString(new ProgressView(e.fraction(), e.message(),
+                        e.at().toString())));
+                ps.setObject(2, e.jobId());
+                ps.setInt(3, e.attempt());
+                ps.setArray(4, ps.getConnection().createArrayOf("text", sources));
+                ps.setDouble(5, e.fraction());
+            }
+            case JobEvent.Succeeded e -> {
+                ps.setString(1, WireJson.mapper().writeValueAsString(e.result()));
+                ps.setTimestamp(2, Timestamp.from(e.startedAt()));
+                ps.setTimestamp(3, Timestamp.from(e.at()));
+                ps.setObject(4, e.jobId());
+                ps.setInt(5, e.attempt());
+                ps.setArray(6, ps.getConnection().createArrayOf("text", sources));
+                ps.setString(7, e.workerId());
+                ps.setTimestamp(8, Timestamp.from(e.startedAt()));
+                ps.setTimestamp(9, Timestamp.from(e.at()));
+            }
+            case JobEvent.Failed e -> {
+                String error = WireJson.mapper().writeValueAsString(e.failure());
+                ps.setString(1, JobTransitions.targetOf(e).name());
+                ps.setString(2, error);
+                ps.setTimestamp(3, Timestamp.from(e.startedAt()));
+                ps.setBoolean(4, e.willRetry());
+                ps.setTimestamp(5, Timestamp.from(e.at()));
+                ps.setBoolean(6, e.willRetry());
+                ps.setObject(7, e.jobId());
+                ps.setInt(8, e.attempt());
+                ps.setArray(9, ps.getConnection().createArrayOf("text", sources));
+                ps.setInt(10, e.attempt());
+                ps.setString(11, e.workerId());
+                ps.setTimestamp(12, Timestamp.from(e.startedAt()));
+                ps.setTimestamp(13, Timestamp.from(e.at()));
+                ps.setString(14, error);
+            }
+        }
+    }
+
+    /** The {@code progress} of a job as stored and shown. */
+    record ProgressView(double fraction, @Nullable String message, String at) {
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package errand.api.results;
+
+import org.jspecify.annotations.NullMarked;

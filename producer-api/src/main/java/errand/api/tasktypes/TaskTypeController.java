@@ -1,0 +1,44 @@
+package errand.api.tasktypes;
+
+import java.util.List;
+import java.util.Map;
+
+import errand.model.TaskTypeDescriptor;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What the platform can run: task types with their schemas, and the live workers. */
+@RestController
+@RequestMapping("/api/v1")
+class TaskTypeController {
+
+    private final TaskTypeCatalog catalog;
+    private final WorkerDirectory directory;
+
+    TaskTypeController(TaskTypeCatalog catalog, WorkerDirectory directory) {
+        this.catalog = catalog;
+        this.directory = directory;
+    }
+
+    record TaskTypeView(String name, String description, String kind, String timeout, int maxAttempts,
+            int concurrency, Object inputSchema, Object outputSchema, Object example, int liveWorkers) {
+
+        static TaskTypeView of(TaskTypeDescriptor type, int liveWorkers) {
+            return new TaskTypeView(type.name(), type.description(), type.kind().name(), type.timeout().toString(),
+                    type.maxAttempts(), type.concurrency(), type.inputSchema(), type.outputSchema(), type.example(),
+                    liveWorkers);
+        }
+    }
+
+    @GetMapping("/task-types")
+    List<TaskTypeView> taskTypes() {
+        Map<String, Integer> live = directory.liveWorkersByType();
+        return catalog.all().stream().map(t -> TaskTypeView.of(t, live.getOrDefault(t.name(), 0))).toList();
+    }
+
+    @GetMapping("/workers")
+    List<WorkerDirectory.WorkerView> workers() {
+        return directory.workers();
+    }
+}

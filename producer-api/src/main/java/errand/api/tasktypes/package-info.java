@@ -1,0 +1,4 @@
+@NullMarked
+package errand.api.tasktypes;
+
+import org.jspecify.annotations.NullMarked;
