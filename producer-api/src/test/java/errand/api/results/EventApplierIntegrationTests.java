@@ -1,0 +1,207 @@
+package errand.api.results;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import errand.api.support.TestDatabase;
+import errand.model.Failure;
+import errand.model.JobEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The event-application state machine on a real PostgreSQL with the Flyway schema. */
+class EventApplierIntegrationTests {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static TestDatabase database;
+    private static JdbcTemplate jdbc;
+    private static EventApplier applier;
+
+    @BeforeAll
+    static void createDatabase() throws Exception {
+        database = TestDatabase.create();
+        jdbc = new JdbcTemplate(database.dataSource());
+        applier = new EventApplier(jdbc, new TransactionTemplate(new DataSourceTransactionManager(database.dataSource())));
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        database.close();
+    }
+
+    @Test
+    void recordsStartAndSuccessOfAnAttempt() {
+        UUID job = aQueuedJob();
+
+        applier.applyAll(List.of(started(job, 1), succeeded(job, 1, 42)));
+
+        assertThat(row(job)).containsEntry("status", "SUCCEEDED").containsEntry("attempts", 1);
+        assertThat(result(job)).isEqualTo("{\"count\": 42}");
+        assertThat(attemptStatuses(job)).containsExactly("SUCCEEDED");
+    }
+
+    @Test
+    void ignoresADuplicateResult() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1), succeeded(job, 1, 1)));
+
+        int changed = applier.applyAll(List.of(succeeded(job, 1, 2), started(job, 1)));
+
+        assertThat(changed).isZero();
+        assertThat(result(job)).isEqualTo("{\"count\": 1}");
+        assertThat(row(job)).containsEntry("status", "SUCCEEDED");
+    }
+
+    @Test
+    void appliesAResultThatOvertookItsStartEvent() {
+        UUID job = aQueuedJob();
+
+        applier.applyAll(List.of(succeeded(job, 1, 7)));
+        applier.applyAll(List.of(started(job, 1)));
+
+        assertThat(row(job)).containsEntry("status", "SUCCEEDED");
+        assertThat(row(job).get("started_at")).isEqualTo(Timestamp.from(T0));
+    }
+
+    @Test
+    void neverLetsALateFailureOverwriteASuccess() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1), succeeded(job, 1, 3)));
+
+        applier.applyAll(List.of(failed(job, 1, false)));
+
+        assertThat(row(job)).containsEntry("status", "SUCCEEDED");
+        assertThat(attemptStatuses(job)).containsExactly("SUCCEEDED");
+    }
+
+    @Test
+    void movesAFailedAttemptWithRetryToRetryingAndFencesTheOldAttempt() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1), failed(job, 1, true)));
+
+        assertThat(row(job)).containsEntry("status", "RETRYING").containsEntry("attempt", 2);
+
+        applier.applyAll(List.of(succeeded(job, 1, 99)));
+        assertThat(row(job)).containsEntry("status", "RETRYING");
+
+        applier.applyAll(List.of(started(job, 2), succeeded(job, 2, 5)));
+        assertThat(row(job)).containsEntry("status", "SUCCEEDED").containsEntry("attempts", 2);
+        assertThat(result(job)).isEqualTo("{\"count\": 5}");
+        assertThat(attemptStatuses(job)).containsExactly("FAILED", "SUCCEEDED");
+    }
+
+    @Test
+    void ignoresAStaleAttemptThatComesBackAfterANewerOneSucceeded() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1), failed(job, 1, true), started(job, 2), succeeded(job, 2, 8)));
+
+        applier.applyAll(List.of(started(job, 1), failed(job, 1, false), succeeded(job, 1, 666)));
+
+        assertThat(row(job)).containsEntry("status", "SUCCEEDED");
+        assertThat(result(job)).isEqualTo("{\"count\": 8}");
+    }
+
+    @Test
+    void failsTheJobForGoodWhenNoRetryIsScheduled() {
+        UUID job = aQueuedJob();
+
+        applier.applyAll(List.of(started(job, 1), failed(job, 1, false)));
+
+        assertThat(row(job)).containsEntry("status", "FAILED").containsEntry("attempt", 1);
+        assertThat((String) jdbc.queryForObject("select error::text from jobs where id = ?", String.class, job))
+                .contains("\"type\": \"Boom\"");
+    }
+
+    @Test
+    void keepsACancelledJobCancelledWhateverItsWorkerReports() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1)));
+        jdbc.update("update jobs set status = 'CANCELLED' where id = ?", job);
+
+        applier.applyAll(List.of(progress(job, 1, 0.9), succeeded(job, 1, 4)));
+
+        assertThat(row(job)).containsEntry("status", "CANCELLED");
+        assertThat(jdbc.queryForObject("select result is null from jobs where id = ?", Boolean.class, job)).isTrue();
+    }
+
+    @Test
+    void recordsProgressOnlyWhileRunningAndNeverBackwards() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1), progress(job, 1, 0.6), progress(job, 1, 0.3)));
+
+        assertThat(jdbc.queryForObject("select (progress ->> 'fraction')::float8 from jobs where id = ?",
+                Double.class, job)).isEqualTo(0.6);
+
+        applier.applyAll(List.of(succeeded(job, 1, 1), progress(job, 1, 0.8)));
+        assertThat(jdbc.queryForObject("select (progress ->> 'fraction')::float8 from jobs where id = ?",
+                Double.class, job)).isEqualTo(0.6);
+    }
+
+    @Test
+    void recordsExactlyOneTerminalOutcomePerJobInABatchOfDuplicates() {
+        List<UUID> jobs = List.of(aQueuedJob(), aQueuedJob(), aQueuedJob());
+        List<JobEvent> events = jobs.stream()
+                .flatMap(id -> List.of(started(id, 1), succeeded(id, 1, 1), started(id, 1), succeeded(id, 1, 2),
+                        failed(id, 1, false)).stream())
+                .toList();
+
+        int changed = applier.applyAll(events);
+
+        assertThat(changed).isEqualTo(6);
+        for (UUID job : jobs) {
+            assertThat(row(job)).containsEntry("status", "SUCCEEDED");
+            assertThat(result(job)).isEqualTo("{\"count\": 1}");
+        }
+    }
+
+    private static UUID aQueuedJob() {
+        UUID id = UUID.randomUUID();
+        jdbc.update("""
+                insert into jobs (id, type, status, payload, max_attempts, timeout_ms, created_at, publish_after,
+                                  published_at, updated_at)
+                values (?, 'prime-count', 'QUEUED', '{"upTo": 10}', 3, 60000, now(), now(), now(), now())""", id);
+        return id;
+    }
+
+    private static Map<String, Object> row(UUID job) {
+        return jdbc.queryForMap("select status, attempt, attempts, started_at from jobs where id = ?", job);
+    }
+
+    private static String result(UUID job) {
+        return jdbc.queryForObject("select result::text from jobs where id = ?", String.class, job);
+    }
+
+    private static List<String> attemptStatuses(UUID job) {
+        return jdbc.queryForList("select status from job_attempts where job_id = ? order by attempt", String.class,
+                job);
+    }
+
+    private static JobEvent started(UUID job, int attempt) {
+        return new JobEvent.Started(job, attempt, "worker-" + attempt, T0);
+    }
+
+    private static JobEvent progress(UUID job, int attempt, double fraction) {
+        return new JobEvent.Progress(job, attempt, "worker-" + attempt, T0, fraction, "working");
+    }
+
+    private static JobEvent succeeded(UUID job, int attempt, int count) {
+        return new JobEvent.Succeeded(job, attempt, "worker-" + attempt, T0, T0.plusSeconds(1),
+                JsonNodeFactory.instance.objectNode().put("count", count));
+    }
+
+    private static JobEvent failed(UUID job, int attempt, boolean willRetry) {
+        return new JobEvent.Failed(job, attempt, "worker-" + attempt, T0, T0.plusSeconds(1),
+                new Failure("Boom", "it broke", willRetry), willRetry ? T0.plusSeconds(2) : null);
+    }
+}

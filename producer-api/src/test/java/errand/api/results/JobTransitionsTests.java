@@ -1,0 +1,72 @@
+package errand.api.results;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import errand.model.Failure;
+import errand.model.JobEvent;
+import errand.model.JobStatus;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JobTransitionsTests {
+
+    private static final UUID JOB = UUID.randomUUID();
+    private static final Instant NOW = Instant.now();
+
+    static List<JobEvent> everyKindOfEvent() {
+        return List.of(
+                new JobEvent.Started(JOB, 1, "w", NOW),
+                new JobEvent.Progress(JOB, 1, "w", NOW, 0.5, "half"),
+                new JobEvent.Succeeded(JOB, 1, "w", NOW, NOW, JsonNodeFactory.instance.objectNode()),
+                new JobEvent.Failed(JOB, 1, "w", NOW, NOW, new Failure("Boom", "boom", true), NOW),
+                new JobEvent.Failed(JOB, 1, "w", NOW, NOW, new Failure("Boom", "boom", false), null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyKindOfEvent")
+    void everySourceReachesTheEventsTargetThroughLegalMoves(JobEvent event) {
+        JobStatus target = JobTransitions.targetOf(event);
+        for (JobStatus source : JobTransitions.sourcesOf(event)) {
+            if (source != target) {
+                assertThat(reachableThroughNonTerminal(source)).as("%s -> %s", source, target).contains(target);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyKindOfEvent")
+    void noEventLeavesATerminalStatus(JobEvent event) {
+        assertThat(JobTransitions.sourcesOf(event)).noneMatch(JobStatus::isTerminal);
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyKindOfEvent")
+    void aRepeatedEventIsNeverAppliedTwiceToTheStatusItProduced(JobEvent event) {
+        JobStatus target = JobTransitions.targetOf(event);
+        if (!(event instanceof JobEvent.Progress)) {
+            assertThat(JobTransitions.sourcesOf(event)).doesNotContain(target);
+        }
+    }
+
+    private static Set<JobStatus> reachableThroughNonTerminal(JobStatus from) {
+        Set<JobStatus> seen = EnumSet.noneOf(JobStatus.class);
+        var queue = new ArrayDeque<JobStatus>(List.of(from));
+        while (!queue.isEmpty()) {
+            JobStatus current = queue.poll();
+            for (JobStatus next : JobStatus.values()) {
+                if (current.canMoveTo(next) && seen.add(next) && !next.isTerminal()) {
+                    queue.add(next);
+                }
+            }
+        }
+        return seen;
+    }
+}
