@@ -1,0 +1,91 @@
+package errand.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WireJsonTests {
+
+    private static final UUID JOB = UUID.fromString("7f0c1c7e-8a0e-4c38-9b51-3c4f2b0e9a11");
+    private static final Instant AT = Instant.parse("2026-11-25T10:15:30.123Z");
+
+    @Test
+    void writesJobMessagesWithIsoInstantsAndDurations() {
+        var message = new JobMessage(JOB, "prime-count", 2, 3, Duration.ofMinutes(10),
+                JsonNodeFactory.instance.objectNode().put("upTo", 100), AT);
+
+        JsonNode json = WireJson.tree(WireJson.write(message));
+
+        assertThat(json.get("timeout").asString()).isEqualTo("PT10M");
+        assertThat(json.get("createdAt").asString()).isEqualTo("2026-11-25T10:15:30.123Z");
+        assertThat(json.get("jobId").asString()).isEqualTo(JOB.toString());
+        assertThat(WireJson.read(WireJson.write(message), JobMessage.class)).isEqualTo(message);
+    }
+
+    @Test
+    void namesEachEventKindInTheEventProperty() {
+        List<JobEvent> events = List.of(
+                new JobEvent.Started(JOB, 1, "w1", AT),
+                new JobEvent.Progress(JOB, 1, "w1", AT, 0.25, "sieving"),
+                new JobEvent.Succeeded(JOB, 1, "w1", AT, AT.plusSeconds(1),
+                        JsonNodeFactory.instance.objectNode().put("count", 9592)),
+                new JobEvent.Failed(JOB, 1, "w1", AT, AT.plusSeconds(1), new Failure("timeout", "ran too long", true),
+                        AT.plusSeconds(5)));
+
+        assertThat(events).extracting(e -> WireJson.tree(WireJson.write(e)).get("event").asString())
+                .containsExactly("started", "progress", "succeeded", "failed");
+        for (JobEvent event : events) {
+            assertThat(WireJson.read(WireJson.write(event), JobEvent.class)).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void readsAnEventWrittenByAnotherLanguage() {
+        String json = """
+                {"event":"failed","jobId":"7f0c1c7e-8a0e-4c38-9b51-3c4f2b0e9a11","attempt":3,"workerId":"py-1",
+                 "startedAt":"2026-11-25T10:15:30Z","at":"2026-11-25T10:15:31Z",
+                 "failure":{"type":"ValueError","message":"bad","retryable":false},"retryAt":null,
+                 "someFutureField":true}""";
+
+        JobEvent event = WireJson.read(json.getBytes(), JobEvent.class);
+
+        assertThat(event).isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
+            assertThat(failed.willRetry()).isFalse();
+            assertThat(failed.failure().type()).isEqualTo("ValueError");
+            assertThat(failed.attempt()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void refusesAnEventOfUnknownKind() {
+        assertThatThrownBy(() -> WireJson.read("{\"event\":\"exploded\"}".getBytes(), JobEvent.class))
+                .isInstanceOf(tools.jackson.core.JacksonException.class);
+    }
+
+    @Test
+    void roundTripsHeartbeatsWithTheirTaskTypes() {
+        var type = new TaskTypeDescriptor("echo", "Returns its payload", TaskKind.IO, Duration.ofSeconds(30), 3, 16,
+                JsonNodeFactory.instance.objectNode().put("type", "object"),
+                JsonNodeFactory.instance.objectNode().put("type", "object"),
+                JsonNodeFactory.instance.objectNode().put("hello", "world"));
+        var heartbeat = new WorkerHeartbeat("w1", "host-a", AT, Duration.ofSeconds(5), List.of(type), 2, false);
+
+        assertThat(WireJson.read(WireJson.write(heartbeat), WorkerHeartbeat.class)).isEqualTo(heartbeat);
+    }
+
+    @Test
+    void roundTripsCancelCommands() {
+        ControlCommand cancel = new ControlCommand.CancelJob(JOB, AT);
+
+        assertThat(WireJson.tree(WireJson.write(cancel)).get("command").asString()).isEqualTo("cancel");
+        assertThat(WireJson.read(WireJson.write(cancel), ControlCommand.class)).isEqualTo(cancel);
+    }
+}
