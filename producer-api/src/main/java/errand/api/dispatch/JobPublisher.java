@@ -9,10 +9,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import errand.api.ErrandMetrics;
 import errand.model.Headers;
 import errand.model.JobMessage;
 import errand.model.Topology;
 import errand.model.WireJson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -34,10 +37,12 @@ class JobPublisher {
 
     private final RabbitTemplate rabbit;
     private final JobQueues queues;
+    private final Timer confirmWait;
 
-    JobPublisher(RabbitTemplate rabbit, JobQueues queues) {
+    JobPublisher(RabbitTemplate rabbit, JobQueues queues, MeterRegistry registry) {
         this.rabbit = rabbit;
         this.queues = queues;
+        this.confirmWait = Timer.builder(ErrandMetrics.OUTBOX_CONFIRM).publishPercentileHistogram().register(registry);
     }
 
     /** Publishes the jobs and answers the ids the broker confirmed as routed to a queue. */
@@ -54,7 +59,10 @@ class JobPublisher {
             log.warn("Publishing stopped after {} of {} jobs, the rest stay in the outbox: {}", sent.size(),
                     jobs.size(), e.getMessage());
         }
-        return awaitConfirms(sent, confirmTimeout);
+        long started = System.nanoTime();
+        List<UUID> confirmed = awaitConfirms(sent, confirmTimeout);
+        confirmWait.record(Duration.ofNanos(System.nanoTime() - started));
+        return confirmed;
     }
 
     private static List<UUID> awaitConfirms(List<CorrelationData> sent, Duration confirmTimeout) {

@@ -6,7 +6,10 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import errand.api.ErrandMetrics;
 import errand.model.JobMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,12 +31,16 @@ public class OutboxRelay implements SmartLifecycle {
     private final JobPublisher publisher;
     private final TransactionTemplate transactions;
     private final DispatchProperties properties;
+    private final Counter published;
+    private final Counter failures;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private Thread thread = Thread.ofPlatform().unstarted(() -> { });
 
     OutboxRelay(OutboxStore store, JobPublisher publisher, TransactionTemplate transactions,
-            DispatchProperties properties) {
+            DispatchProperties properties, MeterRegistry registry) {
+        this.published = registry.counter(ErrandMetrics.OUTBOX_PUBLISHED);
+        this.failures = registry.counter(ErrandMetrics.OUTBOX_PUBLISH_FAILURES);
         this.store = store;
         this.publisher = publisher;
         this.transactions = transactions;
@@ -57,6 +64,8 @@ public class OutboxRelay implements SmartLifecycle {
             }
             List<UUID> confirmed = publisher.publishConfirmed(due, properties.confirmTimeout());
             store.markPublished(confirmed, Instant.now());
+            published.increment(confirmed.size());
+            failures.increment(due.size() - confirmed.size());
             return confirmed.size() == due.size() ? due.size() : -1;
         });
         return claimed == null ? 0 : claimed;

@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
+import errand.api.ErrandMetrics;
 import errand.api.changes.JobChangeHub;
 import errand.api.dispatch.ControlPublisher;
 import errand.api.dispatch.OutboxRelay;
 import errand.model.JobStatus;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,9 +33,12 @@ class JobService {
     private final JobChangeHub changes;
     private final TransactionTemplate transactions;
     private final JobsProperties limits;
+    private final JobBacklog backlog;
+    private final MeterRegistry registry;
 
     JobService(JobStore store, SubmitRequestParser parser, OutboxRelay relay, ControlPublisher control,
-            JobChangeHub changes, TransactionTemplate transactions, JobsProperties limits) {
+            JobChangeHub changes, TransactionTemplate transactions, JobsProperties limits, JobBacklog backlog,
+            MeterRegistry registry) {
         this.store = store;
         this.parser = parser;
         this.relay = relay;
@@ -40,6 +46,8 @@ class JobService {
         this.changes = changes;
         this.transactions = transactions;
         this.limits = limits;
+        this.backlog = backlog;
+        this.registry = registry;
     }
 
     /** The job, and whether this call created it (false: an earlier request with the same key did). */
@@ -56,6 +64,7 @@ class JobService {
             throw new JobExceptions.InvalidJob(errors);
         }
         NewJob job = parsed.get();
+        backlog.checkRoomFor(1);
         if (idempotencyKey == null) {
             store.insertAll(List.of(job));
         } else if (!store.insertIfKeyIsNew(job)) {
@@ -66,6 +75,7 @@ class JobService {
             return new Submitted(existing.job(), false);
         }
         relay.wakeUp();
+        countSubmitted(List.of(job));
         return new Submitted(store.find(job.id()).orElseThrow(), true);
     }
 
@@ -91,9 +101,16 @@ class JobService {
         if (!errors.isEmpty()) {
             throw new JobExceptions.InvalidJob(errors);
         }
+        backlog.checkRoomFor(accepted.size());
         transactions.executeWithoutResult(tx -> store.insertAll(accepted));
         relay.wakeUp();
+        countSubmitted(accepted);
         return accepted.stream().map(JobService::asQueued).toList();
+    }
+
+    private void countSubmitted(List<NewJob> jobs) {
+        jobs.stream().collect(Collectors.groupingBy(NewJob::type, Collectors.counting())).forEach((type, count) ->
+                registry.counter(ErrandMetrics.JOBS_SUBMITTED, ErrandMetrics.TAG_TYPE, type).increment(count));
     }
 
     private static Job asQueued(NewJob job) {

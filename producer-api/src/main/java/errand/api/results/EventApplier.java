@@ -71,35 +71,37 @@ class EventApplier {
         this.transactions = transactions;
     }
 
-    /** Applies the events in order, in one transaction; answers how many changed a job. */
-    int applyAll(List<JobEvent> events) {
-        Integer applied = transactions.execute(tx -> {
-            int changed = 0;
+    /** Applies the events in order, in one transaction; answers those that changed a job. */
+    List<JobEvent> applyAll(List<JobEvent> events) {
+        List<JobEvent> applied = transactions.execute(tx -> {
+            List<JobEvent> changed = new ArrayList<>();
             List<JobEvent> run = new ArrayList<>();
             for (JobEvent event : events) {
                 if (!run.isEmpty() && sqlOf(run.getFirst()) != sqlOf(event)) {
-                    changed += applyRun(run);
+                    applyRun(run, changed);
                     run.clear();
                 }
                 run.add(event);
             }
             if (!run.isEmpty()) {
-                changed += applyRun(run);
+                applyRun(run, changed);
             }
             return changed;
         });
-        return applied == null ? 0 : applied;
+        return applied == null ? List.of() : applied;
     }
 
-    private int applyRun(List<JobEvent> run) {
+    private void applyRun(List<JobEvent> run, List<JobEvent> changed) {
         int[][] counts = jdbc.batchUpdate(sqlOf(run.getFirst()), run, run.size(), EventApplier::bind);
-        int changed = 0;
+        int index = 0;
         for (int[] batch : counts) {
             for (int count : batch) {
-                changed += count > 0 ? 1 : 0;
+                if (count > 0) {
+                    changed.add(run.get(index));
+                }
+                index++;
             }
         }
-        return changed;
     }
 
     private static String sqlOf(JobEvent event) {

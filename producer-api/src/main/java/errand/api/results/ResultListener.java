@@ -35,15 +35,18 @@ class ResultListener implements ChannelAwareBatchMessageListener {
 
     private final EventApplier applier;
     private final ResultsProperties properties;
+    private final ResultMetrics metrics;
 
-    ResultListener(EventApplier applier, ResultsProperties properties) {
+    ResultListener(EventApplier applier, ResultsProperties properties, ResultMetrics metrics) {
         this.applier = applier;
         this.properties = properties;
+        this.metrics = metrics;
     }
 
     @Override
     public void onMessageBatch(List<Message> messages, Channel channel) {
         List<JobEvent> events = decode(messages);
+        metrics.received(messages.size());
         applyUntilCommitted(events);
         long lastTag = messages.getLast().getMessageProperties().getDeliveryTag();
         try {
@@ -71,7 +74,7 @@ class ResultListener implements ChannelAwareBatchMessageListener {
         Duration pause = Duration.ofMillis(100);
         while (true) {
             try {
-                applier.applyAll(events);
+                metrics.applied(applier.applyAll(events));
                 return;
             } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
                 pause = pauseAfter(e, events.size(), pause);

@@ -7,10 +7,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import errand.api.ErrandMetrics;
 import errand.model.TaskTypeDescriptor;
 import errand.model.WorkerHeartbeat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /** The workers this API instance has heard from, judged live or gone by their heartbeats. */
@@ -18,11 +22,14 @@ import org.springframework.stereotype.Component;
 public class WorkerDirectory {
 
     private final Map<String, Sighting> sightings = new ConcurrentHashMap<>();
+    private final Set<String> gaugedTypes = ConcurrentHashMap.newKeySet();
     private final TaskTypeProperties properties;
+    private final MeterRegistry registry;
     private final Clock clock;
 
-    WorkerDirectory(TaskTypeProperties properties) {
+    WorkerDirectory(TaskTypeProperties properties, MeterRegistry registry) {
         this.properties = properties;
+        this.registry = registry;
         this.clock = Clock.systemUTC();
     }
 
@@ -36,6 +43,12 @@ public class WorkerDirectory {
 
     void record(WorkerHeartbeat heartbeat) {
         sightings.put(heartbeat.workerId(), new Sighting(heartbeat, clock.instant()));
+        for (TaskTypeDescriptor type : heartbeat.taskTypes()) {
+            if (gaugedTypes.add(type.name())) {
+                Gauge.builder(ErrandMetrics.WORKERS_LIVE, this, d -> d.liveWorkersByType().getOrDefault(type.name(), 0))
+                        .tag(ErrandMetrics.TAG_TYPE, type.name()).register(registry);
+            }
+        }
     }
 
     public List<WorkerView> workers() {

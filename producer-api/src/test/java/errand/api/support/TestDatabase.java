@@ -29,7 +29,8 @@ public final class TestDatabase implements AutoCloseable {
 
     private TestDatabase(String adminUrl, String user, String password) throws SQLException {
         this.adminUrl = adminUrl;
-        this.name = "errand_api_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
+        String run = System.getenv().getOrDefault("ERRAND_TEST_RUN_ID", "local");
+        this.name = ("errand_test_" + run + "_api_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8))
                 .toLowerCase(Locale.ROOT);
         try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
                 Statement statement = admin.createStatement()) {

@@ -1,0 +1,115 @@
+package errand.api.results;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import errand.api.ErrandMetrics;
+import errand.model.JobEvent;
+import errand.model.JobStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns applied worker events into job metrics: completions, retries, latency and queue wait per type. Events do
+ * not carry the task type or the acceptance time, so one query per batch reads them for the jobs concerned.
+ */
+@Component
+class ResultMetrics {
+
+    private final JdbcTemplate jdbc;
+    private final MeterRegistry registry;
+    private final Counter received;
+
+    ResultMetrics(JdbcTemplate jdbc, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.registry = registry;
+        this.received = registry.counter(ErrandMetrics.RESULTS_RECEIVED);
+    }
+
+    private record JobTimes(String type, Instant createdAt) {
+    }
+
+    void received(int events) {
+        received.increment(events);
+    }
+
+    void applied(List<JobEvent> applied) {
+        if (applied.isEmpty()) {
+            return;
+        }
+        Map<UUID, JobTimes> jobs = timesOf(applied);
+        Instant now = Instant.now();
+        for (JobEvent event : applied) {
+            String kind = kindOf(event);
+            registry.counter(ErrandMetrics.RESULTS_APPLIED, ErrandMetrics.TAG_EVENT, kind).increment();
+            timer(ErrandMetrics.RESULTS_LAG, null, null).record(nonNegative(Duration.between(event.at(), now)));
+            JobTimes job = jobs.get(event.jobId());
+            if (job == null) {
+                continue;
+            }
+            switch (event) {
+                case JobEvent.Started started when started.attempt() == 1 -> timer(ErrandMetrics.JOB_QUEUE_WAIT,
+                        job.type(), null).record(nonNegative(Duration.between(job.createdAt(), started.at())));
+                case JobEvent.Started started -> { }
+                case JobEvent.Progress progress -> { }
+                case JobEvent.Succeeded succeeded -> completed(job, JobStatus.SUCCEEDED, succeeded.at());
+                case JobEvent.Failed failed when failed.willRetry() ->
+                        registry.counter(ErrandMetrics.JOBS_RETRIED, ErrandMetrics.TAG_TYPE, job.type()).increment();
+                case JobEvent.Failed failed -> completed(job, JobStatus.FAILED, failed.at());
+            }
+        }
+    }
+
+    private void completed(JobTimes job, JobStatus status, Instant finishedAt) {
+        registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, job.type(), ErrandMetrics.TAG_STATUS,
+                status.name()).increment();
+        timer(ErrandMetrics.JOB_LATENCY, job.type(), status).record(
+                nonNegative(Duration.between(job.createdAt(), finishedAt)));
+    }
+
+    private Timer timer(String name, @Nullable String type, @Nullable JobStatus status) {
+        Timer.Builder builder = Timer.builder(name).publishPercentileHistogram();
+        if (type != null) {
+            builder.tag(ErrandMetrics.TAG_TYPE, type);
+        }
+        if (status != null) {
+            builder.tag(ErrandMetrics.TAG_STATUS, status.name());
+        }
+        return builder.register(registry);
+    }
+
+    private Map<UUID, JobTimes> timesOf(List<JobEvent> events) {
+        UUID[] ids = events.stream().filter(e -> !(e instanceof JobEvent.Progress)).map(JobEvent::jobId).distinct()
+                .toArray(UUID[]::new);
+        Map<UUID, JobTimes> times = new HashMap<>();
+        if (ids.length > 0) {
+            jdbc.query("select id, type, created_at from jobs where id = any(?)", rs -> {
+                Timestamp created = rs.getTimestamp("created_at");
+                times.put(rs.getObject("id", UUID.class), new JobTimes(rs.getString("type"), created.toInstant()));
+            }, (Object) ids);
+        }
+        return times;
+    }
+
+    private static String kindOf(JobEvent event) {
+        return switch (event) {
+            case JobEvent.Started started -> "started";
+            case JobEvent.Progress progress -> "progress";
+            case JobEvent.Succeeded succeeded -> "succeeded";
+            case JobEvent.Failed failed -> "failed";
+        };
+    }
+
+    private static Duration nonNegative(Duration duration) {
+        return duration.isNegative() ? Duration.ZERO : duration;
+    }
+}
