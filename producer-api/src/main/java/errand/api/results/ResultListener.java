@@ -36,11 +36,14 @@ class ResultListener implements ChannelAwareBatchMessageListener {
     private final EventApplier applier;
     private final ResultsProperties properties;
     private final ResultMetrics metrics;
+    private final CancelledJobs cancelledJobs;
 
-    ResultListener(EventApplier applier, ResultsProperties properties, ResultMetrics metrics) {
+    ResultListener(EventApplier applier, ResultsProperties properties, ResultMetrics metrics,
+            CancelledJobs cancelledJobs) {
         this.applier = applier;
         this.properties = properties;
         this.metrics = metrics;
+        this.cancelledJobs = cancelledJobs;
     }
 
     @Override
@@ -74,7 +77,9 @@ class ResultListener implements ChannelAwareBatchMessageListener {
         Duration pause = Duration.ofMillis(100);
         while (true) {
             try {
-                metrics.applied(applier.applyAll(events));
+                List<JobEvent> applied = applier.applyAll(events);
+                metrics.applied(applied);
+                cancelledJobs.stopStartsOfCancelledJobs(events, applied);
                 return;
             } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
                 pause = pauseAfter(e, events.size(), pause);
