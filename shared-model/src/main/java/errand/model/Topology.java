@@ -84,6 +84,18 @@ public final class Topology {
                 "x-overflow", "reject-publish");
     }
 
+    /**
+     * The arguments binding a tier's delay queue to {@link #RETRY_EXCHANGE}: {@code x-match=all} on
+     * {@link Headers#RETRY_TIER_ROUTE} (the {@link Headers#RETRY_TIER} entry is informative; the exchange ignores
+     * {@code x-} arguments when matching).
+     */
+    public static Map<String, Object> retryBindingArguments(Duration tier) {
+        return Map.of(
+                "x-match", "all",
+                Headers.RETRY_TIER, retryTierName(tier),
+                Headers.RETRY_TIER_ROUTE, retryTierName(tier));
+    }
+
     public static Map<String, Object> resultsQueueArguments() {
         return Map.of("x-queue-type", "quorum");
     }
