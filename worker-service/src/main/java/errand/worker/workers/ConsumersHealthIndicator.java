@@ -1,0 +1,35 @@
+package errand.worker.workers;
+
+import java.util.Map;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health contributor {@code consumers}: UP while every listener container runs with at least one active consumer,
+ * DOWN before start, while stopping, and when a container gave up. Part of the readiness group together with
+ * {@code rabbit} (the broker is reachable), so {@code /actuator/health/readiness} is UP only when this worker can
+ * actually take jobs.
+ */
+final class ConsumersHealthIndicator extends AbstractHealthIndicator {
+
+    private final WorkerRuntime runtime;
+    private final RunningJobs running;
+
+    ConsumersHealthIndicator(WorkerRuntime runtime, RunningJobs running) {
+        super("Listener containers check failed");
+        this.runtime = runtime;
+        this.running = running;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        Map<String, Integer> consumers = runtime.consumers();
+        boolean consuming = runtime.isRunning() && !running.isStopping()
+                && consumers.values().stream().allMatch(active -> active > 0);
+        (consuming ? builder.up() : builder.down())
+                .withDetail("consumers", consumers)
+                .withDetail("inFlight", running.heldTotal())
+                .withDetail("stopping", running.isStopping());
+    }
+}

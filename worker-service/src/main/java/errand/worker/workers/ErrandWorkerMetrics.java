@@ -1,0 +1,77 @@
+package errand.worker.workers;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The worker's metrics. Names and tags are declared here, once: they are a contract with the dashboards and alerts.
+ * All tags are low-cardinality (task type, outcome, reason); nothing is ever tagged by job id.
+ */
+final class ErrandWorkerMetrics {
+
+    /** Counter: attempts that ended, by {@link #TYPE} and {@link #OUTCOME}. */
+    static final String JOBS_EXECUTED = "errand.worker.jobs.executed";
+
+    /** Timer with a percentile histogram: how long attempts ran, by {@link #TYPE} and {@link #OUTCOME}. */
+    static final String EXECUTION = "errand.worker.execution";
+
+    /** Gauge: deliveries held right now, by {@link #TYPE}. */
+    static final String IN_FLIGHT = "errand.worker.in.flight";
+
+    /** Gauge: how many jobs of a {@link #TYPE} this worker runs at once. */
+    static final String CONCURRENCY = "errand.worker.concurrency";
+
+    /** Counter: deliveries rejected, by {@link #TYPE} and {@link #REASON} ({@code poison}, {@code unconfirmed}). */
+    static final String DELIVERIES_REJECTED = "errand.worker.deliveries.rejected";
+
+    /** Tag: the task type. */
+    static final String TYPE = "type";
+
+    /** Tag: succeeded, failed, timeout, cancelled or interrupted. */
+    static final String OUTCOME = "outcome";
+
+    /** Tag: why a delivery was rejected. */
+    static final String REASON = "reason";
+
+    private final MeterRegistry registry;
+
+    ErrandWorkerMetrics(MeterRegistry registry, ServedTasks served, RunningJobs running) {
+        this.registry = registry;
+        for (ServedTasks.ServedTask task : served.all()) {
+            Gauge.builder(IN_FLIGHT, running, jobs -> jobs.held(task.name()))
+                    .description("Job deliveries this worker holds")
+                    .tag(TYPE, task.name())
+                    .register(registry);
+            Gauge.builder(CONCURRENCY, task, ServedTasks.ServedTask::concurrency)
+                    .description("Jobs of the type this worker runs at once")
+                    .tag(TYPE, task.name())
+                    .register(registry);
+        }
+    }
+
+    void executed(String type, String outcome, Duration duration) {
+        Counter.builder(JOBS_EXECUTED)
+                .description("Job attempts that ended")
+                .tags(TYPE, type, OUTCOME, outcome)
+                .register(registry)
+                .increment();
+        Timer.builder(EXECUTION)
+                .description("How long job attempts ran")
+                .tags(TYPE, type, OUTCOME, outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(duration);
+    }
+
+    void rejected(String type, String reason) {
+        Counter.builder(DELIVERIES_REJECTED)
+                .description("Job deliveries rejected back to the broker")
+                .tags(TYPE, type, REASON, reason)
+                .register(registry)
+                .increment();
+    }
+}

@@ -1,0 +1,117 @@
+package errand.worker.workers;
+
+import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
+
+import errand.model.Topology;
+import errand.worker.tasks.TaskHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.validation.Validator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.amqp.autoconfigure.RabbitTemplateCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the worker runtime. */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+    @Bean
+    Clock workerClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    InputDecoder inputDecoder(Validator validator) {
+        return new InputDecoder(validator);
+    }
+
+    @Bean
+    TaskRegistry taskRegistry(ObjectProvider<TaskHandler<?, ?>> handlers, InputDecoder decoder) {
+        return new TaskRegistry(handlers.orderedStream().toList(), decoder);
+    }
+
+    @Bean
+    ServedTasks servedTasks(TaskRegistry registry, WorkerProperties properties) {
+        return new ServedTasks(registry, properties, Runtime.getRuntime().availableProcessors());
+    }
+
+    @Bean
+    HandlerExecutors handlerExecutors(ServedTasks served) {
+        return new HandlerExecutors(served.cpuThreads());
+    }
+
+    @Bean
+    RunningJobs runningJobs() {
+        return new RunningJobs();
+    }
+
+    /**
+     * Every publish is {@code mandatory}, so an unroutable job event or retry comes back and counts as unconfirmed.
+     * Fails the start unless the connection factory has correlated publisher confirms and returns.
+     */
+    @Bean
+    RabbitTemplateCustomizer mandatoryPublishing() {
+        return template -> {
+            ConnectionFactory factory = template.getConnectionFactory();
+            if (!factory.isPublisherConfirms() || !factory.isPublisherReturns()) {
+                throw new IllegalStateException("The worker needs spring.rabbitmq.publisher-confirm-type=correlated "
+                        + "and spring.rabbitmq.publisher-returns=true");
+            }
+            template.setMandatory(true);
+            template.setReturnsCallback(returned -> {
+                if (Topology.HEARTBEATS_EXCHANGE.equals(returned.getExchange())) {
+                    log.debug("Heartbeat unroutable: no API instance listens");
+                }
+                else {
+                    log.warn("Unroutable message returned by {} (key '{}'): {}", returned.getExchange(),
+                            returned.getRoutingKey(), returned.getReplyText());
+                }
+            });
+        };
+    }
+
+    @Bean
+    JobPublisher jobPublisher(RabbitTemplate template) {
+        return new JobPublisher(template);
+    }
+
+    @Bean
+    AttemptRunner attemptRunner(InputDecoder decoder, HandlerExecutors executors, RunningJobs running, Clock clock) {
+        return new AttemptRunner(decoder, executors, running, clock);
+    }
+
+    @Bean
+    ErrandWorkerMetrics errandWorkerMetrics(MeterRegistry registry, ServedTasks served, RunningJobs running) {
+        return new ErrandWorkerMetrics(registry, served, running);
+    }
+
+    @Bean
+    HeartbeatPublisher heartbeatPublisher(JobPublisher publisher, ServedTasks served, RunningJobs running,
+            WorkerProperties properties, Clock clock) {
+        return new HeartbeatPublisher(publisher, served, running, properties, clock);
+    }
+
+    @Bean
+    WorkerRuntime workerRuntime(ConnectionFactory connectionFactory, AmqpAdmin admin, ServedTasks served,
+            AttemptRunner runner, JobPublisher publisher, RunningJobs running, ErrandWorkerMetrics metrics,
+            HeartbeatPublisher heartbeats, HandlerExecutors executors, WorkerTopology.ControlQueue controlQueue,
+            WorkerProperties properties, Clock clock) {
+        Backoff backoff = new Backoff(properties.retryBaseDelay(), ThreadLocalRandom.current());
+        return new WorkerRuntime(connectionFactory, admin, served,
+                task -> new JobListener(task, runner, publisher, running, backoff, metrics, properties, clock),
+                new ControlListener(running), controlQueue.queue(), running, heartbeats, executors, properties);
+    }
+
+    @Bean
+    ConsumersHealthIndicator consumersHealthIndicator(WorkerRuntime runtime, RunningJobs running) {
+        return new ConsumersHealthIndicator(runtime, running);
+    }
+}
