@@ -16,6 +16,9 @@ public final class ErrandMetrics {
     /** Counter {type}: failed attempts that were scheduled for another attempt. */
     public static final String JOBS_RETRIED = "errand.jobs.retried";
 
+    /** Counter {type}: jobs requeued (or failed) because the lease of their running attempt lapsed. */
+    public static final String JOBS_RESCUED = "errand.jobs.rescued";
+
     /** Timer {type, status}: from acceptance to terminal status. */
     public static final String JOB_LATENCY = "errand.job.latency";
 

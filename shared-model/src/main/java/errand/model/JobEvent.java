@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
     @JsonSubTypes.Type(value = JobEvent.Progress.class, name = "progress"),
     @JsonSubTypes.Type(value = JobEvent.Succeeded.class, name = "succeeded"),
     @JsonSubTypes.Type(value = JobEvent.Failed.class, name = "failed"),
+    @JsonSubTypes.Type(value = JobEvent.Leased.class, name = "leased"),
 })
 public sealed interface JobEvent {
 
@@ -33,6 +34,14 @@ public sealed interface JobEvent {
 
     /** The attempt began to run. */
     record Started(UUID jobId, int attempt, String workerId, Instant at) implements JobEvent {
+    }
+
+    /**
+     * The attempt runs longer than the worker may hold its delivery unacknowledged (the broker's consumer timeout
+     * would requeue it): the worker acknowledged the delivery and holds a lease instead, renewed by its heartbeats
+     * ({@link WorkerHeartbeat#leases()}). If the lease lapses, the API requeues the job as a new attempt.
+     */
+    record Leased(UUID jobId, int attempt, String workerId, Instant at, Instant leaseUntil) implements JobEvent {
     }
 
     /** The attempt made progress: {@code fraction} in [0, 1]. */

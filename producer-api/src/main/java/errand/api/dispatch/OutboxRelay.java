@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * broker confirmed it; a crash between confirm and mark publishes it again, which the fence makes harmless.
  */
 @Component
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay implements SmartLifecycle, OutboxSignal {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -47,7 +47,7 @@ public class OutboxRelay implements SmartLifecycle {
         this.properties = properties;
     }
 
-    /** Asks the relay to look for unpublished jobs now. Cheap; never blocks. */
+    @Override
     public void wakeUp() {
         if (wakeUps.availablePermits() == 0) {
             wakeUps.release();

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import errand.api.ErrandMetrics;
 import errand.api.changes.JobChangeHub;
 import errand.api.dispatch.ControlPublisher;
-import errand.api.dispatch.OutboxRelay;
+import errand.api.dispatch.OutboxSignal;
 import errand.model.JobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +28,7 @@ class JobService {
 
     private final JobStore store;
     private final SubmitRequestParser parser;
-    private final OutboxRelay relay;
+    private final OutboxSignal relay;
     private final ControlPublisher control;
     private final JobChangeHub changes;
     private final TransactionTemplate transactions;
@@ -36,7 +36,7 @@ class JobService {
     private final JobBacklog backlog;
     private final MeterRegistry registry;
 
-    JobService(JobStore store, SubmitRequestParser parser, OutboxRelay relay, ControlPublisher control,
+    JobService(JobStore store, SubmitRequestParser parser, OutboxSignal relay, ControlPublisher control,
             JobChangeHub changes, TransactionTemplate transactions, JobsProperties limits, JobBacklog backlog,
             MeterRegistry registry) {
         this.store = store;

@@ -3,6 +3,8 @@ package errand.api.results;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,9 +39,20 @@ class EventApplier {
             where id = ? and attempt = ? and status = any(?)
               and coalesce((progress ->> 'fraction')::float8, -1) <= ?""";
 
+    private static final String LEASED = """
+            with j as (
+                update jobs set status = 'RUNNING', lease_until = ?::timestamptz, leased_by = ?::text,
+                                started_at = case when status = 'RUNNING' then started_at else ?::timestamptz end,
+                                attempts = greatest(attempts, attempt), updated_at = now()
+                where id = ? and attempt = ? and status = any(?)
+                returning id, attempt)
+            insert into job_attempts (job_id, attempt, worker_id, status, started_at)
+            select id, attempt, ?::text, 'RUNNING', ?::timestamptz from j
+            on conflict (job_id, attempt) do nothing""";
+
     private static final String SUCCEEDED = """
             with j as (
-                update jobs set status = 'SUCCEEDED', result = ?::jsonb, error = null,
+                update jobs set status = 'SUCCEEDED', result = ?::jsonb, error = null, lease_until = null,
                                 started_at = case when status = 'RUNNING' then started_at else ? end,
                                 finished_at = ?::timestamptz, attempts = greatest(attempts, attempt), updated_at = now()
                 where id = ? and attempt = ? and status = any(?)
@@ -50,7 +63,7 @@ class EventApplier {
 
     private static final String FAILED = """
             with j as (
-                update jobs set status = ?, error = ?::jsonb,
+                update jobs set status = ?, error = ?::jsonb, lease_until = null,
                                 started_at = case when status = 'RUNNING' then started_at else ? end,
                                 finished_at = case when ? then null else ?::timestamptz end,
                                 attempts = greatest(attempts, attempt),
@@ -108,6 +121,7 @@ class EventApplier {
         return switch (event) {
             case JobEvent.Started started -> STARTED;
             case JobEvent.Progress progress -> PROGRESS;
+            case JobEvent.Leased leased -> LEASED;
             case JobEvent.Succeeded succeeded -> SUCCEEDED;
             case JobEvent.Failed failed -> FAILED;
         };
@@ -131,6 +145,17 @@ class EventApplier {
                 ps.setInt(3, e.attempt());
                 ps.setArray(4, ps.getConnection().createArrayOf("text", sources));
                 ps.setDouble(5, e.fraction());
+            }
+            case JobEvent.Leased e -> {
+                Duration lease = Duration.between(e.at(), e.leaseUntil());
+                ps.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
+                ps.setString(2, e.workerId());
+                ps.setTimestamp(3, Timestamp.from(e.at()));
+                ps.setObject(4, e.jobId());
+                ps.setInt(5, e.attempt());
+                ps.setArray(6, ps.getConnection().createArrayOf("text", sources));
+                ps.setString(7, e.workerId());
+                ps.setTimestamp(8, Timestamp.from(e.at()));
             }
             case JobEvent.Succeeded e -> {
                 ps.setString(1, WireJson.mapper().writeValueAsString(e.result()));

@@ -22,6 +22,7 @@ final class JobTransitions {
         return switch (event) {
             case JobEvent.Started started -> JobStatus.RUNNING;
             case JobEvent.Progress progress -> JobStatus.RUNNING;
+            case JobEvent.Leased leased -> JobStatus.RUNNING;
             case JobEvent.Succeeded succeeded -> JobStatus.SUCCEEDED;
             case JobEvent.Failed failed -> failed.willRetry() ? JobStatus.RETRYING : JobStatus.FAILED;
         };
@@ -32,6 +33,8 @@ final class JobTransitions {
             // a retried attempt leaves RETRYING through QUEUED when its delay expires
             case JobEvent.Started started -> EnumSet.of(JobStatus.QUEUED, JobStatus.RETRYING);
             case JobEvent.Progress progress -> EnumSet.of(JobStatus.RUNNING);
+            // a lease is taken by a running attempt, and renews nothing once the job left RUNNING
+            case JobEvent.Leased leased -> EnumSet.of(JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.RUNNING);
             case JobEvent.Succeeded succeeded -> EnumSet.of(JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.RUNNING);
             case JobEvent.Failed failed -> failed.willRetry()
                     ? EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING)

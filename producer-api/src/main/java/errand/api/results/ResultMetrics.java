@@ -61,6 +61,7 @@ class ResultMetrics {
                         job.type(), null).record(nonNegative(Duration.between(job.createdAt(), started.at())));
                 case JobEvent.Started started -> { }
                 case JobEvent.Progress progress -> { }
+                case JobEvent.Leased leased -> { }
                 case JobEvent.Succeeded succeeded -> completed(job, JobStatus.SUCCEEDED, succeeded.at());
                 case JobEvent.Failed failed when failed.willRetry() ->
                         registry.counter(ErrandMetrics.JOBS_RETRIED, ErrandMetrics.TAG_TYPE, job.type()).increment();
@@ -104,6 +105,7 @@ class ResultMetrics {
         return switch (event) {
             case JobEvent.Started started -> "started";
             case JobEvent.Progress progress -> "progress";
+            case JobEvent.Leased leased -> "leased";
             case JobEvent.Succeeded succeeded -> "succeeded";
             case JobEvent.Failed failed -> "failed";
         };

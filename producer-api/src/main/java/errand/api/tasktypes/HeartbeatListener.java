@@ -1,5 +1,6 @@
 package errand.api.tasktypes;
 
+import errand.api.leases.LeaseRenewals;
 import errand.model.TaskTypeDescriptor;
 import errand.model.WireJson;
 import errand.model.WorkerHeartbeat;
@@ -7,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 
@@ -22,10 +24,12 @@ class HeartbeatListener {
 
     private final WorkerDirectory directory;
     private final TaskTypeCatalog catalog;
+    private final LeaseRenewals leases;
 
-    HeartbeatListener(WorkerDirectory directory, TaskTypeCatalog catalog) {
+    HeartbeatListener(WorkerDirectory directory, TaskTypeCatalog catalog, LeaseRenewals leases) {
         this.directory = directory;
         this.catalog = catalog;
+        this.leases = leases;
     }
 
     @RabbitListener(queues = "#{@heartbeatQueue.name}")
@@ -37,9 +41,15 @@ class HeartbeatListener {
             log.warn("Dropping an undecodable heartbeat: {}", e.getOriginalMessage());
             return;
         }
-        for (TaskTypeDescriptor type : heartbeat.taskTypes()) {
-            catalog.remember(type, heartbeat.at());
-        }
         directory.record(heartbeat);
+        try {
+            for (TaskTypeDescriptor type : heartbeat.taskTypes()) {
+                catalog.remember(type, heartbeat.at());
+            }
+            leases.renew(heartbeat);
+        } catch (DataAccessException e) {
+            log.warn("Could not record the heartbeat of worker {}; the next one will: {}", heartbeat.workerId(),
+                    e.getMessage());
+        }
     }
 }

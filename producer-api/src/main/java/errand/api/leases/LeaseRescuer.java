@@ -1,0 +1,118 @@
+package errand.api.leases;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import errand.api.ErrandMetrics;
+import errand.api.dispatch.OutboxSignal;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Requeues jobs whose lease lapsed: their worker died, froze or lost the broker while running a long attempt. The
+ * lapsed attempt is recorded as LOST and the job gets a new attempt, published by the outbox relay (RUNNING moves
+ * through RETRYING to QUEUED at once); with no attempt left it fails. The new attempt number fences the old one:
+ * if its worker comes back, nothing it reports is applied. Several API instances sweep safely: rows are claimed
+ * with SKIP LOCKED.
+ */
+@Component
+public class LeaseRescuer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseRescuer.class);
+
+    private static final String RESCUE = """
+            with lapsed as (
+                select id, attempt, leased_by from jobs
+                where status = 'RUNNING' and lease_until < ?
+                order by lease_until
+                limit ?
+                for update skip locked),
+            lost as (
+                update job_attempts a set status = 'LOST', finished_at = now(),
+                       error = jsonb_build_object('type', 'lease-expired', 'message',
+                               'worker ' || coalesce(lapsed.leased_by, '?') || ' stopped renewing its lease',
+                               'retryable', true)
+                from lapsed where a.job_id = lapsed.id and a.attempt = lapsed.attempt)
+            update jobs j set
+                status = case when j.attempt < j.max_attempts then 'QUEUED' else 'FAILED' end,
+                error = jsonb_build_object('type', 'lease-expired', 'message',
+                        'worker ' || coalesce(lapsed.leased_by, '?') || ' stopped renewing its lease',
+                        'retryable', true),
+                finished_at = case when j.attempt < j.max_attempts then null else now() end,
+                attempt = case when j.attempt < j.max_attempts then j.attempt + 1 else j.attempt end,
+                published_at = case when j.attempt < j.max_attempts then null else j.published_at end,
+                publish_after = now(), lease_until = null, leased_by = null, updated_at = now()
+            from lapsed where j.id = lapsed.id
+            returning j.type, j.status""";
+
+    private final JdbcTemplate jdbc;
+    private final OutboxSignal relay;
+    private final LeaseProperties properties;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("errand-lease-rescuer").daemon().factory());
+    private volatile boolean running;
+
+    LeaseRescuer(JdbcTemplate jdbc, OutboxSignal relay, LeaseProperties properties, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.relay = relay;
+        this.properties = properties;
+        this.registry = registry;
+    }
+
+    private record Rescued(String type, String status) {
+    }
+
+    /** Rescues one round of lapsed leases; answers how many jobs it requeued or failed. */
+    public int sweepOnce() {
+        List<Rescued> rescued = jdbc.query(RESCUE, (rs, n) -> new Rescued(rs.getString(1), rs.getString(2)),
+                Timestamp.from(Instant.now()), properties.batchSize());
+        for (Rescued job : rescued) {
+            registry.counter(ErrandMetrics.JOBS_RESCUED, ErrandMetrics.TAG_TYPE, job.type()).increment();
+            if ("FAILED".equals(job.status())) {
+                registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, job.type(),
+                        ErrandMetrics.TAG_STATUS, job.status()).increment();
+            }
+        }
+        if (!rescued.isEmpty()) {
+            log.warn("Rescued {} jobs whose lease lapsed", rescued.size());
+            relay.wakeUp();
+        }
+        return rescued.size();
+    }
+
+    private void sweep() {
+        try {
+            sweepOnce();
+        } catch (DataAccessException e) {
+            log.debug("Lease sweep failed, retrying next interval: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        long millis = properties.sweepInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::sweep, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
