@@ -20,6 +20,9 @@ public final class Topology {
     public static final String DEAD_EXCHANGE = "errand.dead";
     public static final String DEAD_QUEUE = "errand.dead";
 
+    /** A second queue on {@link #DEAD_EXCHANGE}: the API fails the jobs of dead-lettered messages from it. */
+    public static final String DEAD_NOTICES_QUEUE = "errand.dead.notices";
+
     /** Workers publish job events here; API instances consume the queue competitively. */
     public static final String RESULTS_EXCHANGE = "errand.results";
     public static final String RESULTS_QUEUE = "errand.results";

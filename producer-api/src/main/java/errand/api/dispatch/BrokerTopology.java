@@ -29,11 +29,13 @@ class BrokerTopology {
         var retry = new HeadersExchange(Topology.RETRY_EXCHANGE, true, false);
         var dead = new FanoutExchange(Topology.DEAD_EXCHANGE, true, false);
         var deadQueue = new Queue(Topology.DEAD_QUEUE, true, false, false, Topology.deadQueueArguments());
+        var deadNotices = new Queue(Topology.DEAD_NOTICES_QUEUE, true, false, false, Topology.deadQueueArguments());
         var results = new FanoutExchange(Topology.RESULTS_EXCHANGE, true, false);
         var resultsQueue = new Queue(Topology.RESULTS_QUEUE, true, false, false, Topology.resultsQueueArguments());
         var control = new FanoutExchange(Topology.CONTROL_EXCHANGE, true, false);
         var heartbeats = new FanoutExchange(Topology.HEARTBEATS_EXCHANGE, true, false);
         return new Declarables(jobs, retry, dead, deadQueue, BindingBuilder.bind(deadQueue).to(dead),
+                deadNotices, BindingBuilder.bind(deadNotices).to(dead),
                 results, resultsQueue, BindingBuilder.bind(resultsQueue).to(results), control, heartbeats,
                 BindingBuilder.bind(heartbeatQueue).to(heartbeats));
     }

@@ -1,0 +1,80 @@
+package errand.api.results;
+
+import java.time.Duration;
+import java.util.List;
+
+import errand.model.JobEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Applies job events until they are committed, for the listeners that receive them. While the database is
+ * unavailable it retries with back-off on the caller's thread, so the caller's deliveries stay unacknowledged
+ * rather than bouncing through the broker (which would count towards a quorum queue's delivery limit). Events the
+ * database refuses for good are applied one by one and the refused ones logged.
+ */
+@Component
+class EventSink {
+
+    private static final Logger log = LoggerFactory.getLogger(EventSink.class);
+
+    private final EventApplier applier;
+    private final ResultMetrics metrics;
+    private final CancelledJobs cancelledJobs;
+    private final ResultsProperties properties;
+
+    EventSink(EventApplier applier, ResultMetrics metrics, CancelledJobs cancelledJobs,
+            ResultsProperties properties) {
+        this.applier = applier;
+        this.metrics = metrics;
+        this.cancelledJobs = cancelledJobs;
+        this.properties = properties;
+    }
+
+    /** Returns once the events are committed (or refused for good). */
+    void applyUntilCommitted(List<JobEvent> events) {
+        Duration pause = Duration.ofMillis(100);
+        while (true) {
+            try {
+                List<JobEvent> applied = applier.applyAll(events);
+                metrics.applied(applied);
+                cancelledJobs.stopStartsOfCancelledJobs(events, applied);
+                return;
+            } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+                pause = pauseAfter(e, events.size(), pause);
+            } catch (NonTransientDataAccessException e) {
+                applyOneByOne(events, e);
+                return;
+            } catch (DataAccessException e) {
+                pause = pauseAfter(e, events.size(), pause);
+            }
+        }
+    }
+
+    private Duration pauseAfter(DataAccessException e, int events, Duration pause) {
+        log.warn("Could not apply {} job events, retrying in {}: {}", events, pause, e.getMessage());
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+        Duration doubled = pause.multipliedBy(2);
+        return doubled.compareTo(properties.retryDelay()) <= 0 ? doubled : properties.retryDelay();
+    }
+
+    private void applyOneByOne(List<JobEvent> events, NonTransientDataAccessException batchError) {
+        if (events.size() == 1) {
+            log.error("The job store refuses event {}; it is dropped", events.getFirst(), batchError);
+            return;
+        }
+        for (JobEvent event : events) {
+            applyUntilCommitted(List.of(event));
+        }
+    }
+}
