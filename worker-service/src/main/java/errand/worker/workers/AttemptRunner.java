@@ -20,8 +20,8 @@ import tools.jackson.databind.node.NullNode;
  * moment the handler starts. At the deadline the handler's thread is interrupted and the attempt fails with a
  * retryable {@code timeout} failure.
  *
- * <p><b>Handlers that ignore interruption.</b> After a cancel or a timeout the runner waits {@link #STOP_GRACE} for
- * the handler to return; if it does not, the handler is abandoned: the outcome is reported at once and the slot
+ * <p><b>Handlers that ignore interruption.</b> After a cancel or a timeout the runner waits {@link #STOP_GRACE}
+ * (5 seconds) for the handler to return; if it does not, the handler is abandoned: the outcome is reported at once and the slot
  * freed, the handler's eventual result and progress are dropped, and a CPU handler's thread is replaced in the pool
  * until it returns (see {@link HandlerExecutors}).
  */
@@ -42,12 +42,19 @@ final class AttemptRunner {
     private final HandlerExecutors executors;
     private final RunningJobs running;
     private final Clock clock;
+    private final Duration stopGrace;
 
     AttemptRunner(InputDecoder decoder, HandlerExecutors executors, RunningJobs running, Clock clock) {
+        this(decoder, executors, running, clock, STOP_GRACE);
+    }
+
+    AttemptRunner(InputDecoder decoder, HandlerExecutors executors, RunningJobs running, Clock clock,
+            Duration stopGrace) {
         this.decoder = decoder;
         this.executors = executors;
         this.running = running;
         this.clock = clock;
+        this.stopGrace = stopGrace;
     }
 
     /** Runs the attempt; blocks the calling thread until it ended or was given up on. */
@@ -64,7 +71,7 @@ final class AttemptRunner {
         running.add(execution);
         try {
             executors.execute(task.kind(), execution);
-            return result(execution.await(STOP_GRACE), timeout);
+            return result(execution.await(stopGrace), timeout);
         }
         catch (RejectedExecutionException ex) {
             return new AttemptResult.GivenBack("the handler executors are shut down");

@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.schema;
+
+import org.jspecify.annotations.NullMarked;

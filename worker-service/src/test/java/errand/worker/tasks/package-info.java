@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.tasks;
+
+import org.jspecify.annotations.NullMarked;

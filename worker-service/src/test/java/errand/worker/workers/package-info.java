@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.workers;
+
+import org.jspecify.annotations.NullMarked;
