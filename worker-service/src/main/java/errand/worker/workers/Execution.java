@@ -2,19 +2,12 @@ package errand.worker.workers;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import errand.model.JobMessage;
-import errand.worker.tasks.TaskContext;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -58,24 +51,19 @@ final class Execution implements Runnable {
 
     private enum State { QUEUED, RUNNING, FINISHED, ABANDONED }
 
-    private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final RegisteredTask task;
     private final JobMessage job;
     private final Object input;
     private final Duration timeout;
-    private final ProgressSink progressSink;
     private final HandlerExecutors executors;
-    private final Clock clock;
-    private final Context context;
+    private final AttemptContext context;
 
     private State state = State.QUEUED;
     private volatile @Nullable StopReason stopReason;
     private @Nullable Thread thread;
     private long deadlineNanos;
-    private volatile @Nullable Instant deadline;
     private @Nullable Object value;
     private @Nullable Throwable error;
 
@@ -85,10 +73,8 @@ final class Execution implements Runnable {
         this.job = job;
         this.input = input;
         this.timeout = timeout;
-        this.progressSink = progressSink;
         this.executors = executors;
-        this.clock = clock;
-        this.context = new Context();
+        this.context = new AttemptContext(task.name(), job, timeout, clock, progressSink, () -> stopReason);
     }
 
     UUID jobId() {
@@ -104,13 +90,16 @@ final class Execution implements Runnable {
     public void run() {
         lock.lock();
         try {
-            if (state != State.QUEUED) {
+            if (state != State.QUEUED || stopReason != null) {
+                // Stopped before it started: never run the handler.
+                state = State.FINISHED;
+                changed.signalAll();
                 return;
             }
             state = State.RUNNING;
             thread = Thread.currentThread();
             deadlineNanos = System.nanoTime() + timeout.toNanos();
-            deadline = clock.instant().plus(timeout);
+            context.startedNow();
             changed.signalAll();
         }
         finally {
@@ -237,73 +226,5 @@ final class Execution implements Runnable {
     private StopReason reason() {
         StopReason reason = stopReason;
         return reason == null ? StopReason.SHUTDOWN : reason;
-    }
-
-    /** The handler's view of the attempt. */
-    private final class Context implements TaskContext {
-
-        private final Logger logger = LoggerFactory.getLogger("errand.task." + task.name());
-        private boolean closed;
-        private long lastProgressNanos;
-        private boolean sentProgress;
-
-        @Override
-        public UUID jobId() {
-            return job.jobId();
-        }
-
-        @Override
-        public int attempt() {
-            return job.attempt();
-        }
-
-        @Override
-        public Instant deadline() {
-            Instant known = deadline;
-            return known == null ? clock.instant().plus(timeout) : known;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return stopReason != null;
-        }
-
-        @Override
-        public void checkCancelled() {
-            StopReason reason = stopReason;
-            if (reason != null) {
-                throw new CancellationException("attempt stopped: " + reason.name().toLowerCase(Locale.ROOT));
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("attempt interrupted");
-            }
-        }
-
-        @Override
-        public synchronized void progress(double fraction, @Nullable String message) {
-            long now = System.nanoTime();
-            boolean tooSoon = sentProgress && now - lastProgressNanos < PROGRESS_INTERVAL_NANOS;
-            if (closed || tooSoon || Double.isNaN(fraction)) {
-                return;
-            }
-            sentProgress = true;
-            lastProgressNanos = now;
-            try {
-                progressSink.progress(Math.clamp(fraction, 0.0, 1.0), message);
-            }
-            catch (RuntimeException ex) {
-                logger.debug("Progress of job {} not sent: {}", job.jobId(), ex.toString());
-            }
-        }
-
-        @Override
-        public Logger logger() {
-            return logger;
-        }
-
-        /** No progress after this: the outcome is about to be reported. Waits for a progress report under way. */
-        synchronized void close() {
-            closed = true;
-        }
     }
 }

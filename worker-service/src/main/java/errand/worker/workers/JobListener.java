@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 import com.rabbitmq.client.Channel;
@@ -33,9 +34,9 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  *       queue dead-letters it to {@code errand.dead}; never requeued;
  *   <li>a job cancelled before it started: acknowledged and dropped;
  *   <li>handler success, failure, timeout or cancel: reported, then acknowledged once confirmed;
- *   <li>a publish that fails, is nacked, unroutable or unconfirmed within {@code confirmTimeout}:
- *       {@code basic.reject(requeue=true)}; the job runs again (a duplicate is acceptable, a lost job is not) and
- *       the queue's delivery limit stops an endless loop;
+ *   <li>a publish that fails, is nacked, unroutable or unconfirmed within {@code confirmTimeout}: published again
+ *       after a pause, twice; then {@code basic.reject(requeue=true)}, so the job runs again (a duplicate is
+ *       acceptable, a lost job is not) and the queue's delivery limit stops an endless loop;
  *   <li>worker shutdown past its grace period: nothing reported, {@code basic.reject(requeue=true)};
  *   <li>an unexpected exception in the runtime itself: logged, {@code basic.reject(requeue=true)}; the delivery limit
  *       dead-letters a delivery that keeps failing.
@@ -43,6 +44,9 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  * Nothing is thrown to the container: in MANUAL mode a thrown exception would leave the delivery unsettled.
  */
 final class JobListener implements ChannelAwareMessageListener {
+
+    /** The pauses before publishing unconfirmed messages again; then the delivery is requeued. */
+    static final List<Duration> RESEND_PAUSES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(3));
 
     private static final Logger log = LoggerFactory.getLogger(JobListener.class);
 
@@ -109,6 +113,14 @@ final class JobListener implements ChannelAwareMessageListener {
         JobPublisher.Publications publications = publisher.forJob(job, traceparent);
         Instant startedAt = clock.instant();
         publications.event(new JobEvent.Started(job.jobId(), job.attempt(), workerId, startedAt));
+        try {
+            // So that Started is queued before anything the attempt publishes later, on whatever channel.
+            publications.awaitQuietly(confirmTimeout);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return Settlement.REQUEUE;
+        }
         long start = System.nanoTime();
         AttemptResult result = runner.run(served.task(), job, (fraction, note) -> publications.progress(
                 new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(), fraction, note)));
@@ -126,18 +138,38 @@ final class JobListener implements ChannelAwareMessageListener {
                     null));
             case AttemptResult.Failed failed -> reportFailure(job, publications, startedAt, failed.failure());
         }
+        return confirmed(job, publications) ? Settlement.ACK : Settlement.REQUEUE;
+    }
+
+    /**
+     * Waits for the broker to confirm everything published for the job. What is not confirmed (nacked, unroutable,
+     * timed out) is published again after a pause, {@link #RESEND_PAUSES} times, so a short broker hiccup neither
+     * reruns the job nor burns its delivery limit.
+     */
+    private boolean confirmed(JobMessage job, JobPublisher.Publications publications) {
         try {
-            publications.awaitConfirms(confirmTimeout);
-            return Settlement.ACK;
-        }
-        catch (UnconfirmedPublishException ex) {
-            log.warn("Requeueing job {} attempt {}: {}", job.jobId(), job.attempt(), ex.getMessage());
-            metrics.rejected(served.name(), "unconfirmed");
-            return Settlement.REQUEUE;
+            for (int round = 0; ; round++) {
+                try {
+                    publications.awaitConfirms(confirmTimeout);
+                    return true;
+                }
+                catch (UnconfirmedPublishException ex) {
+                    if (round == RESEND_PAUSES.size()) {
+                        log.warn("Requeueing job {} attempt {}: {}", job.jobId(), job.attempt(), ex.getMessage());
+                        metrics.rejected(served.name(), "unconfirmed");
+                        return false;
+                    }
+                    Duration pause = RESEND_PAUSES.get(round);
+                    log.warn("Job {} attempt {}: {}; publishing it again in {}", job.jobId(), job.attempt(),
+                            ex.getMessage(), pause);
+                    Thread.sleep(pause);
+                    publications.resendUnconfirmed(confirmTimeout);
+                }
+            }
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return Settlement.REQUEUE;
+            return false;
         }
     }
 

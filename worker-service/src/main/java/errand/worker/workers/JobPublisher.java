@@ -81,16 +81,10 @@ final class JobPublisher {
         }
 
         private void send(String what, String exchange, String routingKey, Message message) {
-            CorrelationData correlation = new CorrelationData();
-            AmqpException failure = null;
-            try {
-                template.send(exchange, routingKey, message, correlation);
-            }
-            catch (AmqpException ex) {
-                failure = ex;
-            }
+            Sent one = new Sent(what + " to " + exchange, exchange, routingKey, message);
+            one.publish();
             synchronized (sent) {
-                sent.add(new Sent(what + " to " + exchange, correlation, failure));
+                sent.add(one);
             }
         }
 
@@ -98,39 +92,115 @@ final class JobPublisher {
          * Waits until the broker confirmed everything published so far, at most {@code timeout} in all.
          *
          * @throws UnconfirmedPublishException if a publish failed, was nacked, returned unroutable or not confirmed
-         *                                     in time
+         *                                     in time; {@link #resendUnconfirmed()} tries those again
          */
         void awaitConfirms(Duration timeout) throws UnconfirmedPublishException, InterruptedException {
             long end = System.nanoTime() + timeout.toNanos();
-            List<Sent> all;
-            synchronized (sent) {
-                all = List.copyOf(sent);
+            List<String> problems = new ArrayList<>();
+            for (Sent one : snapshot()) {
+                String problem = one.awaitConfirm(end - System.nanoTime(), timeout);
+                if (problem != null) {
+                    problems.add(problem);
+                }
             }
-            for (Sent one : all) {
-                if (one.failure() != null) {
-                    throw new UnconfirmedPublishException(one.what() + " failed: " + one.failure().getMessage());
+            if (!problems.isEmpty()) {
+                throw new UnconfirmedPublishException(String.join("; ", problems));
+            }
+        }
+
+        /**
+         * Waits for the broker to confirm what was published so far, at most {@code timeout}, without judging the
+         * outcome: {@link #awaitConfirms} does that later. Once confirmed, a message is queued before anything
+         * published after it, even on another channel.
+         */
+        void awaitQuietly(Duration timeout) throws InterruptedException {
+            try {
+                awaitConfirms(timeout);
+            }
+            catch (UnconfirmedPublishException ex) {
+                // judged later
+            }
+        }
+
+        /**
+         * Publishes again what was not confirmed, one message at a time, each once the previous is confirmed (at
+         * most {@code timeout} each), so they are queued in their original order. Duplicates are harmless: every
+         * event names its attempt.
+         */
+        void resendUnconfirmed(Duration timeout) throws InterruptedException {
+            for (Sent one : snapshot()) {
+                if (!one.confirmed) {
+                    one.publish();
+                    one.awaitConfirm(timeout.toNanos(), timeout);
                 }
-                CorrelationData.Confirm confirm;
-                try {
-                    confirm = one.correlation().getFuture().get(end - System.nanoTime(), TimeUnit.NANOSECONDS);
-                }
-                catch (TimeoutException ex) {
-                    throw new UnconfirmedPublishException(one.what() + " not confirmed within " + timeout);
-                }
-                catch (ExecutionException ex) {
-                    throw new UnconfirmedPublishException(one.what() + " failed: " + ex.getCause());
-                }
-                if (!confirm.ack()) {
-                    throw new UnconfirmedPublishException(one.what() + " nacked by the broker: " + confirm.reason());
-                }
-                ReturnedMessage returned = one.correlation().getReturned();
-                if (returned != null) {
-                    throw new UnconfirmedPublishException(one.what() + " unroutable: " + returned.getReplyText());
-                }
+            }
+        }
+
+        private List<Sent> snapshot() {
+            synchronized (sent) {
+                return List.copyOf(sent);
             }
         }
     }
 
-    private record Sent(String what, CorrelationData correlation, @Nullable AmqpException failure) {
+    /** One message published for a job, and its latest publish. Used by one thread at a time after publishing. */
+    private final class Sent {
+
+        private final String what;
+        private final String exchange;
+        private final String routingKey;
+        private final Message message;
+        private volatile CorrelationData correlation = new CorrelationData();
+        private volatile @Nullable AmqpException failure;
+        private volatile boolean confirmed;
+
+        Sent(String what, String exchange, String routingKey, Message message) {
+            this.what = what;
+            this.exchange = exchange;
+            this.routingKey = routingKey;
+            this.message = message;
+        }
+
+        void publish() {
+            CorrelationData fresh = new CorrelationData();
+            correlation = fresh;
+            failure = null;
+            try {
+                template.send(exchange, routingKey, message, fresh);
+            }
+            catch (AmqpException ex) {
+                failure = ex;
+            }
+        }
+
+        /** Null once confirmed, else what went wrong. */
+        @Nullable String awaitConfirm(long nanosLeft, Duration timeout) throws InterruptedException {
+            if (confirmed) {
+                return null;
+            }
+            AmqpException failed = failure;
+            if (failed != null) {
+                return what + " failed: " + failed.getMessage();
+            }
+            CorrelationData.Confirm confirm;
+            try {
+                confirm = correlation.getFuture().get(Math.max(0, nanosLeft), TimeUnit.NANOSECONDS);
+            }
+            catch (TimeoutException ex) {
+                return what + " not confirmed within " + timeout;
+            }
+            catch (ExecutionException ex) {
+                return what + " failed: " + ex.getCause();
+            }
+            if (!confirm.ack()) {
+                return what + " nacked by the broker: " + confirm.reason();
+            }
+            ReturnedMessage returned = correlation.getReturned();
+            if (returned != null) {
+                return what + " unroutable: " + returned.getReplyText();
+            }
+            confirmed = true;
+            return null;
+        }
     }
 }

@@ -1,0 +1,215 @@
+package errand.worker.workers;
+
+import static errand.worker.workers.TaskFixtures.aDecoder;
+import static errand.worker.workers.TaskFixtures.aJob;
+import static errand.worker.workers.TaskFixtures.theTask;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import errand.model.Failure;
+import errand.model.JobMessage;
+import errand.model.TaskKind;
+import errand.model.WireJson;
+import errand.worker.tasks.NonRetryableException;
+import errand.worker.tasks.Task;
+import errand.worker.tasks.TaskContext;
+import errand.worker.tasks.TaskHandler;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Handlers are inner classes, invisible to the integration tests' component scan. */
+class AttemptRunnerTests {
+
+    record Input(@PositiveOrZero int n) {
+    }
+
+    record Output(int doubled) {
+    }
+
+    private final HandlerExecutors executors = new HandlerExecutors(2);
+    private final RunningJobs running = new RunningJobs();
+    private final AttemptRunner runner = new AttemptRunner(aDecoder(), executors, running, Clock.systemUTC(),
+            Duration.ofMillis(300));
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final AtomicBoolean interrupted = new AtomicBoolean();
+    private final List<Double> progress = new CopyOnWriteArrayList<>();
+
+    @Task(name = "double", kind = TaskKind.CPU)
+    class Doubler implements TaskHandler<Input, Output> {
+        @Override
+        public Output handle(Input input, TaskContext context) {
+            return new Output(input.n() * 2);
+        }
+    }
+
+    @Task(name = "throw", kind = TaskKind.IO)
+    class Thrower implements TaskHandler<Input, Output> {
+        @Override
+        public Output handle(Input input, TaskContext context) {
+            if (input.n() == 0) {
+                throw new IllegalArgumentException("zero");
+            }
+            throw new IllegalStateException("wrapped", new NonRetryableException("never"));
+        }
+    }
+
+    @Task(name = "wait", kind = TaskKind.CPU)
+    class Waiter implements TaskHandler<Input, Output> {
+        @Override
+        public Output handle(Input input, TaskContext context) throws InterruptedException {
+            started.countDown();
+            try {
+                release.await();
+            }
+            catch (InterruptedException ex) {
+                interrupted.set(true);
+                throw ex;
+            }
+            return new Output(0);
+        }
+    }
+
+    @Task(name = "stubborn", kind = TaskKind.CPU)
+    class Stubborn implements TaskHandler<Input, Output> {
+        @Override
+        public Output handle(Input input, TaskContext context) {
+            started.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return new Output(1);
+                }
+                catch (InterruptedException ex) {
+                    interrupted.set(true);
+                }
+            }
+        }
+    }
+
+    @Task(name = "chatty", kind = TaskKind.IO)
+    class Chatty implements TaskHandler<Input, Output> {
+        private final AtomicReference<TaskContext> kept = new AtomicReference<>();
+
+        @Override
+        public Output handle(Input input, TaskContext context) {
+            kept.set(context);
+            for (int i = 0; i < 100; i++) {
+                context.progress(i / 100.0, "step " + i);
+            }
+            return new Output(0);
+        }
+    }
+
+    @AfterEach
+    void releaseHandlers() {
+        release.countDown();
+        executors.close();
+    }
+
+    @Test
+    void returnsTheHandlersOutputAsJson() {
+        AttemptResult result = run(new Doubler(), "{\"n\": 21}");
+
+        assertThat(result).isEqualTo(new AttemptResult.Succeeded(WireJson.mapper().valueToTree(new Output(42))));
+    }
+
+    @Test
+    void failsForGoodOnInputThatBreaksItsConstraintsNamingTheField() {
+        assertThat(run(new Doubler(), "{\"n\": -1}")).isEqualTo(new AttemptResult.Failed(
+                new Failure("invalid-input", "n: must be greater than or equal to 0", false)));
+    }
+
+    @Test
+    void failsRetryablyWhenTheHandlerThrows() {
+        assertThat(run(new Thrower(), "{\"n\": 0}"))
+                .isEqualTo(new AttemptResult.Failed(new Failure("IllegalArgumentException", "zero", true)));
+    }
+
+    @Test
+    void failsForGoodWhenTheHandlerThrowsANonRetryableCause() {
+        assertThat(run(new Thrower(), "{\"n\": 1}"))
+                .isEqualTo(new AttemptResult.Failed(new Failure("IllegalStateException", "wrapped", false)));
+    }
+
+    @Test
+    void interruptsAndTimesOutAHandlerPastItsDeadline() {
+        AttemptResult result = runner.run(theTask(new Waiter()), aJob("wait", "{\"n\": 0}", Duration.ofMillis(200)),
+                this::record);
+
+        assertThat(result).isInstanceOfSatisfying(AttemptResult.Failed.class, failed -> {
+            assertThat(failed.failure().type()).isEqualTo("timeout");
+            assertThat(failed.failure().retryable()).isTrue();
+            assertThat(failed.outcome()).isEqualTo("timeout");
+        });
+        assertThat(interrupted).isTrue();
+    }
+
+    @Test
+    void abandonsAHandlerThatIgnoresItsInterruptAndLendsThePoolAThread() {
+        AttemptResult result = runner.run(theTask(new Stubborn()),
+                aJob("stubborn", "{\"n\": 0}", Duration.ofMillis(200)), this::record);
+
+        assertThat(result).isInstanceOfSatisfying(AttemptResult.Failed.class, failed ->
+                assertThat(failed.failure().message()).contains("abandoned"));
+        assertThat(interrupted).isTrue();
+        assertThat(executors.cpuPoolSize()).isEqualTo(3);
+
+        release.countDown();
+
+        await().atMost(ofSeconds(5)).untilAsserted(() -> assertThat(executors.cpuPoolSize()).isEqualTo(2));
+    }
+
+    @Test
+    void stopsARunningHandlerWhenItsJobIsCancelled() throws Exception {
+        JobMessage job = aJob("wait", "{\"n\": 0}");
+        CompletableFuture<AttemptResult> result = CompletableFuture.supplyAsync(
+                () -> runner.run(theTask(new Waiter()), job, this::record));
+        started.await();
+
+        running.cancel(job.jobId());
+
+        assertThat(result.get()).isEqualTo(new AttemptResult.Cancelled());
+        assertThat(interrupted).isTrue();
+    }
+
+    @Test
+    void neverStartsTheHandlerOfAJobCancelledBeforeIt() {
+        JobMessage job = aJob("wait", "{\"n\": 0}");
+        running.cancel(job.jobId());
+
+        assertThat(runner.run(theTask(new Waiter()), job, this::record)).isEqualTo(new AttemptResult.Cancelled());
+        assertThat(started.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void throttlesProgressAndDropsItOnceTheOutcomeIsKnown() {
+        Chatty chatty = new Chatty();
+
+        run(chatty, "{\"n\": 0}");
+        chatty.kept.get().progress(1.0, "too late");
+
+        assertThat(progress).containsExactly(0.0);
+    }
+
+    private AttemptResult run(TaskHandler<?, ?> handler, String payload) {
+        RegisteredTask task = theTask(handler);
+        return runner.run(task, aJob(task.name(), payload), this::record);
+    }
+
+    private void record(double fraction, @Nullable String message) {
+        progress.add(fraction);
+    }
+}

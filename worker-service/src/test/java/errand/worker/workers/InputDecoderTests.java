@@ -1,0 +1,77 @@
+package errand.worker.workers;
+
+import static errand.worker.workers.TaskFixtures.aDecoder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.util.List;
+
+import errand.model.WireJson;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+class InputDecoderTests {
+
+    record Range(@Min(1) @Max(10) long upTo, @NotBlank String label) {
+    }
+
+    record Outer(@Valid List<Range> ranges) {
+    }
+
+    private final InputDecoder decoder = aDecoder();
+
+    @Test
+    void decodesAValidPayloadIntoTheRecord() throws Exception {
+        assertThat(decoder.decode(json("{\"upTo\": 3, \"label\": \"x\", \"ignored\": true}"), Range.class))
+                .isEqualTo(new Range(3, "x"));
+    }
+
+    @Test
+    void namesEveryFieldThatBreaksAConstraint() {
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> decoder.decode(json("{\"upTo\": 0, \"label\": \" \"}"), Range.class))
+                .withMessage("label: must not be blank; upTo: must be greater than or equal to 1");
+    }
+
+    @Test
+    void namesTheFieldThatCannotBeDecoded() {
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> decoder.decode(json("{\"upTo\": \"many\", \"label\": \"x\"}"), Range.class))
+                .withMessageStartingWith("upTo: ");
+    }
+
+    @Test
+    void namesNestedFieldsWithTheirPath() {
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> decoder.decode(json("{\"ranges\": [{\"upTo\": 11, \"label\": \"x\"}]}"),
+                        Outer.class))
+                .withMessage("ranges[0].upTo: must be less than or equal to 10");
+    }
+
+    @Test
+    void refusesAPayloadThatIsNotAnObject() {
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> decoder.decode(json("[1, 2]"), Range.class))
+                .withMessageStartingWith("payload: ");
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> decoder.decode(json("\"text\""), ObjectNode.class))
+                .withMessageStartingWith("payload: ");
+    }
+
+    @Test
+    void passesJsonObjectsThroughForNodeInputs() throws Exception {
+        JsonNode payload = json("{\"anything\": [1, {\"goes\": null}]}");
+
+        assertThat(decoder.decode(payload, ObjectNode.class)).isSameAs(payload);
+        assertThat(decoder.decode(payload, JsonNode.class)).isSameAs(payload);
+    }
+
+    private static JsonNode json(String text) {
+        return WireJson.mapper().readTree(text);
+    }
+}

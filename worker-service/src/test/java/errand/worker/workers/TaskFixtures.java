@@ -1,0 +1,39 @@
+package errand.worker.workers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import errand.model.JobMessage;
+import errand.model.WireJson;
+import errand.worker.tasks.TaskHandler;
+import jakarta.validation.Validation;
+
+/** Named fixtures for runtime tests: decoders, registries and job messages. */
+final class TaskFixtures {
+
+    private TaskFixtures() {
+    }
+
+    static InputDecoder aDecoder() {
+        return new InputDecoder(Validation.buildDefaultValidatorFactory().getValidator());
+    }
+
+    static TaskRegistry aRegistryOf(TaskHandler<?, ?>... handlers) {
+        return new TaskRegistry(List.of(handlers), aDecoder());
+    }
+
+    static RegisteredTask theTask(TaskHandler<?, ?> handler) {
+        return aRegistryOf(handler).all().getFirst();
+    }
+
+    static JobMessage aJob(String type, String payload) {
+        return aJob(type, payload, Duration.ofSeconds(30));
+    }
+
+    static JobMessage aJob(String type, String payload, Duration timeout) {
+        return new JobMessage(UUID.randomUUID(), type, 1, 3, timeout, WireJson.mapper().readTree(payload),
+                Instant.parse("2026-01-01T00:00:00Z"));
+    }
+}
