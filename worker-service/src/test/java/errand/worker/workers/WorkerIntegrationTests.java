@@ -55,52 +55,26 @@ class WorkerIntegrationTests {
     private static final Duration WAIT = ofSeconds(20);
 
     private static TestBroker broker;
+    private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
-    private static CachingConnectionFactory connection;
-    private static RabbitTemplate rabbit;
-    private static RabbitAdmin admin;
-    private static final List<SimpleMessageListenerContainer> listeners = new CopyOnWriteArrayList<>();
-    private static final List<JobEvent> events = new CopyOnWriteArrayList<>();
-    private static final List<WorkerHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startWorker() throws Exception {
         broker = TestBroker.withFreshVirtualHost("worker-it");
-        connection = new CachingConnectionFactory(broker.host(), broker.port());
-        connection.setUsername(broker.user());
-        connection.setPassword(broker.password());
-        connection.setVirtualHost(broker.virtualHost());
-        rabbit = new RabbitTemplate(connection);
-        admin = new RabbitAdmin(connection);
-        Queue heartbeatQueue = new AnonymousQueue();
-        FanoutExchange heartbeatExchange = new FanoutExchange(Topology.HEARTBEATS_EXCHANGE, true, false);
-        admin.declareExchange(heartbeatExchange);
-        admin.declareQueue(heartbeatQueue);
-        admin.declareBinding(BindingBuilder.bind(heartbeatQueue).to(heartbeatExchange));
-        listen(heartbeatQueue.getName(), message -> heartbeats.add(WireJson.read(message.getBody(),
-                WorkerHeartbeat.class)));
-
-        worker = new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--spring.rabbitmq.host=" + broker.host(),
-                "--spring.rabbitmq.port=" + broker.port(),
-                "--spring.rabbitmq.username=" + broker.user(),
-                "--spring.rabbitmq.password=" + broker.password(),
-                "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
-                "--server.port=0",
-                "--errand.worker.id=it-worker",
-                "--errand.worker.heartbeat-interval=1s",
+        client = new BrokerClient(broker);
+        client.recordHeartbeats();
+        client.recordEvents();
+        worker = client.startWorker("--errand.worker.id=it-worker", "--errand.worker.heartbeat-interval=1s",
                 "--errand.worker.shutdown-grace=2s");
-        listen(Topology.RESULTS_QUEUE, message -> events.add(WireJson.read(message.getBody(), JobEvent.class)));
     }
 
     @AfterAll
     static void stopWorker() throws Exception {
-        listeners.forEach(SimpleMessageListenerContainer::stop);
         if (worker != null) {
             worker.close();
         }
-        if (connection != null) {
-            connection.destroy();
+        if (client != null) {
+            client.close();
         }
         if (broker != null) {
             broker.close();
@@ -109,25 +83,25 @@ class WorkerIntegrationTests {
 
     @Test
     void reportsStartedThenSucceededAndAcknowledgesTheJobAfterwards() {
-        JobMessage job = publish("echo", "{\"hello\": \"world\", \"n\": [1, 2]}", 3, Duration.ofSeconds(30));
+        JobMessage job = client.publish("echo", "{\"hello\": \"world\", \"n\": [1, 2]}", 3, Duration.ofSeconds(30));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(job)).hasSize(2));
-        assertThat(eventsOf(job).get(0)).isInstanceOf(JobEvent.Started.class);
-        assertThat(eventsOf(job).get(1)).isInstanceOfSatisfying(JobEvent.Succeeded.class, succeeded -> {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).hasSize(2));
+        assertThat(client.eventsOf(job).get(0)).isInstanceOf(JobEvent.Started.class);
+        assertThat(client.eventsOf(job).get(1)).isInstanceOfSatisfying(JobEvent.Succeeded.class, succeeded -> {
             assertThat(succeeded.result()).isEqualTo(job.payload());
             assertThat(succeeded.workerId()).isEqualTo("it-worker");
-            assertThat(succeeded.startedAt()).isEqualTo(eventsOf(job).get(0).at());
+            assertThat(succeeded.startedAt()).isEqualTo(client.eventsOf(job).get(0).at());
         });
-        await().atMost(WAIT).untilAsserted(() -> assertThat(queueDepth(Topology.jobQueue("echo")))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(Topology.jobQueue("echo")))
                 .isEqualTo(Map.of("ready", 0, "unacked", 0)));
     }
 
     @Test
     void retriesAFailedJobThroughTheOneSecondTierUntilItSucceeds() {
-        JobMessage job = publish("fail", "{\"failTimes\": 1, \"retryable\": true}", 5, Duration.ofSeconds(30));
+        JobMessage job = client.publish("fail", "{\"failTimes\": 1, \"retryable\": true}", 5, Duration.ofSeconds(30));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(job)).hasSize(4));
-        List<JobEvent> history = eventsOf(job);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).hasSize(4));
+        List<JobEvent> history = client.eventsOf(job);
         assertThat(history).extracting(JobEvent::attempt).containsExactly(1, 1, 2, 2);
         JobEvent.Failed failed = (JobEvent.Failed) history.get(1);
         assertThat(failed.failure().retryable()).isTrue();
@@ -143,10 +117,10 @@ class WorkerIntegrationTests {
         MessageProperties properties = new MessageProperties();
         properties.setContentType(Headers.JSON);
         String body = "not a job " + UUID.randomUUID();
-        rabbit.send(Topology.JOBS_EXCHANGE, "echo", new Message(body.getBytes(), properties));
+        client.rabbit().send(Topology.JOBS_EXCHANGE, "echo", new Message(body.getBytes(), properties));
 
         await().atMost(WAIT).untilAsserted(() -> {
-            Message dead = rabbit.receive(Topology.DEAD_QUEUE);
+            Message dead = client.rabbit().receive(Topology.DEAD_QUEUE);
             assertThat(dead).isNotNull();
             assertThat(new String(dead.getBody())).isEqualTo(body);
             assertThat(dead.getMessageProperties().getHeaders()).containsEntry("x-first-death-reason", "rejected");
@@ -155,16 +129,16 @@ class WorkerIntegrationTests {
 
     @Test
     void failsAnInvalidPayloadForGoodAndDeadLettersItWithTheReason() {
-        JobMessage job = publish("prime-count", "{\"upTo\": 0}", 3, Duration.ofSeconds(30));
+        JobMessage job = client.publish("prime-count", "{\"upTo\": 0}", 3, Duration.ofSeconds(30));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(job)).hasSize(2));
-        assertThat(eventsOf(job).get(1)).isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).hasSize(2));
+        assertThat(client.eventsOf(job).get(1)).isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
             assertThat(failed.failure()).isEqualTo(new Failure("invalid-input",
                     "upTo: must be greater than or equal to 1", false));
             assertThat(failed.willRetry()).isFalse();
         });
         await().atMost(WAIT).untilAsserted(() -> {
-            Message dead = rabbit.receive(Topology.DEAD_QUEUE);
+            Message dead = client.rabbit().receive(Topology.DEAD_QUEUE);
             assertThat(dead).isNotNull();
             assertThat(dead.getMessageProperties().getMessageId()).isEqualTo(job.jobId().toString());
             assertThat((String) dead.getMessageProperties().getHeader(Headers.DEAD_REASON)).contains("invalid-input");
@@ -173,13 +147,13 @@ class WorkerIntegrationTests {
 
     @Test
     void stopsARunningJobWhenItIsCancelled() {
-        JobMessage job = publish("sleep", "{\"millis\": 60000}", 3, Duration.ofMinutes(5));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(job)).first().isInstanceOf(JobEvent.Started.class));
+        JobMessage job = client.publish("sleep", "{\"millis\": 60000}", 3, Duration.ofMinutes(5));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).first().isInstanceOf(JobEvent.Started.class));
 
-        rabbit.send(Topology.CONTROL_EXCHANGE, "", new Message(WireJson.write(
+        client.rabbit().send(Topology.CONTROL_EXCHANGE, "", new Message(WireJson.write(
                 new ControlCommand.CancelJob(job.jobId(), Instant.now()))));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(job)).last()
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).last()
                 .isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
                     assertThat(failed.failure().type()).isEqualTo("cancelled");
                     assertThat(failed.failure().retryable()).isFalse();
@@ -189,9 +163,9 @@ class WorkerIntegrationTests {
 
     @Test
     void timesOutAnAttemptPastItsDeadline() {
-        JobMessage job = publish("sleep", "{\"millis\": 60000}", 1, Duration.ofMillis(500));
+        JobMessage job = client.publish("sleep", "{\"millis\": 60000}", 1, Duration.ofMillis(500));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(job)).last()
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).last()
                 .isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
                     assertThat(failed.failure().type()).isEqualTo("timeout");
                     assertThat(failed.failure().retryable()).isTrue();
@@ -203,29 +177,29 @@ class WorkerIntegrationTests {
     void keepsTheJobUnacknowledgedUntilItsEventsAreConfirmed() throws Exception {
         Binding results = new Binding(Topology.RESULTS_QUEUE, Binding.DestinationType.QUEUE,
                 Topology.RESULTS_EXCHANGE, "", null);
-        admin.removeBinding(results);
+        client.admin().removeBinding(results);
         JobMessage job;
         try {
-            job = publish("echo", "{\"unroutable\": true}", 3, Duration.ofSeconds(30));
+            job = client.publish("echo", "{\"unroutable\": true}", 3, Duration.ofSeconds(30));
 
             // Every event comes back unroutable: published again twice, then the delivery is requeued.
             await().atMost(WAIT).untilAsserted(() -> assertThat(rejectedAsUnconfirmed("echo")).isPositive());
-            assertThat(eventsOf(job)).isEmpty();
+            assertThat(client.eventsOf(job)).isEmpty();
         }
         finally {
-            admin.declareBinding(results);
+            client.admin().declareBinding(results);
         }
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(eventsOf(job))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job))
                 .hasAtLeastOneElementOfType(JobEvent.Succeeded.class));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(queueDepth(Topology.jobQueue("echo")))
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(Topology.jobQueue("echo")))
                 .isEqualTo(Map.of("ready", 0, "unacked", 0)));
     }
 
     @Test
     void announcesItsTaskTypesWithSchemasInHeartbeats() {
-        await().atMost(WAIT).until(() -> !heartbeats.isEmpty());
-        WorkerHeartbeat heartbeat = heartbeats.getLast();
+        await().atMost(WAIT).until(() -> !client.heartbeats().isEmpty());
+        WorkerHeartbeat heartbeat = client.heartbeats().getLast();
 
         assertThat(heartbeat.workerId()).isEqualTo("it-worker");
         assertThat(heartbeat.interval()).isEqualTo(Duration.ofSeconds(1));
@@ -247,7 +221,7 @@ class WorkerIntegrationTests {
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(WireJson.mapper().readTree(readiness.body()).get("status").asString()).isEqualTo("UP");
 
-        publish("echo", "{}", 1, Duration.ofSeconds(30));
+        client.publish("echo", "{}", 1, Duration.ofSeconds(30));
         await().atMost(WAIT).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
                 .contains("errand_worker_jobs_executed_total{", "outcome=\"succeeded\"", "type=\"echo\"")
                 .contains("errand_worker_execution_seconds_bucket{")
@@ -262,37 +236,11 @@ class WorkerIntegrationTests {
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
-    private static JobMessage publish(String type, String payload, int maxAttempts, Duration timeout) {
-        JobMessage job = new JobMessage(UUID.randomUUID(), type, 1, maxAttempts, timeout,
-                WireJson.mapper().readTree(payload), Instant.now());
-        rabbit.send(Topology.JOBS_EXCHANGE, type, JobMessageCodec.jobMessage(job, null));
-        return job;
-    }
-
-    private static List<JobEvent> eventsOf(JobMessage job) {
-        return events.stream().filter(event -> event.jobId().equals(job.jobId()))
-                .filter(event -> !(event instanceof JobEvent.Progress)).toList();
-    }
-
-    private static Map<String, Integer> queueDepth(String queue) throws Exception {
-        JsonNode state = broker.queue(queue);
-        return Map.of("ready", state.path("messages_ready").asInt(-1),
-                "unacked", state.path("messages_unacknowledged").asInt(-1));
-    }
-
     private static HttpResponse<String> get(String path) throws Exception {
         String port = worker.getEnvironment().getProperty("local.server.port");
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
-    }
-
-    private static void listen(String queue, java.util.function.Consumer<Message> handler) {
-        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connection);
-        container.setQueueNames(queue);
-        container.setMessageListener(handler::accept);
-        container.start();
-        listeners.add(container);
     }
 }
