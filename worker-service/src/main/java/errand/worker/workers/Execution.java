@@ -81,10 +81,6 @@ final class Execution implements Runnable {
         return job.jobId();
     }
 
-    Duration timeout() {
-        return timeout;
-    }
-
     /** Runs the handler; on a handler thread. */
     @Override
     public void run() {

@@ -1,6 +1,5 @@
 package errand.worker.workers;
 
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -73,13 +72,6 @@ final class HandlerExecutors implements AutoCloseable {
             cpu.setCorePoolSize(size);
             cpu.setMaximumPoolSize(size);
         }
-    }
-
-    /** Stops accepting handlers and interrupts those still running, waiting up to {@code wait} for them. */
-    void shutdown(Duration wait) throws InterruptedException {
-        cpu.shutdownNow();
-        io.shutdownNow();
-        cpu.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

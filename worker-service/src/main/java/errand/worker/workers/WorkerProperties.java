@@ -55,12 +55,6 @@ public record WorkerProperties(
         }
     }
 
-    /** The settings with every default, for tests. */
-    static WorkerProperties defaults() {
-        return new WorkerProperties(null, List.of(), Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), Duration.ofSeconds(30));
-    }
-
     /** The id, never blank once constructed. */
     @Override
     public String id() {
