@@ -113,12 +113,8 @@ final class JobListener implements ChannelAwareMessageListener {
         JobPublisher.Publications publications = publisher.forJob(job, traceparent);
         Instant startedAt = clock.instant();
         publications.event(new JobEvent.Started(job.jobId(), job.attempt(), workerId, startedAt));
-        try {
-            // So that Started is queued before anything the attempt publishes later, on whatever channel.
-            publications.awaitQuietly(confirmTimeout);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        // So that Started is queued before anything the attempt publishes later, on whatever channel.
+        if (!awaitQuietly(publications)) {
             return Settlement.REQUEUE;
         }
         long start = System.nanoTime();
@@ -190,8 +186,22 @@ final class JobListener implements ChannelAwareMessageListener {
                     job.maxAttempts(), failure.type(), failure.message());
             publications.event(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
                     null));
+            // The API also learns of dead-lettered jobs from errand.dead; let it see this report first.
+            awaitQuietly(publications);
             publications.dead((failure.retryable() ? "attempts exhausted" : "not retryable") + " after attempt "
                     + job.attempt() + " of " + job.maxAttempts() + ": " + failure.type() + ": " + failure.message());
+        }
+    }
+
+    /** Waits for what was published so far to be confirmed, judging nothing; false if interrupted. */
+    private boolean awaitQuietly(JobPublisher.Publications publications) {
+        try {
+            publications.awaitQuietly(confirmTimeout);
+            return true;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
