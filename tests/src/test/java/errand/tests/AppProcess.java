@@ -29,7 +29,8 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class AppProcess {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {

@@ -90,16 +90,72 @@ public final class ErrandClient {
     }
 
     /**
-     * Posts with {@code Expect: 100-continue}: the headers go first, and the body only if the server asks for it, so a
-     * server that refuses the body by its announced length can answer without reading it.
+     * Announces a body of {@code contentLength} bytes with {@code Expect: 100-continue} and reads the answer without
+     * sending the body: a server that refuses a body by its announced length answers at once. (Over a raw socket:
+     * {@code java.net.http} fails when the server closes the connection right after its early answer.)
      */
-    public Response postExpectingContinue(String path, String contentType, byte[] body) {
-        HttpRequest request = request(path, Duration.ofSeconds(60))
-                .header("Content-Type", contentType)
-                .expectContinue(true)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return send(request);
+    public Response postAnnouncingLength(String path, String contentType, long contentLength) {
+        URI uri = baseUri.get().resolve(path);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + contentLength
+                    + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            while (true) {
+                String statusLine = in.readLine();
+                if (statusLine == null) {
+                    throw new IOException("connection closed without an answer");
+                }
+                int status = Integer.parseInt(statusLine.split(" ")[1]);
+                java.util.Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                String line;
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    int colon = line.indexOf(':');
+                    headers.computeIfAbsent(line.substring(0, colon).trim(), name -> new ArrayList<>())
+                            .add(line.substring(colon + 1).trim());
+                }
+                if (status / 100 == 1) {
+                    continue; // 100 Continue: the body is not sent; wait for the final answer
+                }
+                int length = Integer.parseInt(headers.getOrDefault("Content-Length", List.of("-1")).getFirst());
+                StringBuilder body = new StringBuilder();
+                if (length >= 0) {
+                    char[] buffer = new char[length];
+                    int read = 0;
+                    while (read < length) {
+                        int n = in.read(buffer, read, length - read);
+                        if (n < 0) {
+                            break;
+                        }
+                        read += n;
+                    }
+                    body.append(buffer, 0, read);
+                } else {
+                    in.transferTo(new java.io.Writer() {
+                        @Override
+                        public void write(char[] chars, int offset, int count) {
+                            body.append(chars, offset, count);
+                        }
+
+                        @Override
+                        public void flush() {
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    });
+                }
+                return new Response("POST " + path, status, HttpHeaders.of(headers, (name, value) -> true),
+                        body.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("POST " + uri + " with Content-Length " + contentLength + " failed", e);
+        }
     }
 
     // ---- reading

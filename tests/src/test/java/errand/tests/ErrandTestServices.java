@@ -122,7 +122,8 @@ public final class ErrandTestServices {
             String amqpPassword, URI management, String managementUser, String managementPassword,
             String jdbcBase, String jdbcUser, String jdbcPassword) {
 
-        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
 
         static Services of(String description, URI amqp, URI management, String jdbcUrl) {
             String[] amqpUser = userInfo(amqp, "guest");
