@@ -147,6 +147,20 @@ class DockerComposeFileTests {
     }
 
     @Test
+    void mountsEveryRuleFileBesidePrometheusConfig() {
+        Map<String, Object> prometheus = yaml(ROOT.resolve("prometheus/prometheus.yml"));
+        List<String> volumes = strings(map(services, "prometheus"), "volumes");
+        assertThat(volumes).contains("./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+        Object ruleFiles = prometheus.getOrDefault("rule_files", List.of());
+        for (Object ruleFile : (List<?>) ruleFiles) {
+            assertThat(ROOT.resolve("prometheus").resolve(ruleFile.toString())).as("rule file %s", ruleFile)
+                    .isRegularFile();
+            assertThat(volumes).as("rule file %s mounted beside prometheus.yml", ruleFile)
+                    .contains("./prometheus/" + ruleFile + ":/etc/prometheus/" + ruleFile + ":ro");
+        }
+    }
+
+    @Test
     void grafanaIsProvisionedWithPrometheusAndTheDashboards() throws IOException {
         Map<String, Object> datasources = yaml(ROOT.resolve("grafana/provisioning/datasources/prometheus.yml"));
         assertThat(list(datasources, "datasources")).singleElement().satisfies(source -> {
