@@ -23,7 +23,7 @@ import tools.jackson.core.JacksonException;
 /**
  * Fails the jobs whose messages were dead-lettered: a message that killed its worker on every delivery (the
  * queue's delivery limit), or that a worker could not decode. Exhausted jobs were already failed by their
- * worker's report, so their notice changes nothing. Consumes {@code errand.dead.notices}, a copy of what
+ * worker's report, and their copies (marked with a dead reason) are skipped here. Consumes {@code errand.dead.notices}, a copy of what
  * {@code errand.dead} keeps for operators, on a listener container thread with auto-ack after the commit.
  */
 @Component
@@ -41,6 +41,10 @@ class DeadLetterListener {
     @RabbitListener(queues = Topology.DEAD_NOTICES_QUEUE)
     void onDeadLetter(Message message) {
         MessageProperties props = message.getMessageProperties();
+        if (props.getHeaders().containsKey(Headers.DEAD_REASON)) {
+            // a worker's own copy of a job it reported as failed; applying it too could overtake that report
+            return;
+        }
         JobMessage job = decode(message.getBody());
         UUID jobId = job != null ? job.jobId() : uuidOrNull(props.getMessageId());
         Integer attempt = job != null ? Integer.valueOf(job.attempt()) : attemptHeader(props);
@@ -55,10 +59,6 @@ class DeadLetterListener {
     }
 
     static String reasonOf(MessageProperties props) {
-        Object reason = props.getHeaders().get(Headers.DEAD_REASON);
-        if (reason != null) {
-            return reason.toString();
-        }
         List<Map<String, ?>> deaths = props.getXDeathHeader();
         if (deaths != null && !deaths.isEmpty()) {
             Map<String, ?> death = deaths.getFirst();
