@@ -23,8 +23,9 @@ import tools.jackson.core.JacksonException;
 /**
  * Fails the jobs whose messages were dead-lettered: a message that killed its worker on every delivery (the
  * queue's delivery limit), or that a worker could not decode. Exhausted jobs were already failed by their
- * worker's report, and their copies (marked with a dead reason) are skipped here. Consumes {@code errand.dead.notices}, a copy of what
- * {@code errand.dead} keeps for operators, on a listener container thread with auto-ack after the commit.
+ * worker's report, and their copies (marked with a dead reason) are skipped here. Consumes
+ * {@code errand.dead.notices}, a copy of what {@code errand.dead} keeps for operators, on a listener container
+ * thread with auto-ack after the commit.
  */
 @Component
 class DeadLetterListener {
