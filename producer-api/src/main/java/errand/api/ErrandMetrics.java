@@ -10,7 +10,7 @@ public final class ErrandMetrics {
     /** Counter {type}: jobs accepted by the API. */
     public static final String JOBS_SUBMITTED = "errand.jobs.submitted";
 
-    /** Counter {type, status}: jobs that reached a terminal status. */
+    /** Counter {type, status}: jobs that reached a terminal status (SUCCEEDED, FAILED, CANCELLED). */
     public static final String JOBS_COMPLETED = "errand.jobs.completed";
 
     /** Counter {type}: failed attempts that were scheduled for another attempt. */
@@ -28,7 +28,7 @@ public final class ErrandMetrics {
     /** Gauge {status}: jobs not yet terminal, by status. */
     public static final String JOBS_UNFINISHED = "errand.jobs.unfinished";
 
-    /** Gauge: accepted jobs the broker has not confirmed yet (the outbox backlog). */
+    /** Gauge: accepted jobs that are due but the broker has not confirmed yet (the outbox backlog). */
     public static final String OUTBOX_PENDING = "errand.outbox.pending";
 
     /** Counter: jobs published to the broker and confirmed. */

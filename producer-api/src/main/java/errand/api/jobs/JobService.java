@@ -155,6 +155,8 @@ class JobService {
                     + " and can no longer be cancelled");
         });
         control.broadcastCancel(id);
+        registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, cancelled.type(),
+                ErrandMetrics.TAG_STATUS, cancelled.status().name()).increment();
         return cancelled;
     }
 

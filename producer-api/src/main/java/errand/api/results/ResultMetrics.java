@@ -25,6 +25,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ResultMetrics {
 
+    /** Jobs may wait and run for hours: the histogram buckets must reach that far. */
+    private static final Duration LONGEST = Duration.ofHours(6);
+
     private final JdbcTemplate jdbc;
     private final MeterRegistry registry;
     private final Counter received;
@@ -78,7 +81,7 @@ class ResultMetrics {
     }
 
     private Timer timer(String name, @Nullable String type, @Nullable JobStatus status) {
-        Timer.Builder builder = Timer.builder(name).publishPercentileHistogram();
+        Timer.Builder builder = Timer.builder(name).publishPercentileHistogram().maximumExpectedValue(LONGEST);
         if (type != null) {
             builder.tag(ErrandMetrics.TAG_TYPE, type);
         }
