@@ -159,7 +159,7 @@ public class Bench {
                     succeeded, correct, failed);
             System.exit(1);
         }
-        System.out.println("correctness gate passed: every job SUCCEEDED once with its payload as result");
+        System.out.println("correctness gate passed: every accepted job SUCCEEDED with its payload as result");
     }
 
     /** Posts jobs [from, to) as one batch; retries throttled answers; returns how many were accepted. */
