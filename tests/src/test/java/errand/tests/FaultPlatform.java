@@ -1,0 +1,298 @@
+package errand.tests;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The real Errand for one failure-test class, built to be broken: the API and worker jars as OS processes (so they
+ * can be killed, paused and restarted for real) in a fresh vhost and database, with
+ * <ul>
+ *   <li>optional {@link TcpProxy}s between the apps and the broker or the database, to cut or freeze those links
+ *       without touching the shared services;
+ *   <li>a {@link JobLedger} that witnesses every event the workers publish, to count executions;
+ *   <li>{@link BrokerControl} and {@link JobRecords} to act on the broker and read the store.
+ * </ul>
+ * Workers are named {@code worker-1}, {@code worker-2}, ... and use that name as their {@code errand.worker.id}, so
+ * attempt records and events say which process ran what. Heartbeats every second.
+ *
+ * <p>Register it as a static {@code @RegisterExtension}. After the last test every process is killed (the vhost and
+ * database are dropped anyway, and a paused process would not stop gracefully). Logs go to
+ * {@code tests/target/e2e-logs/<TestClass>/}.
+ */
+public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback {
+
+    private static final Duration TYPES_KNOWN_TIMEOUT = Duration.ofSeconds(90);
+
+    private final int initialWorkers;
+    private final List<String> apiArguments;
+    private final List<String> workerArguments;
+    private final boolean brokerProxy;
+    private final boolean databaseProxy;
+
+    private ErrandTestServices.@Nullable Isolated services;
+    private @Nullable JobLedger ledger;
+    private @Nullable BrokerControl broker;
+    private @Nullable TcpProxy brokerLink;
+    private @Nullable TcpProxy databaseLink;
+    private @Nullable AppProcess api;
+    private final List<AppProcess> workers = new ArrayList<>();
+    private final ErrandClient client = new ErrandClient(this::apiUri);
+    private Path logDirectory = Path.of(".");
+
+    private FaultPlatform(int initialWorkers, List<String> apiArguments, List<String> workerArguments,
+            boolean brokerProxy, boolean databaseProxy) {
+        this.initialWorkers = initialWorkers;
+        this.apiArguments = List.copyOf(apiArguments);
+        this.workerArguments = List.copyOf(workerArguments);
+        this.brokerProxy = brokerProxy;
+        this.databaseProxy = databaseProxy;
+    }
+
+    public static FaultPlatform withWorkers(int workers) {
+        return new FaultPlatform(workers, List.of(), List.of(), false, false);
+    }
+
+    /** Extra {@code --name=value} arguments for every worker. */
+    public FaultPlatform workerArguments(String... arguments) {
+        List<String> all = new ArrayList<>(workerArguments);
+        all.addAll(List.of(arguments));
+        return new FaultPlatform(initialWorkers, apiArguments, all, brokerProxy, databaseProxy);
+    }
+
+    /** Extra {@code --name=value} arguments for the API. */
+    public FaultPlatform apiArguments(String... arguments) {
+        List<String> all = new ArrayList<>(apiArguments);
+        all.addAll(List.of(arguments));
+        return new FaultPlatform(initialWorkers, all, workerArguments, brokerProxy, databaseProxy);
+    }
+
+    /** Every app reaches RabbitMQ through one {@link #brokerLink()}. */
+    public FaultPlatform brokerThroughProxy() {
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, true, databaseProxy);
+    }
+
+    /** The API reaches PostgreSQL through {@link #databaseLink()}. */
+    public FaultPlatform databaseThroughProxy() {
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, brokerProxy, true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        String owner = context.getRequiredTestClass().getSimpleName();
+        logDirectory = ErrandPlatform.repoRoot().resolve("tests/target/e2e-logs").resolve(owner);
+        ErrandTestServices.Isolated isolated = ErrandTestServices.isolated(owner);
+        services = isolated;
+        try {
+            ledger = JobLedger.start(isolated);
+            broker = BrokerControl.of(isolated);
+            if (brokerProxy) {
+                brokerLink = TcpProxy.to("broker", isolated.amqpHost(), isolated.amqpPort());
+            }
+            if (databaseProxy) {
+                URI database = URI.create(isolated.jdbcUrl().substring("jdbc:".length()));
+                databaseLink = TcpProxy.to("database", database.getHost(),
+                        database.getPort() == -1 ? 5432 : database.getPort());
+            }
+            api = AppProcess.start("api", jar("errand.api.jar"), apiCommandLine(), logDirectory);
+            for (int i = 0; i < initialWorkers; i++) {
+                startWorker();
+            }
+            if (initialWorkers > 0) {
+                awaitTaskTypesKnown(ErrandPlatform.BUILT_IN_TYPES);
+            }
+        } catch (RuntimeException | Error e) {
+            afterAll(context);
+            throw e;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        for (AppProcess worker : workers) {
+            if (worker.isAlive() && ProcessSignals.isPaused(worker)) {
+                ProcessSignals.resume(worker);
+            }
+            worker.kill();
+        }
+        workers.clear();
+        if (api != null) {
+            if (api.isAlive() && ProcessSignals.isPaused(api)) {
+                ProcessSignals.resume(api);
+            }
+            api.kill();
+        }
+        closeQuietly(ledger);
+        closeQuietly(broker);
+        closeQuietly(brokerLink);
+        closeQuietly(databaseLink);
+        if (services != null) {
+            services.close();
+        }
+    }
+
+    private static void closeQuietly(@Nullable AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // teardown goes on
+            }
+        }
+    }
+
+    // ---- the apps
+
+    public ErrandClient api() {
+        return client;
+    }
+
+    public AppProcess apiProcess() {
+        return require(api, "api");
+    }
+
+    private URI apiUri() {
+        return apiProcess().baseUri();
+    }
+
+    /** Starts one more worker process ({@code worker-<n>}) and waits until it is ready. */
+    public AppProcess startWorker() {
+        String name = "worker-" + (workers.size() + 1);
+        List<String> arguments = new ArrayList<>(brokerArguments());
+        arguments.add("--errand.worker.id=" + name);
+        arguments.add("--errand.worker.heartbeat-interval=1s");
+        arguments.addAll(workerArguments);
+        AppProcess worker = AppProcess.start(name, jar("errand.worker.jar"), arguments, logDirectory);
+        workers.add(worker);
+        return worker;
+    }
+
+    public List<AppProcess> workers() {
+        return List.copyOf(workers);
+    }
+
+    public AppProcess worker(int number) {
+        return workers.get(number - 1);
+    }
+
+    public List<AppProcess> runningWorkers() {
+        return workers.stream().filter(AppProcess::isAlive).toList();
+    }
+
+    /** The {@code errand.worker.id} of a worker started by this platform: its name. */
+    public static String workerId(AppProcess worker) {
+        return worker.name();
+    }
+
+    /** Waits until {@code GET /api/v1/task-types} lists every one of {@code types}. */
+    public void awaitTaskTypesKnown(List<String> types) {
+        await("task types " + types + " known to the API").atMost(TYPES_KNOWN_TIMEOUT)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> namesOf(client.taskTypes()).containsAll(types));
+    }
+
+    /** Waits until {@code GET /api/v1/workers} shows {@code worker} with {@code status} (LIVE, STOPPING, GONE). */
+    public void awaitWorkerStatus(AppProcess worker, String status, Duration atMost) {
+        await(worker.name() + " shown as " + status).atMost(atMost).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> {
+                    for (JsonNode shown : client.workers()) {
+                        if (workerId(worker).equals(shown.path("id").asString(""))) {
+                            return status.equals(shown.path("status").asString(""));
+                        }
+                    }
+                    return false;
+                });
+    }
+
+    private static Set<String> namesOf(JsonNode taskTypes) {
+        Set<String> names = new HashSet<>();
+        taskTypes.forEach(type -> names.add(type.path("name").asString("")));
+        return names;
+    }
+
+    // ---- the services and the fault tools
+
+    public ErrandTestServices.Isolated services() {
+        return require(services, "services");
+    }
+
+    public JobLedger ledger() {
+        return require(ledger, "ledger");
+    }
+
+    public BrokerControl broker() {
+        return require(broker, "broker control");
+    }
+
+    public JobRecords records() {
+        return new JobRecords(services());
+    }
+
+    /** The proxy between every app and RabbitMQ; only with {@link #brokerThroughProxy()}. */
+    public TcpProxy brokerLink() {
+        return require(brokerLink, "broker proxy (use brokerThroughProxy())");
+    }
+
+    /** The proxy between the API and PostgreSQL; only with {@link #databaseThroughProxy()}. */
+    public TcpProxy databaseLink() {
+        return require(databaseLink, "database proxy (use databaseThroughProxy())");
+    }
+
+    // ---- command lines
+
+    private List<String> apiCommandLine() {
+        ErrandTestServices.Isolated isolated = services();
+        String jdbcUrl = isolated.jdbcUrl();
+        if (databaseLink != null) {
+            URI database = URI.create(jdbcUrl.substring("jdbc:".length()));
+            jdbcUrl = "jdbc:postgresql://127.0.0.1:" + databaseLink.port() + database.getRawPath()
+                    + (database.getRawQuery() == null ? "" : "?" + database.getRawQuery());
+        }
+        List<String> arguments = new ArrayList<>(List.of(
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.username=" + isolated.jdbcUser(),
+                "--spring.datasource.password=" + isolated.jdbcPassword()));
+        arguments.addAll(brokerArguments());
+        arguments.addAll(apiArguments);
+        return arguments;
+    }
+
+    private List<String> brokerArguments() {
+        ErrandTestServices.Isolated isolated = services();
+        return List.of(
+                "--spring.rabbitmq.host=" + (brokerLink != null ? "127.0.0.1" : isolated.amqpHost()),
+                "--spring.rabbitmq.port=" + (brokerLink != null ? brokerLink.port() : isolated.amqpPort()),
+                "--spring.rabbitmq.username=" + isolated.amqpUser(),
+                "--spring.rabbitmq.password=" + isolated.amqpPassword(),
+                "--spring.rabbitmq.virtual-host=" + isolated.vhost());
+    }
+
+    private static Path jar(String property) {
+        String path = System.getProperty(property);
+        if (path == null) {
+            throw new IllegalStateException("System property " + property + " is not set: run through Maven");
+        }
+        return Path.of(path).toAbsolutePath().normalize();
+    }
+
+    private static <T> T require(@Nullable T value, String what) {
+        if (value == null) {
+            throw new IllegalStateException("No " + what + ": is the platform registered and started?");
+        }
+        return value;
+    }
+}
