@@ -1,0 +1,67 @@
+package errand.tests;
+
+import static errand.tests.JobFixtures.json;
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import errand.model.Topology;
+
+/**
+ * Every API instance down while workers finish jobs: the workers' results wait in the durable {@code errand.results}
+ * queue, nothing is applied meanwhile, and when an API instance comes back it applies them all.
+ */
+class ApiOutageFailureTests {
+
+    private static final int JOBS = 40;
+    private static final Duration SLEEP = ofSeconds(2);
+
+    @RegisterExtension
+    static final FaultPlatform platform = FaultPlatform.withWorkers(2)
+            .workerArguments("--errand.worker.concurrency.sleep=4");
+
+    private final ErrandClient api = platform.api();
+
+    @Test
+    void appliesResultsPublishedWhileTheApiWasDownWhenItComesBack() {
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < JOBS; i++) {
+            jobs.add(api.submit(JobRequest.of("sleep", json("{\"millis\":%d}".formatted(SLEEP.toMillis())))).jobId());
+        }
+        JobRecords records = platform.records();
+        await("every job published to the broker").atMost(ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> records.jobs(jobs).values().stream().allMatch(JobRecords.JobRow::published));
+
+        platform.apiProcess().stop();
+
+        await("workers finish every job while the API is down").atMost(ofMinutes(2))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> platform.ledger().jobsWithAResult(jobs) == JOBS);
+        assertThat(records.jobs(jobs).values()).as("jobs in the store while no API runs")
+                .noneMatch(JobRecords.JobRow::isTerminal);
+        assertThat(platform.broker().queue(Topology.RESULTS_QUEUE).messages())
+                .as("events waiting in %s", Topology.RESULTS_QUEUE).isGreaterThanOrEqualTo(JOBS);
+
+        Instant restarting = Instant.now();
+        platform.apiProcess().restart();
+        FaultVerdict verdict = FaultVerdict.awaitOutcomes(platform, jobs, ofMinutes(2));
+        Duration recovered = Duration.between(restarting, Instant.now());
+        verdict.report(getClass(), "API stopped while workers finish jobs, then restarted",
+                "appliesResultsPublishedWhileTheApiWasDownWhenItComesBack", JOBS, recovered);
+
+        verdict.assertEverySucceeded(id -> json("{\"sleptMillis\":%d}".formatted(SLEEP.toMillis())));
+        assertThat(verdict.executedTwice()).as("jobs run more than once").isEmpty();
+        await("the reply queue drained").atMost(ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> platform.broker().queue(Topology.RESULTS_QUEUE).messages() == 0);
+    }
+}
