@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,13 +87,21 @@ class WorkerAvailabilityEndToEndTests {
 
     @Test
     void shortJobsKeepFlowingWhileALongOneRuns() {
-        UUID longJob = UUID.fromString(api.accept(aSleepJob(Duration.ofSeconds(8))).path("id").asString());
+        UUID longJob = UUID.fromString(api.accept(aSleepJob(Duration.ofSeconds(15))).path("id").asString());
         api.awaitStatus(longJob, JobStatus.RUNNING, ofSeconds(30));
 
+        List<Instant> shortJobsFinished = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             UUID shortJob = UUID.fromString(api.accept(aPrimeCountJob(1000)).path("id").asString());
-            assertThatJob(api.awaitTerminal(shortJob, ofSeconds(5))).succeededWith(json("{\"count\":168}"));
+            JsonNode done = api.awaitTerminal(shortJob, ofSeconds(30));
+            assertThatJob(done).succeededWith(json("{\"count\":168}"));
+            shortJobsFinished.add(Instant.parse(done.path("finishedAt").asString()));
         }
-        assertThatJob(api.job(longJob)).hasStatus(JobStatus.RUNNING);
+
+        JsonNode longDone = api.awaitTerminal(longJob, ofSeconds(60));
+        assertThatJob(longDone).succeededWith(json("{\"sleptMillis\":15000}"));
+        assertThat(shortJobsFinished).as("short jobs finished before the long one")
+                .allSatisfy(finished -> assertThat(finished).isBefore(Instant.parse(
+                        longDone.path("finishedAt").asString())));
     }
 }
