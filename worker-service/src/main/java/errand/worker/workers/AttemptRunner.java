@@ -59,6 +59,14 @@ final class AttemptRunner {
 
     /** Runs the attempt; blocks the calling thread until it ended or was given up on. */
     AttemptResult run(RegisteredTask task, JobMessage job, Execution.ProgressSink progress) {
+        return run(task, job, progress, Execution.Alarm.NEVER);
+    }
+
+    /**
+     * Runs the attempt; blocks the calling thread until it ended or was given up on, ringing {@code alarm} on it
+     * whenever due while the attempt runs.
+     */
+    AttemptResult run(RegisteredTask task, JobMessage job, Execution.ProgressSink progress, Execution.Alarm alarm) {
         Object input;
         try {
             input = decoder.decode(job.payload(), task.inputType());
@@ -71,7 +79,7 @@ final class AttemptRunner {
         running.add(execution);
         try {
             executors.execute(task.kind(), execution);
-            return result(execution.await(stopGrace), timeout);
+            return result(execution.await(stopGrace, alarm), timeout);
         }
         catch (RejectedExecutionException ex) {
             return new AttemptResult.GivenBack("the handler executors are shut down");

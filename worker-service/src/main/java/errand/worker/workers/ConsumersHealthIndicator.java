@@ -6,8 +6,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health contributor {@code consumers}: UP while every listener container runs with at least one active consumer,
- * DOWN before start, while stopping, and when a container gave up. Part of the readiness group together with
+ * Health contributor {@code consumers}: UP while the control container has its consumer and every served task type
+ * has at least one slot consuming or busy with a job; DOWN before start, while stopping, and while no slot of a type
+ * can consume (its channel cannot be opened). Part of the readiness group together with
  * {@code rabbit} (the broker is reachable), so {@code /actuator/health/readiness} is UP only when this worker can
  * actually take jobs.
  */
@@ -17,7 +18,7 @@ final class ConsumersHealthIndicator extends AbstractHealthIndicator {
     private final RunningJobs running;
 
     ConsumersHealthIndicator(WorkerRuntime runtime, RunningJobs running) {
-        super("Listener containers check failed");
+        super("Consumers check failed");
         this.runtime = runtime;
         this.running = running;
     }

@@ -19,8 +19,11 @@ final class ErrandWorkerMetrics {
     /** Timer with a percentile histogram: how long attempts ran, by {@link #TYPE} and {@link #OUTCOME}. */
     static final String EXECUTION = "errand.worker.execution";
 
-    /** Gauge: deliveries held right now, by {@link #TYPE}. */
+    /** Gauge: jobs running right now, their delivery held or leased, by {@link #TYPE}. */
     static final String IN_FLIGHT = "errand.worker.in.flight";
+
+    /** Gauge: jobs running right now under a lease (their delivery acknowledged), by {@link #TYPE}. */
+    static final String LEASED = "errand.worker.leased";
 
     /** Gauge: how many jobs of a {@link #TYPE} this worker runs at once. */
     static final String CONCURRENCY = "errand.worker.concurrency";
@@ -43,7 +46,11 @@ final class ErrandWorkerMetrics {
         this.registry = registry;
         for (ServedTasks.ServedTask task : served.all()) {
             Gauge.builder(IN_FLIGHT, running, jobs -> jobs.held(task.name()))
-                    .description("Job deliveries this worker holds")
+                    .description("Jobs this worker runs, their delivery held or leased")
+                    .tag(TYPE, task.name())
+                    .register(registry);
+            Gauge.builder(LEASED, running, jobs -> jobs.leased(task.name()))
+                    .description("Jobs this worker runs under a lease")
                     .tag(TYPE, task.name())
                     .register(registry);
             Gauge.builder(CONCURRENCY, task, ServedTasks.ServedTask::concurrency)

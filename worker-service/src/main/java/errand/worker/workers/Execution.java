@@ -12,7 +12,7 @@ import org.slf4j.MDC;
 
 /**
  * One attempt of one job on a handler thread, and the waiting for it on the consumer thread. The handler thread
- * calls {@link #run()}; the consumer thread calls {@link #await(Duration)}; any thread may call
+ * calls {@link #run()}; the consumer thread calls {@link #await(Duration, Alarm)}; any thread may call
  * {@link #stop(StopReason)}. All state moves under one lock:
  * {@code QUEUED -> RUNNING -> FINISHED}, {@code QUEUED -> FINISHED} (stopped before it started) and
  * {@code RUNNING -> ABANDONED -> FINISHED} (a handler that ignored its interrupt).
@@ -41,6 +41,31 @@ final class Execution implements Runnable {
          */
         record Stopped(StopReason reason, boolean abandoned) implements Completion {
         }
+    }
+
+    /**
+     * Work the waiting thread must do at some point while the attempt runs: converting a held delivery to a lease when
+     * the hold limit passes ({@link Hold}). Called on the waiting thread, without the execution's lock, so the handler
+     * can finish and be stopped meanwhile; it may block.
+     */
+    interface Alarm {
+
+        /** An alarm that never rings. */
+        Alarm NEVER = new Alarm() {
+            @Override
+            public long nanosUntilDue() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public void ring() {
+            }
+        };
+
+        /** Nanoseconds until {@link #ring()} is due: zero or less is now, {@link Long#MAX_VALUE} never. */
+        long nanosUntilDue();
+
+        void ring();
     }
 
     /** Where progress goes; called on the handler thread. */
@@ -156,28 +181,34 @@ final class Execution implements Runnable {
 
     /**
      * Blocks the consumer thread until the attempt finished, passed its deadline (then stops it as a timeout) or was
-     * stopped; after a stop, waits up to {@code stopGrace} for the handler to give up before abandoning it.
+     * stopped; after a stop, waits up to {@code stopGrace} for the handler to give up before abandoning it. Meanwhile
+     * rings {@code alarm} whenever it is due, until the attempt ends or is stopped.
      *
      * @throws InterruptedException when the consumer thread is interrupted; the attempt is then left running
      */
-    Completion await(Duration stopGrace) throws InterruptedException {
+    Completion await(Duration stopGrace, Alarm alarm) throws InterruptedException {
         lock.lock();
         try {
-            while (state == State.QUEUED && stopReason == null) {
-                changed.await();
+            while ((state == State.QUEUED || state == State.RUNNING) && stopReason == null) {
+                long wait = Long.MAX_VALUE;
+                if (state == State.RUNNING) {
+                    wait = deadlineNanos - System.nanoTime();
+                    if (wait <= 0) {
+                        stop(StopReason.TIMEOUT);
+                        continue;
+                    }
+                }
+                long untilAlarm = alarm.nanosUntilDue();
+                if (untilAlarm <= 0) {
+                    ringUnlocked(alarm);
+                }
+                else {
+                    changed.awaitNanos(Math.min(wait, untilAlarm));
+                }
             }
             if (state == State.QUEUED) {
                 state = State.FINISHED;
                 return new Completion.Stopped(reason(), false);
-            }
-            while (state == State.RUNNING && stopReason == null) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    stop(StopReason.TIMEOUT);
-                }
-                else {
-                    changed.awaitNanos(left);
-                }
             }
             if (state == State.FINISHED && stopReason == null) {
                 return error == null ? new Completion.Returned(value) : new Completion.Threw(error);
@@ -194,6 +225,16 @@ final class Execution implements Runnable {
         }
         finally {
             lock.unlock();
+        }
+    }
+
+    private void ringUnlocked(Alarm alarm) {
+        lock.unlock();
+        try {
+            alarm.ring();
+        }
+        finally {
+            lock.lock();
         }
     }
 

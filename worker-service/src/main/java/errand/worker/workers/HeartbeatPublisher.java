@@ -15,10 +15,12 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Announces this worker on {@code errand.heartbeats}: at start, every {@code heartbeatInterval}, and at once when a
  * graceful shutdown begins (with {@code stopping} set). A heartbeat carries the served task types with their schemas
- * and effective concurrency, and the number of deliveries held.
+ * and effective concurrency, the number of jobs running and the attempts running under a lease: each heartbeat renews
+ * their leases at the API.
  *
- * <p><b>Thread:</b> one daemon scheduler thread. A heartbeat that cannot be sent is logged and skipped; the next
- * one follows an interval later. Starts before the job consumers and stops after them.
+ * <p><b>Thread:</b> one daemon scheduler thread, independent of the slots, so heartbeats keep flowing while jobs run
+ * however long. A heartbeat that cannot be sent is logged and skipped; the next one follows an interval later. Starts
+ * before the job consumers and stops after them, so leases are renewed throughout a graceful shutdown.
  */
 final class HeartbeatPublisher implements SmartLifecycle {
 
@@ -71,7 +73,10 @@ final class HeartbeatPublisher implements SmartLifecycle {
         return PHASE;
     }
 
-    /** Sends a heartbeat now, from the caller's thread. */
+    /**
+     * Sends a heartbeat now, from the caller's thread. Never throws: an exception escaping a periodic task would end
+     * the schedule, and with it the renewal of every lease.
+     */
     void beat() {
         try {
             publisher.heartbeat(heartbeat());
@@ -79,10 +84,13 @@ final class HeartbeatPublisher implements SmartLifecycle {
         catch (AmqpException ex) {
             log.warn("Heartbeat not sent: {}", ex.toString());
         }
+        catch (RuntimeException ex) {
+            log.error("Heartbeat not sent", ex);
+        }
     }
 
     WorkerHeartbeat heartbeat() {
         return new WorkerHeartbeat(properties.id(), host, clock.instant(), properties.heartbeatInterval(),
-                served.descriptors(), running.heldTotal(), running.isStopping());
+                served.descriptors(), running.heldTotal(), running.isStopping(), running.leases());
     }
 }

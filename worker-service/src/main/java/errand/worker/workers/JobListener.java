@@ -5,9 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
-import com.rabbitmq.client.Channel;
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -16,17 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
- * Consumes the job queue of one task type and settles every delivery itself.
+ * Handles the deliveries of one task type's job queue, one at a time per {@link JobSlot}, and settles each itself.
  *
- * <p><b>Thread:</b> a consumer thread of the type's listener container (a virtual thread). Each consumer has a
- * prefetch of 1, so it holds exactly the delivery it works on; it blocks while the handler runs on another thread
- * ({@link AttemptRunner}) and while the broker confirms what was published for the job.
+ * <p><b>Thread:</b> the slot's thread (a virtual thread). A slot has a prefetch of 1, so it holds exactly the delivery
+ * it works on; the thread blocks while the handler runs on another thread ({@link AttemptRunner}) and while the broker
+ * confirms what was published for the job.
  *
- * <p><b>Ack mode:</b> MANUAL. The delivery is acknowledged only after the broker confirmed every message published
- * for it: the Started and Progress events, the outcome event, and the retry or dead-letter copy.
+ * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published
+ * for it: the Started and Progress events, the outcome event, and the retry or dead-letter copy. A job still running
+ * when its delivery was held for {@code holdLimit} converts to a lease instead ({@link Hold}, {@link Leasing}): the
+ * slot's consumer is cancelled, a {@code Leased} event confirmed, the delivery acknowledged; its heartbeats then keep
+ * the lease alive and the outcome is reported, confirmed, when the job ends, with no delivery left to settle.
  *
  * <p><b>What each failure does to the delivery:</b>
  * <ul>
@@ -36,17 +36,27 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
  *   <li>handler success, failure, timeout or cancel: reported, then acknowledged once confirmed;
  *   <li>a publish that fails, is nacked, unroutable or unconfirmed within {@code confirmTimeout}: published again
  *       after a pause, twice; then {@code basic.reject(requeue=true)}, so the job runs again (a duplicate is
- *       acceptable, a lost job is not) and the queue's delivery limit stops an endless loop;
- *   <li>worker shutdown past its grace period: nothing reported, {@code basic.reject(requeue=true)};
- *   <li>an unexpected exception in the runtime itself: logged, {@code basic.reject(requeue=true)}; the delivery limit
- *       dead-letters a delivery that keeps failing.
+ *       acceptable, a lost job is not) and the queue's delivery limit stops an endless loop. Under a lease: published
+ *       again for longer ({@link #LEASED_RESEND_PAUSES}), then the lease is dropped and logged as an error, so it
+ *       lapses and the API reruns the job;
+ *   <li>worker shutdown past its grace period: nothing reported, {@code basic.reject(requeue=true)}; under a lease,
+ *       nothing at all: the lease lapses and the API reruns the job;
+ *   <li>an unexpected exception in the runtime itself: logged, {@code basic.reject(requeue=true)} (nothing under a
+ *       lease); the delivery limit dead-letters a delivery that keeps failing.
  * </ul>
- * Nothing is thrown to the container: in MANUAL mode a thrown exception would leave the delivery unsettled.
+ * Nothing is thrown to the slot.
  */
-final class JobListener implements ChannelAwareMessageListener {
+final class JobListener implements JobSlot.Handler {
 
     /** The pauses before publishing unconfirmed messages again; then the delivery is requeued. */
     static final List<Duration> RESEND_PAUSES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(3));
+
+    /**
+     * Under a lease no delivery is left to give back, and a lapsed lease reruns the whole job: the pauses before
+     * publishing an unconfirmed outcome again are longer, about two minutes in all (unless the worker is stopping).
+     */
+    static final List<Duration> LEASED_RESEND_PAUSES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(3),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     private static final Logger log = LoggerFactory.getLogger(JobListener.class);
 
@@ -55,18 +65,20 @@ final class JobListener implements ChannelAwareMessageListener {
     private final JobPublisher publisher;
     private final RunningJobs running;
     private final Backoff backoff;
+    private final Leasing leasing;
     private final ErrandWorkerMetrics metrics;
     private final String workerId;
     private final Duration confirmTimeout;
     private final Clock clock;
 
     JobListener(ServedTasks.ServedTask served, AttemptRunner runner, JobPublisher publisher, RunningJobs running,
-            Backoff backoff, ErrandWorkerMetrics metrics, WorkerProperties properties, Clock clock) {
+            Backoff backoff, Leasing leasing, ErrandWorkerMetrics metrics, WorkerProperties properties, Clock clock) {
         this.served = served;
         this.runner = runner;
         this.publisher = publisher;
         this.running = running;
         this.backoff = backoff;
+        this.leasing = leasing;
         this.metrics = metrics;
         this.workerId = properties.id();
         this.confirmTimeout = properties.confirmTimeout();
@@ -74,9 +86,7 @@ final class JobListener implements ChannelAwareMessageListener {
     }
 
     @Override
-    public void onMessage(Message message, @Nullable Channel channel) {
-        Channel consumerChannel = Objects.requireNonNull(channel, "a MANUAL-ack container passes the channel");
-        long tag = message.getMessageProperties().getDeliveryTag();
+    public void onDelivery(Message message, HeldDelivery delivery) {
         String type = served.name();
         JobMessage job;
         try {
@@ -85,27 +95,32 @@ final class JobListener implements ChannelAwareMessageListener {
         catch (JobMessageCodec.PoisonMessageException ex) {
             log.warn("Dead-lettering a poison delivery from the queue of '{}': {}", type, ex.getMessage());
             metrics.rejected(type, "poison");
-            settle(consumerChannel, tag, Settlement.DEAD_LETTER);
+            settle(delivery, Settlement.DEAD_LETTER);
             return;
         }
         MDC.put("jobId", job.jobId().toString());
         running.hold(type);
+        String traceparent = JobMessageCodec.traceparent(message);
+        Hold hold = leasing.hold(type, job, traceparent, delivery);
         try {
-            settle(consumerChannel, tag, process(job, JobMessageCodec.traceparent(message)));
+            settle(delivery, process(job, traceparent, hold));
         }
         catch (RuntimeException ex) {
             // A bug, not a job failure: give the delivery back; the queue's delivery limit dead-letters it if the
             // bug repeats.
             log.error("Unexpected error handling job {} attempt {}; requeueing it", job.jobId(), job.attempt(), ex);
-            settle(consumerChannel, tag, Settlement.REQUEUE);
+            settle(delivery, hold.leased() ? Settlement.NONE : Settlement.REQUEUE);
         }
         finally {
+            if (hold.leased()) {
+                leasing.end(job);
+            }
             running.release(type);
             MDC.remove("jobId");
         }
     }
 
-    private Settlement process(JobMessage job, @Nullable String traceparent) {
+    private Settlement process(JobMessage job, @Nullable String traceparent, Hold hold) {
         if (running.isCancelled(job.jobId())) {
             log.info("Dropping job {} attempt {}: it was cancelled", job.jobId(), job.attempt());
             return Settlement.ACK;
@@ -119,13 +134,15 @@ final class JobListener implements ChannelAwareMessageListener {
         }
         long start = System.nanoTime();
         AttemptResult result = runner.run(served.task(), job, (fraction, note) -> publications.progress(
-                new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(), fraction, note)));
+                new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(), fraction, note)), hold);
         metrics.executed(served.name(), result.outcome(), Duration.ofNanos(System.nanoTime() - start));
+        // The hold changes only while the attempt runs: from here on it is settled.
+        boolean leased = hold.leased();
         switch (result) {
             case AttemptResult.GivenBack givenBack -> {
-                log.info("Giving job {} attempt {} back to the queue: {}", job.jobId(), job.attempt(),
-                        givenBack.reason());
-                return Settlement.REQUEUE;
+                log.info("Giving job {} attempt {} back {}: {}", job.jobId(), job.attempt(), leased
+                        ? "by letting its lease lapse (the API reruns it)" : "to the queue", givenBack.reason());
+                return leased ? Settlement.NONE : Settlement.REQUEUE;
             }
             case AttemptResult.Succeeded succeeded -> publications.event(new JobEvent.Succeeded(job.jobId(),
                     job.attempt(), workerId, startedAt, clock.instant(), succeeded.result()));
@@ -134,15 +151,20 @@ final class JobListener implements ChannelAwareMessageListener {
                     null));
             case AttemptResult.Failed failed -> reportFailure(job, publications, startedAt, failed.failure());
         }
-        return confirmed(job, publications) ? Settlement.ACK : Settlement.REQUEUE;
+        if (leased) {
+            confirmed(job, publications, true);
+            return Settlement.NONE;
+        }
+        return confirmed(job, publications, false) ? Settlement.ACK : Settlement.REQUEUE;
     }
 
     /**
      * Waits for the broker to confirm everything published for the job. What is not confirmed (nacked, unroutable,
-     * timed out) is published again after a pause, {@link #RESEND_PAUSES} times, so a short broker hiccup neither
-     * reruns the job nor burns its delivery limit.
+     * timed out) is published again after a pause, {@link #RESEND_PAUSES} times ({@link #LEASED_RESEND_PAUSES} under
+     * a lease), so a short broker hiccup neither reruns the job nor burns its delivery limit.
      */
-    private boolean confirmed(JobMessage job, JobPublisher.Publications publications) {
+    private boolean confirmed(JobMessage job, JobPublisher.Publications publications, boolean leased) {
+        List<Duration> pauses = leased && !running.isStopping() ? LEASED_RESEND_PAUSES : RESEND_PAUSES;
         try {
             for (int round = 0; ; round++) {
                 try {
@@ -150,12 +172,11 @@ final class JobListener implements ChannelAwareMessageListener {
                     return true;
                 }
                 catch (UnconfirmedPublishException ex) {
-                    if (round == RESEND_PAUSES.size()) {
-                        log.warn("Requeueing job {} attempt {}: {}", job.jobId(), job.attempt(), ex.getMessage());
-                        metrics.rejected(served.name(), "unconfirmed");
+                    if (round == pauses.size()) {
+                        giveUp(job, leased, ex);
                         return false;
                     }
-                    Duration pause = RESEND_PAUSES.get(round);
+                    Duration pause = pauses.get(round);
                     log.warn("Job {} attempt {}: {}; publishing it again in {}", job.jobId(), job.attempt(),
                             ex.getMessage(), pause);
                     Thread.sleep(pause);
@@ -167,6 +188,16 @@ final class JobListener implements ChannelAwareMessageListener {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    private void giveUp(JobMessage job, boolean leased, UnconfirmedPublishException ex) {
+        if (leased) {
+            log.error("Job {} attempt {} ran under a lease but its outcome was never confirmed: {}; dropping the lease, "
+                    + "so it lapses and the API reruns the job", job.jobId(), job.attempt(), ex.getMessage());
+            return;
+        }
+        log.warn("Requeueing job {} attempt {}: {}", job.jobId(), job.attempt(), ex.getMessage());
+        metrics.rejected(served.name(), "unconfirmed");
     }
 
     private void reportFailure(JobMessage job, JobPublisher.Publications publications, Instant startedAt,
@@ -205,20 +236,22 @@ final class JobListener implements ChannelAwareMessageListener {
         }
     }
 
-    private enum Settlement { ACK, REQUEUE, DEAD_LETTER }
+    /** What becomes of the delivery; {@code NONE} once it was acknowledged when the attempt was leased. */
+    private enum Settlement { ACK, REQUEUE, DEAD_LETTER, NONE }
 
-    private void settle(Channel channel, long tag, Settlement settlement) {
+    private void settle(HeldDelivery delivery, Settlement settlement) {
         try {
             switch (settlement) {
-                case ACK -> channel.basicAck(tag, false);
-                case REQUEUE -> channel.basicReject(tag, true);
-                case DEAD_LETTER -> channel.basicReject(tag, false);
+                case ACK -> delivery.ack();
+                case REQUEUE -> delivery.reject(true);
+                case DEAD_LETTER -> delivery.reject(false);
+                case NONE -> {
+                }
             }
         }
         catch (IOException | RuntimeException ex) {
             // The channel is gone: the broker returns the delivery to the queue by itself.
-            log.warn("Could not settle delivery {} ({}): {}; the broker will redeliver it", tag, settlement,
-                    ex.toString());
+            log.warn("Could not settle a delivery ({}): {}; the broker will redeliver it", settlement, ex.toString());
         }
     }
 }

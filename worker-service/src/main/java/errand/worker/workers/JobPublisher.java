@@ -36,6 +36,24 @@ final class JobPublisher {
         return new Publications(job, traceparent);
     }
 
+    /**
+     * Publishes one event on its own, outside any job's {@link Publications}, and waits for the broker to confirm it,
+     * at most {@code timeout}.
+     *
+     * @throws UnconfirmedPublishException if the publish failed, was nacked, returned unroutable or not confirmed in
+     *                                     time
+     */
+    void eventConfirmed(JobEvent event, @Nullable String traceparent, Duration timeout)
+            throws UnconfirmedPublishException, InterruptedException {
+        Sent one = new Sent("event " + event.getClass().getSimpleName() + " to " + Topology.RESULTS_EXCHANGE,
+                Topology.RESULTS_EXCHANGE, "", JobMessageCodec.event(event, traceparent));
+        one.publish();
+        String problem = one.awaitConfirm(timeout.toNanos(), timeout);
+        if (problem != null) {
+            throw new UnconfirmedPublishException(problem);
+        }
+    }
+
     /** Fire and forget: a lost heartbeat is covered by the next. */
     void heartbeat(WorkerHeartbeat heartbeat) {
         template.send(Topology.HEARTBEATS_EXCHANGE, "", JobMessageCodec.heartbeat(heartbeat));

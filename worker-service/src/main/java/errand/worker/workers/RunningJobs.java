@@ -2,15 +2,20 @@ package errand.worker.workers;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import errand.model.WorkerHeartbeat;
+
 /**
- * What this worker is doing right now: the deliveries it holds per task type, the attempts it runs (so a cancel can
- * reach them), the jobs recently cancelled (so a later delivery of one is dropped) and whether it is stopping.
- * Thread-safe: consumer threads, the control listener and the heartbeat read and change it concurrently.
+ * What this worker is doing right now: the jobs it runs per task type (each keeps its slot busy, whether its delivery
+ * is still held or was converted to a lease), the attempts it runs (so a cancel can reach them), the attempts it runs
+ * under a lease (listed in every heartbeat), the jobs recently cancelled (so a later delivery of one is dropped) and
+ * whether it is stopping. Thread-safe: slot threads, the control listener and the heartbeat read and change it
+ * concurrently.
  */
 final class RunningJobs {
 
@@ -25,6 +30,7 @@ final class RunningJobs {
         }
     };
     private final Map<String, Integer> held = new ConcurrentHashMap<>();
+    private final Map<WorkerHeartbeat.Lease, String> leases = new ConcurrentHashMap<>();
     private int heldTotal;
     private volatile boolean stopping;
 
@@ -62,7 +68,30 @@ final class RunningJobs {
         executions.forEach(execution -> execution.stop(reason));
     }
 
-    /** A consumer took a delivery of {@code type}; it holds it until acknowledged or given back. */
+    /** The attempt runs under a lease from now on: heartbeats list it. */
+    void lease(String type, WorkerHeartbeat.Lease lease) {
+        leases.put(lease, type);
+    }
+
+    /** The leased attempt ended (or its lease was not granted): heartbeats stop listing it. */
+    void endLease(WorkerHeartbeat.Lease lease) {
+        leases.remove(lease);
+    }
+
+    /** The attempts running under a lease, for the next heartbeat. */
+    List<WorkerHeartbeat.Lease> leases() {
+        return List.copyOf(leases.keySet());
+    }
+
+    /** How many attempts of {@code type} run under a lease. */
+    int leased(String type) {
+        return (int) leases.values().stream().filter(type::equals).count();
+    }
+
+    /**
+     * A slot took a delivery of {@code type}; the slot stays busy until the job is settled: acknowledged or given
+     * back, or, under a lease, reported.
+     */
     synchronized void hold(String type) {
         held.merge(type, 1, Integer::sum);
         heldTotal++;

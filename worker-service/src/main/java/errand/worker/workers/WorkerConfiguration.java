@@ -105,8 +105,10 @@ class WorkerConfiguration {
             HeartbeatPublisher heartbeats, HandlerExecutors executors, WorkerTopology.ControlQueue controlQueue,
             WorkerProperties properties, Clock clock) {
         Backoff backoff = new Backoff(properties.retryBaseDelay(), ThreadLocalRandom.current());
-        return new WorkerRuntime(connectionFactory, admin, served,
-                task -> new JobListener(task, runner, publisher, running, backoff, metrics, properties, clock),
+        Leasing leasing = new Leasing((leased, traceparent) -> publisher.eventConfirmed(leased, traceparent,
+                properties.confirmTimeout()), running, properties, clock);
+        return new WorkerRuntime(connectionFactory, admin, served, task -> new JobListener(task, runner, publisher,
+                running, backoff, leasing, metrics, properties, clock),
                 new ControlListener(running), controlQueue.queue(), running, heartbeats, executors, properties);
     }
 

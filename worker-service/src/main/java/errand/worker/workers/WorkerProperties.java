@@ -27,8 +27,11 @@ import org.springframework.validation.annotation.Validated;
  * @param retryBaseDelay    the backoff before the second attempt; it doubles with every further attempt
  * @param confirmTimeout    how long to wait for the broker to confirm what was published for a job before giving the
  *                          delivery back (requeue)
- * @param shutdownGrace     how long a graceful shutdown waits for running jobs before interrupting them and giving
- *                          their deliveries back
+ * @param shutdownGrace     how long a graceful shutdown waits for running jobs (leased ones included) before
+ *                          interrupting them and giving their deliveries back
+ * @param holdLimit         how long a job's delivery may stay unacknowledged; a job still running then converts to a
+ *                          lease (see {@link Hold}). Keep it well under the broker's {@code consumer_timeout} (30 min
+ *                          by default), which closes a channel holding a delivery longer and requeues it
  */
 @Validated
 @ConfigurationProperties("errand.worker")
@@ -39,7 +42,8 @@ public record WorkerProperties(
         @DefaultValue("5s") @NotNull Duration heartbeatInterval,
         @DefaultValue("1s") @NotNull Duration retryBaseDelay,
         @DefaultValue("30s") @NotNull Duration confirmTimeout,
-        @DefaultValue("30s") @NotNull Duration shutdownGrace) {
+        @DefaultValue("30s") @NotNull Duration shutdownGrace,
+        @DefaultValue("15m") @NotNull Duration holdLimit) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
@@ -50,6 +54,7 @@ public record WorkerProperties(
         requirePositive("heartbeat-interval", heartbeatInterval);
         requirePositive("retry-base-delay", retryBaseDelay);
         requirePositive("confirm-timeout", confirmTimeout);
+        requirePositive("hold-limit", holdLimit);
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("errand.worker.shutdown-grace must not be negative");
         }

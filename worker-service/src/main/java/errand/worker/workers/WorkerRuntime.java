@@ -1,10 +1,10 @@
 package errand.worker.workers;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import errand.model.Topology;
@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -20,15 +19,20 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * The listener containers: one per served task type on {@code errand.jobs.<type>} (MANUAL ack, prefetch 1,
- * {@code concurrency} consumers, so the worker never holds more deliveries than it has free slots), and one on this
- * worker's control queue.
+ * The worker's consumers: per served task type, {@code concurrency} {@link JobSlot}s on {@code errand.jobs.<type>},
+ * each with a channel of its own, prefetch 1 and its own virtual thread, so the worker never holds more deliveries
+ * than it has free slots and a slot whose job runs under a lease takes nothing new; and one listener container on
+ * this worker's control queue (auto-ack).
+ *
+ * <p>Why slots and not a {@code SimpleMessageListenerContainer} for jobs: converting a long job to a lease means
+ * cancelling the one consumer that holds its delivery, then consuming again on that channel once the job ended. The
+ * container owns its consumers: a consumer cancelled behind its back is never resumed, so its slot would be lost.
  *
  * <p><b>Graceful shutdown.</b> Stopping (on SIGTERM, as the application context closes) first marks the worker
- * stopping and sends a heartbeat saying so, then cancels every job consumer so no new delivery arrives, waits up to
- * {@code shutdownGrace} for the jobs in flight to finish and be acknowledged, then interrupts those still running:
- * they report nothing and their deliveries are rejected with requeue, so another worker runs them. Deliveries never
- * started go back to the queue with their channel.
+ * stopping and sends a heartbeat saying so, then cancels every slot's consumer so no new delivery arrives, waits up to
+ * {@code shutdownGrace} for the jobs in flight, leased ones included, to finish and be acknowledged or reported, then
+ * interrupts those still running: they report nothing; held deliveries are rejected with requeue, so another worker
+ * runs them, and leases are simply left to lapse, so the API reruns those jobs. Heartbeats go on until this has ended.
  */
 final class WorkerRuntime implements SmartLifecycle {
 
@@ -37,14 +41,12 @@ final class WorkerRuntime implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
 
-    private final ConnectionFactory connectionFactory;
-    private final AmqpAdmin admin;
     private final ServedTasks served;
     private final RunningJobs running;
     private final HeartbeatPublisher heartbeats;
     private final HandlerExecutors executors;
     private final WorkerProperties properties;
-    private final Map<String, SimpleMessageListenerContainer> jobContainers = new LinkedHashMap<>();
+    private final Map<String, List<JobSlot>> slots = new LinkedHashMap<>();
     private final SimpleMessageListenerContainer controlContainer;
     private volatile boolean started;
 
@@ -52,38 +54,36 @@ final class WorkerRuntime implements SmartLifecycle {
             Function<ServedTasks.ServedTask, JobListener> listeners, ControlListener controlListener,
             Queue controlQueue, RunningJobs running, HeartbeatPublisher heartbeats, HandlerExecutors executors,
             WorkerProperties properties) {
-        this.connectionFactory = connectionFactory;
-        this.admin = admin;
         this.served = served;
         this.running = running;
         this.heartbeats = heartbeats;
         this.executors = executors;
         this.properties = properties;
-        this.controlContainer = container("control", 1, AcknowledgeMode.NONE, controlListener);
-        this.controlContainer.setQueues(controlQueue);
+        this.controlContainer = controlContainer(connectionFactory, admin, controlListener, controlQueue);
         for (ServedTasks.ServedTask task : served.all()) {
-            SimpleMessageListenerContainer container = container("jobs-" + task.name(), task.concurrency(),
-                    AcknowledgeMode.MANUAL, listeners.apply(task));
-            container.setQueueNames(Topology.jobQueue(task.name()));
-            jobContainers.put(task.name(), container);
+            JobListener listener = listeners.apply(task);
+            List<JobSlot> typeSlots = new ArrayList<>();
+            for (int i = 1; i <= task.concurrency(); i++) {
+                typeSlots.add(new JobSlot(task.name() + "-" + i, Topology.jobQueue(task.name()), connectionFactory,
+                        admin, listener));
+            }
+            slots.put(task.name(), List.copyOf(typeSlots));
         }
     }
 
-    private SimpleMessageListenerContainer container(String name, int consumers, AcknowledgeMode ackMode,
-            MessageListener listener) {
+    private static SimpleMessageListenerContainer controlContainer(ConnectionFactory connectionFactory,
+            AmqpAdmin admin, ControlListener listener, Queue queue) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
-        container.setBeanName("errand-" + name);
-        container.setAcknowledgeMode(ackMode);
+        container.setBeanName("errand-control");
+        container.setAcknowledgeMode(AcknowledgeMode.NONE);
         container.setPrefetchCount(1);
-        container.setConcurrentConsumers(consumers);
+        container.setConcurrentConsumers(1);
         container.setMessageListener(listener);
         container.setAmqpAdmin(admin);
         container.setMissingQueuesFatal(false);
         container.setDefaultRequeueRejected(false);
-        // Long enough for our own drain (grace, then interrupt, stop grace and confirms) to finish first.
-        container.setShutdownTimeout(properties.shutdownGrace().plus(AttemptRunner.STOP_GRACE)
-                .plus(properties.confirmTimeout()).plusSeconds(5).toMillis());
-        SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("errand-" + name + "-");
+        container.setQueues(queue);
+        SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("errand-control-");
         threads.setVirtualThreads(true);
         container.setTaskExecutor(threads);
         return container;
@@ -91,10 +91,11 @@ final class WorkerRuntime implements SmartLifecycle {
 
     @Override
     public void start() {
-        log.info("Worker {} serving {} with {} CPU threads", properties.id(), served.all().stream()
-                .map(task -> task.name() + "×" + task.concurrency()).toList(), served.cpuThreads());
+        log.info("Worker {} serving {} with {} CPU threads, hold limit {}", properties.id(), served.all().stream()
+                .map(task -> task.name() + "×" + task.concurrency()).toList(), served.cpuThreads(),
+                properties.holdLimit());
         controlContainer.start();
-        jobContainers.values().forEach(SimpleMessageListenerContainer::start);
+        allSlots().forEach(slot -> Thread.ofVirtual().name("errand-slot-" + slot.name()).start(slot));
         started = true;
     }
 
@@ -102,19 +103,21 @@ final class WorkerRuntime implements SmartLifecycle {
     public void stop() {
         running.beginStopping();
         heartbeats.beat();
-        log.info("Stopping: no new jobs; waiting up to {} for {} in flight", properties.shutdownGrace(),
-                running.heldTotal());
-        CountDownLatch stopped = new CountDownLatch(jobContainers.size());
-        jobContainers.values().forEach(container -> container.stop(stopped::countDown));
+        log.info("Stopping: no new jobs; waiting up to {} for {} in flight ({} leased)", properties.shutdownGrace(),
+                running.heldTotal(), running.leases().size());
+        allSlots().forEach(JobSlot::stop);
         try {
             if (!running.awaitIdle(properties.shutdownGrace())) {
-                log.warn("Grace period over: interrupting {} jobs; their deliveries go back to the queue",
-                        running.heldTotal());
+                log.warn("Grace period over: interrupting {} jobs; held deliveries go back to the queue, leases lapse "
+                        + "and the API reruns their jobs", running.heldTotal());
                 running.stopAll(Execution.StopReason.SHUTDOWN);
             }
-            Duration rest = AttemptRunner.STOP_GRACE.plus(properties.confirmTimeout()).plusSeconds(10);
-            if (!stopped.await(rest.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Job consumers did not stop in time");
+            long end = System.nanoTime()
+                    + AttemptRunner.STOP_GRACE.plus(properties.confirmTimeout()).plusSeconds(10).toNanos();
+            for (JobSlot slot : allSlots()) {
+                if (!slot.awaitStopped(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
+                    log.warn("Slot {} did not stop in time", slot.name());
+                }
             }
         }
         catch (InterruptedException ex) {
@@ -136,15 +139,21 @@ final class WorkerRuntime implements SmartLifecycle {
         return PHASE;
     }
 
-    /** Per container, how many consumers are active, or -1 when the container is not running. */
+    /**
+     * Consumers at work: for the control container its active consumers, per task type the slots consuming or busy
+     * with a job (held or leased); -1 when not running.
+     */
     Map<String, Integer> consumers() {
         Map<String, Integer> consumers = new LinkedHashMap<>();
-        consumers.put("control", activeConsumers(controlContainer));
-        jobContainers.forEach((type, container) -> consumers.put(type, activeConsumers(container)));
+        consumers.put("control", controlContainer.isRunning() ? controlContainer.getActiveConsumerCount() : -1);
+        slots.forEach((type, typeSlots) -> consumers.put(type, started ? (int) typeSlots.stream()
+                .map(JobSlot::state)
+                .filter(state -> state == JobSlot.State.CONSUMING || state == JobSlot.State.BUSY)
+                .count() : -1));
         return consumers;
     }
 
-    private static int activeConsumers(SimpleMessageListenerContainer container) {
-        return container.isRunning() ? container.getActiveConsumerCount() : -1;
+    private List<JobSlot> allSlots() {
+        return slots.values().stream().flatMap(List::stream).toList();
     }
 }

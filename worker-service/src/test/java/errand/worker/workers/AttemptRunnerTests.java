@@ -204,6 +204,85 @@ class AttemptRunnerTests {
         assertThat(progress).containsExactly(0.0);
     }
 
+    @Test
+    void ringsItsAlarmOnTheWaitingThreadWhileTheHandlerRuns() {
+        AtomicReference<Thread> ringer = new AtomicReference<>();
+        AtomicBoolean handlerRan = new AtomicBoolean();
+        Execution.Alarm alarm = new Execution.Alarm() {
+            @Override
+            public long nanosUntilDue() {
+                return ringer.get() == null ? 0 : Long.MAX_VALUE;
+            }
+
+            @Override
+            public void ring() {
+                ringer.set(Thread.currentThread());
+                try {
+                    // The handler can only start while the alarm rings if the execution's lock is free.
+                    started.await();
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                handlerRan.set(started.getCount() == 0);
+                release.countDown();
+            }
+        };
+
+        AttemptResult result = runner.run(theTask(new Waiter()), aJob("wait", "{\"n\": 0}"), this::record, alarm);
+
+        assertThat(result).isEqualTo(new AttemptResult.Succeeded(WireJson.mapper().valueToTree(new Output(0))));
+        assertThat(ringer.get()).isSameAs(Thread.currentThread());
+        assertThat(handlerRan).isTrue();
+    }
+
+    @Test
+    void ringsNoAlarmThatIsNotDueBeforeTheHandlerReturns() {
+        AtomicBoolean rung = new AtomicBoolean();
+        Execution.Alarm inAnHour = new Execution.Alarm() {
+            private final long due = System.nanoTime() + Duration.ofHours(1).toNanos();
+
+            @Override
+            public long nanosUntilDue() {
+                return due - System.nanoTime();
+            }
+
+            @Override
+            public void ring() {
+                rung.set(true);
+            }
+        };
+
+        AttemptResult result = runner.run(theTask(new Doubler()), aJob("double", "{\"n\": 2}"), this::record,
+                inAnHour);
+
+        assertThat(result).isEqualTo(new AttemptResult.Succeeded(WireJson.mapper().valueToTree(new Output(4))));
+        assertThat(rung).isFalse();
+    }
+
+    @Test
+    void stillTimesOutAnAttemptWhoseAlarmKeepsBeingDue() {
+        Execution.Alarm everyFiftyMillis = new Execution.Alarm() {
+            private volatile long due = System.nanoTime();
+
+            @Override
+            public long nanosUntilDue() {
+                return due - System.nanoTime();
+            }
+
+            @Override
+            public void ring() {
+                due = System.nanoTime() + Duration.ofMillis(50).toNanos();
+            }
+        };
+
+        AttemptResult result = runner.run(theTask(new Waiter()), aJob("wait", "{\"n\": 0}", Duration.ofMillis(300)),
+                this::record, everyFiftyMillis);
+
+        assertThat(result).isInstanceOfSatisfying(AttemptResult.Failed.class, failed ->
+                assertThat(failed.failure().type()).isEqualTo("timeout"));
+    }
+
     private AttemptResult run(TaskHandler<?, ?> handler, String payload) {
         RegisteredTask task = theTask(handler);
         return runner.run(task, aJob(task.name(), payload), this::record);
