@@ -16,6 +16,7 @@ import errand.model.Topology;
 import errand.model.WireJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -46,13 +47,14 @@ class JobPublisher {
     }
 
     /** Publishes the jobs and answers the ids the broker confirmed as routed to a queue. */
-    List<UUID> publishConfirmed(List<JobMessage> jobs, Duration confirmTimeout) {
+    List<UUID> publishConfirmed(List<OutboxStore.OutboxEntry> jobs, Duration confirmTimeout) {
         List<CorrelationData> sent = new ArrayList<>(jobs.size());
         try {
-            for (JobMessage job : jobs) {
+            for (OutboxStore.OutboxEntry entry : jobs) {
+                JobMessage job = entry.message();
                 queues.ensureDeclared(job.type());
                 CorrelationData correlation = new CorrelationData(job.jobId().toString());
-                rabbit.send(Topology.JOBS_EXCHANGE, job.type(), toMessage(job), correlation);
+                rabbit.send(Topology.JOBS_EXCHANGE, job.type(), toMessage(job, entry.traceparent()), correlation);
                 sent.add(correlation);
             }
         } catch (AmqpException e) {
@@ -85,7 +87,7 @@ class JobPublisher {
         return confirmed;
     }
 
-    static Message toMessage(JobMessage job) {
+    static Message toMessage(JobMessage job, @Nullable String traceparent) {
         MessageProperties props = new MessageProperties();
         props.setContentType(Headers.JSON);
         props.setContentEncoding(StandardCharsets.UTF_8.name());
@@ -95,6 +97,9 @@ class JobPublisher {
         props.setType(job.type());
         props.setReplyTo(Topology.RESULTS_EXCHANGE);
         props.setHeader(Headers.ATTEMPT, job.attempt());
+        if (traceparent != null) {
+            props.setHeader(Headers.TRACEPARENT, traceparent);
+        }
         return new Message(WireJson.write(job), props);
     }
 }

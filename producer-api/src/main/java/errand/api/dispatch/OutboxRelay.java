@@ -7,7 +7,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import errand.api.ErrandMetrics;
-import errand.model.JobMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -58,7 +57,7 @@ public class OutboxRelay implements SmartLifecycle, OutboxSignal {
     int relayOnce() {
         Integer claimed = transactions.execute(tx -> {
             Instant now = Instant.now();
-            List<JobMessage> due = store.claimDue(properties.batchSize(), now);
+            List<OutboxStore.OutboxEntry> due = store.claimDue(properties.batchSize(), now);
             if (due.isEmpty()) {
                 return 0;
             }

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import errand.model.JobMessage;
 import errand.model.WireJson;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -25,18 +26,22 @@ class OutboxStore {
      * Claims due, unpublished jobs. Call inside a transaction: the row locks keep other API instances' relays
      * from publishing the same rows, and SKIP LOCKED lets them take the next ones instead of waiting.
      */
-    List<JobMessage> claimDue(int limit, Instant now) {
+    List<OutboxEntry> claimDue(int limit, Instant now) {
         return jdbc.query("""
-                select id, type, attempt, max_attempts, timeout_ms, payload, created_at from jobs
+                select id, type, attempt, max_attempts, timeout_ms, payload, created_at, traceparent from jobs
                 where published_at is null and publish_after <= ? and status = 'QUEUED'
                 order by publish_after
                 limit ?
                 for update skip locked""",
-                (rs, n) -> new JobMessage(rs.getObject("id", UUID.class), rs.getString("type"), rs.getInt("attempt"),
-                        rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
+                (rs, n) -> new OutboxEntry(new JobMessage(rs.getObject("id", UUID.class), rs.getString("type"),
+                        rs.getInt("attempt"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
                         WireJson.mapper().readTree(rs.getString("payload")),
-                        rs.getTimestamp("created_at").toInstant()),
+                        rs.getTimestamp("created_at").toInstant()), rs.getString("traceparent")),
                 Timestamp.from(now), limit);
+    }
+
+    /** A job to publish, with the trace context it travels in. */
+    record OutboxEntry(JobMessage message, @Nullable String traceparent) {
     }
 
     void markPublished(List<UUID> ids, Instant at) {

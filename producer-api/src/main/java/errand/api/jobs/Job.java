@@ -17,5 +17,5 @@ import tools.jackson.databind.JsonNode;
 public record Job(UUID id, String type, JobStatus status, JsonNode payload, @Nullable JsonNode result,
         @Nullable JsonNode error, @Nullable JsonNode progress, int attempt, int attempts, int maxAttempts,
         Duration timeout, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
-        Instant updatedAt) {
+        Instant updatedAt, @Nullable String traceId) {
 }

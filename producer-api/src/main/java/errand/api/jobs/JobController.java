@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import errand.model.JobStatus;
+import errand.model.Traceparent;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,6 +27,8 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
+    private static final String TRACEPARENT = "traceparent";
+
     private final JobService jobs;
     private final JobsProperties limits;
 
@@ -42,14 +45,16 @@ class JobController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobResponse> submit(@RequestBody JsonNode request,
-            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
-        JobService.Submitted submitted = jobs.submit(request, idempotencyKey);
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+            @RequestHeader(name = TRACEPARENT, required = false) @Nullable String traceparent) {
+        JobService.Submitted submitted = jobs.submit(request, idempotencyKey, traceOf(traceparent));
         return ResponseEntity.accepted().location(location(submitted.job().id())).body(JobResponse.of(submitted.job()));
     }
 
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request) {
-        List<Job> accepted = jobs.submitBatch(request);
+    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request,
+            @RequestHeader(name = TRACEPARENT, required = false) @Nullable String traceparent) {
+        List<Job> accepted = jobs.submitBatch(request, traceOf(traceparent));
         return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
     }
 
@@ -82,6 +87,11 @@ class JobController {
     ResponseEntity<JobResponse> retry(@PathVariable String id) {
         Job job = jobs.retry(JobIds.parse(id));
         return ResponseEntity.accepted().location(location(job.id())).body(JobResponse.of(job));
+    }
+
+    /** The caller's trace, continued; a new trace when the request carries none (or a malformed one). */
+    private static Traceparent traceOf(@Nullable String header) {
+        return Traceparent.parse(header).orElseGet(Traceparent::newTrace);
     }
 
     private static URI location(UUID id) {

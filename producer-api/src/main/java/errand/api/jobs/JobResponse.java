@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 record JobResponse(UUID id, String type, JobStatus status, JsonNode payload, @Nullable JsonNode result,
         @Nullable JsonNode error, int attempts, @Nullable JsonNode progress, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, int maxAttempts, String timeout,
-        @Nullable List<JobStore.AttemptRecord> attemptHistory) {
+        @Nullable String traceId, @Nullable List<JobStore.AttemptRecord> attemptHistory) {
 
     static JobResponse of(Job job) {
         return of(job, null);
@@ -24,6 +24,6 @@ record JobResponse(UUID id, String type, JobStatus status, JsonNode payload, @Nu
     static JobResponse of(Job job, @Nullable List<JobStore.AttemptRecord> attemptHistory) {
         return new JobResponse(job.id(), job.type(), job.status(), job.payload(), job.result(), job.error(),
                 job.attempts(), job.progress(), job.createdAt(), job.startedAt(), job.finishedAt(),
-                job.maxAttempts(), job.timeout().toString(), attemptHistory);
+                job.maxAttempts(), job.timeout().toString(), job.traceId(), attemptHistory);
     }
 }

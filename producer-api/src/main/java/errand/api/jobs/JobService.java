@@ -13,6 +13,7 @@ import errand.api.changes.JobChangeHub;
 import errand.api.dispatch.ControlPublisher;
 import errand.api.dispatch.OutboxSignal;
 import errand.model.JobStatus;
+import errand.model.Traceparent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -54,12 +55,12 @@ class JobService {
     record Submitted(Job job, boolean created) {
     }
 
-    Submitted submit(JsonNode request, @Nullable String idempotencyKey) {
+    Submitted submit(JsonNode request, @Nullable String idempotencyKey, Traceparent trace) {
         List<FieldError> errors = new ArrayList<>();
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             errors.add(new FieldError("Idempotency-Key", "header", "must be 1 to 255 characters"));
         }
-        Optional<NewJob> parsed = parser.parse(request, idempotencyKey, Instant.now(), errors);
+        Optional<NewJob> parsed = parser.parse(request, idempotencyKey, Instant.now(), trace, errors);
         if (!errors.isEmpty() || parsed.isEmpty()) {
             throw new JobExceptions.InvalidJob(errors);
         }
@@ -80,7 +81,7 @@ class JobService {
     }
 
     /** All or nothing: one invalid job rejects the batch, naming each bad job by its index. */
-    List<Job> submitBatch(JsonNode request) {
+    List<Job> submitBatch(JsonNode request, Traceparent trace) {
         JsonNode jobs = request.get("jobs");
         List<FieldError> errors = new ArrayList<>();
         if (jobs == null || !jobs.isArray()) {
@@ -94,7 +95,7 @@ class JobService {
         List<NewJob> accepted = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             List<FieldError> jobErrors = new ArrayList<>();
-            parser.parse(jobs.get(i), null, now, jobErrors).ifPresent(accepted::add);
+            parser.parse(jobs.get(i), null, now, trace, jobErrors).ifPresent(accepted::add);
             String prefix = "/jobs/" + i;
             jobErrors.forEach(e -> errors.add(e.within(prefix)));
         }
@@ -115,7 +116,8 @@ class JobService {
 
     private static Job asQueued(NewJob job) {
         return new Job(job.id(), job.type(), JobStatus.QUEUED, job.payload(), null, null, null, 1, 0,
-                job.maxAttempts(), job.timeout(), job.createdAt(), null, null, job.createdAt());
+                job.maxAttempts(), job.timeout(), job.createdAt(), null, null, job.createdAt(),
+                Traceparent.parse(job.traceparent()).map(Traceparent::traceId).orElse(null));
     }
 
     Job get(UUID id) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import errand.model.JobStatus;
+import errand.model.Traceparent;
 import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 public class JobStore {
 
     static final String COLUMNS = "id, type, status, payload, result, error, progress, attempt, attempts, "
-            + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at";
+            + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at, traceparent";
 
     private static final RowMapper<Job> JOB = JobStore::mapJob;
 
@@ -40,8 +41,8 @@ public class JobStore {
     void insertAll(List<NewJob> jobs) {
         jdbc.batchUpdate("""
                 insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
-                                  created_at, publish_after, updated_at)
-                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""", jobs, 500, (ps, job) -> {
+                                  created_at, publish_after, updated_at, traceparent)
+                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)""", jobs, 500, (ps, job) -> {
             ps.setObject(1, job.id());
             ps.setString(2, job.type());
             ps.setString(3, json(job.payload()));
@@ -52,6 +53,7 @@ public class JobStore {
             ps.setTimestamp(8, Timestamp.from(job.createdAt()));
             ps.setTimestamp(9, Timestamp.from(job.publishAfter()));
             ps.setTimestamp(10, Timestamp.from(job.createdAt()));
+            ps.setString(11, job.traceparent());
         });
     }
 
@@ -59,12 +61,12 @@ public class JobStore {
     boolean insertIfKeyIsNew(NewJob job) {
         int inserted = jdbc.update("""
                 insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
-                                  created_at, publish_after, updated_at)
-                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
+                                  created_at, publish_after, updated_at, traceparent)
+                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (idempotency_key) do nothing""",
                 job.id(), job.type(), json(job.payload()), job.maxAttempts(), job.timeout().toMillis(),
                 job.idempotencyKey(), job.requestHash(), Timestamp.from(job.createdAt()),
-                Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()));
+                Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()), job.traceparent());
         return inserted == 1;
     }
 
@@ -155,7 +157,11 @@ public class JobStore {
                 jsonOrNull(rs.getString("error")), jsonOrNull(rs.getString("progress")), rs.getInt("attempt"),
                 rs.getInt("attempts"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                instant(rs, "updated_at"));
+                instant(rs, "updated_at"), traceIdOf(rs.getString("traceparent")));
+    }
+
+    private static @Nullable String traceIdOf(@Nullable String traceparent) {
+        return Traceparent.parse(traceparent).map(Traceparent::traceId).orElse(null);
     }
 
     private static @Nullable JsonNode jsonOrNull(@Nullable String json) {

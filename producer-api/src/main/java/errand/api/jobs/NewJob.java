@@ -9,5 +9,6 @@ import tools.jackson.databind.JsonNode;
 
 /** A validated submission, ready to be stored. */
 record NewJob(UUID id, String type, JsonNode payload, int maxAttempts, Duration timeout, Instant createdAt,
-        Instant publishAfter, @Nullable String idempotencyKey, @Nullable String requestHash) {
+        Instant publishAfter, @Nullable String idempotencyKey, @Nullable String requestHash,
+        String traceparent) {
 }

@@ -16,6 +16,7 @@ import java.util.UUID;
 import errand.api.tasktypes.PayloadValidator;
 import errand.api.tasktypes.TaskTypeCatalog;
 import errand.model.TaskTypeDescriptor;
+import errand.model.Traceparent;
 import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -45,7 +46,8 @@ class SubmitRequestParser {
     }
 
     /** Parses one job; {@code errors} collects what is wrong, with pointers relative to the job object. */
-    Optional<NewJob> parse(JsonNode request, @Nullable String idempotencyKey, Instant now, List<FieldError> errors) {
+    Optional<NewJob> parse(JsonNode request, @Nullable String idempotencyKey, Instant now, Traceparent trace,
+            List<FieldError> errors) {
         if (!request.isObject()) {
             errors.add(new FieldError("", "type", "a job must be a JSON object"));
             return Optional.empty();
@@ -78,7 +80,7 @@ class SubmitRequestParser {
                 maxAttempts != null ? maxAttempts : descriptor.maxAttempts(),
                 timeout != null ? timeout : descriptor.timeout(), now,
                 delay != null ? now.plus(delay) : now, idempotencyKey,
-                idempotencyKey == null ? null : hash(request)));
+                idempotencyKey == null ? null : hash(request), trace.childSpan().header()));
     }
 
     private Optional<TaskTypeDescriptor> taskType(@Nullable JsonNode node, List<FieldError> errors) {

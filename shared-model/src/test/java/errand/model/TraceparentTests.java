@@ -1,0 +1,38 @@
+package errand.model;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TraceparentTests {
+
+    @Test
+    void parsesAValidHeaderAndWritesItBack() {
+        String header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        Traceparent parsed = Traceparent.parse(header).orElseThrow();
+
+        assertThat(parsed.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(parsed.sampled()).isTrue();
+        assertThat(parsed.header()).isEqualTo(header);
+    }
+
+    @Test
+    void rejectsMalformedAndAllZeroIds() {
+        assertThat(Traceparent.parse("banana")).isEmpty();
+        assertThat(Traceparent.parse("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isEmpty();
+        assertThat(Traceparent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01")).isEmpty();
+        assertThat(Traceparent.parse(null)).isEmpty();
+    }
+
+    @Test
+    void aChildSpanKeepsTheTraceAndChangesTheParent() {
+        Traceparent root = Traceparent.newTrace();
+
+        Traceparent child = root.childSpan();
+
+        assertThat(child.traceId()).isEqualTo(root.traceId());
+        assertThat(child.parentId()).isNotEqualTo(root.parentId());
+        assertThat(Traceparent.parse(child.header())).contains(child);
+    }
+}
