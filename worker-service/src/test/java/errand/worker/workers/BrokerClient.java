@@ -116,6 +116,17 @@ final class BrokerClient implements AutoCloseable {
         return info == null ? -1 : info.getMessageCount();
     }
 
+    /** Consumers on the queue, right now. */
+    int consumers(String queue) {
+        var info = admin.getQueueInfo(queue);
+        return info == null ? -1 : info.getConsumerCount();
+    }
+
+    /** The job's events of one kind, in the order received. */
+    <T extends JobEvent> List<T> eventsOf(JobMessage job, Class<T> kind) {
+        return eventsOf(job).stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
     RabbitTemplate rabbit() {
         return rabbit;
     }
