@@ -3,7 +3,9 @@ package errand.worker.workers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -98,11 +100,23 @@ final class JobPublisher {
             send("dead-letter copy", Topology.DEAD_EXCHANGE, job.type(), message);
         }
 
+        /**
+         * Publishes and tracks the message. What the broker already confirmed is forgotten on the way, so a job that
+         * runs for hours does not keep every progress event it ever sent.
+         */
         private void send(String what, String exchange, String routingKey, Message message) {
             Sent one = new Sent(what + " to " + exchange, exchange, routingKey, message);
             one.publish();
             synchronized (sent) {
+                sent.removeIf(Sent::confirmedAlready);
                 sent.add(one);
+            }
+        }
+
+        /** How many publishes are tracked, not known to be confirmed yet (at most one more). */
+        int tracked() {
+            synchronized (sent) {
+                return sent.size();
             }
         }
 
@@ -189,6 +203,17 @@ final class JobPublisher {
             catch (AmqpException ex) {
                 failure = ex;
             }
+        }
+
+        /** Whether the broker confirmed and routed the latest publish already; never waits. */
+        boolean confirmedAlready() {
+            if (confirmed) {
+                return true;
+            }
+            CompletableFuture<CorrelationData.Confirm> future = correlation.getFuture();
+            // A return arrives before its confirm, so a confirmed publish without one was routed.
+            return failure == null && future.state() == Future.State.SUCCESS && future.resultNow().ack()
+                    && correlation.getReturned() == null;
         }
 
         /** Null once confirmed, else what went wrong. */

@@ -1,0 +1,312 @@
+package errand.worker.testkit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import errand.model.Failure;
+import errand.model.TaskKind;
+import errand.model.WireJson;
+import errand.worker.tasks.NonRetryableException;
+import errand.worker.tasks.Task;
+import errand.worker.tasks.TaskHandler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Runs a task handler the way the worker does, without a broker, and answers a {@link TaskRun} to assert on:
+ * <ul>
+ *   <li>the payload (JSON text, or an input record encoded first) is decoded with {@code WireJson} and its Bean
+ *       Validation constraints enforced; a violation is the runtime's {@code invalid-input} failure and the handler
+ *       does not run;
+ *   <li>the handler runs on its own thread (a platform thread for {@code CPU}, a virtual one for {@code IO}) with a
+ *       deadline of the {@code @Task} timeout; at the deadline, or at a simulated cancel, the context reports
+ *       {@code isCancelled()} and the thread is interrupted, as in the runtime;
+ *   <li>the output is encoded with {@code WireJson}; an exception becomes the failure the worker would report.
+ * </ul>
+ * Every progress report is kept, unthrottled. A kit is immutable: the {@code with} methods answer a new one, so one
+ * kit per test class can be shared.
+ *
+ * <pre>{@code
+ * TaskTestKit<HashChain.Input, HashChain.Output> kit = TaskTestKit.of(new HashChain());
+ * assertThat(kit.run("{\"seed\": \"abc\", \"rounds\": 1}").output().digest()).startsWith("ba7816bf");
+ * assertThat(kit.run("{\"seed\": \"abc\", \"rounds\": 0}").failure().type()).isEqualTo("invalid-input");
+ * assertThat(kit.cancelAtProgress(0.1).run("{\"seed\": \"abc\", \"rounds\": 900000000}").isCancelled()).isTrue();
+ * }</pre>
+ *
+ * <p><b>Thread:</b> {@code run} blocks the calling thread until the handler returned, or was stopped and given up on
+ * after {@link #STOP_GRACE}.
+ *
+ * @param <I> the handler's input type
+ * @param <O> the handler's output type
+ */
+public final class TaskTestKit<I, O> {
+
+    /** How long a stopped handler may take to return before the runtime abandons it (and the kit gives up on it). */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    /** The job id of every run unless {@link #jobId(UUID)} says otherwise. */
+    public static final UUID JOB_ID = UUID.fromString("00000000-0000-0000-0000-000000000001");
+
+    private static final int MAX_MESSAGE_LENGTH = 2_000;
+
+    private final TaskHandler<I, O> handler;
+    private final Task task;
+    private final Class<?> inputType;
+    private final JavaType outputType;
+    private final UUID jobId;
+    private final int attempt;
+    private final Duration timeout;
+    private final boolean cancelledAtStart;
+    private final double cancelAtFraction;
+    private final @Nullable Duration cancelAfter;
+
+    private TaskTestKit(TaskHandler<I, O> handler, Task task, Class<?> inputType, JavaType outputType, UUID jobId,
+            int attempt, Duration timeout, boolean cancelledAtStart, double cancelAtFraction,
+            @Nullable Duration cancelAfter) {
+        this.handler = handler;
+        this.task = task;
+        this.inputType = inputType;
+        this.outputType = outputType;
+        this.jobId = jobId;
+        this.attempt = attempt;
+        this.timeout = timeout;
+        this.cancelledAtStart = cancelledAtStart;
+        this.cancelAtFraction = cancelAtFraction;
+        this.cancelAfter = cancelAfter;
+    }
+
+    /**
+     * A kit for the first attempt of a job, with the handler's {@code @Task} timeout.
+     *
+     * @throws IllegalArgumentException if the handler has no {@code @Task} or its input type cannot be resolved
+     *                                  (the worker would refuse to start)
+     */
+    public static <I, O> TaskTestKit<I, O> of(TaskHandler<I, O> handler) {
+        Class<?> handlerClass = handler.getClass();
+        Task task = AnnotatedElementUtils.findMergedAnnotation(handlerClass, Task.class);
+        if (task == null) {
+            throw new IllegalArgumentException(handlerClass.getName() + " has no @Task");
+        }
+        ResolvableType generics = ResolvableType.forClass(handlerClass).as(TaskHandler.class);
+        Class<?> inputType = generics.getGeneric(0).resolve();
+        if (inputType == null || inputType == Object.class) {
+            throw new IllegalArgumentException(handlerClass.getName() + ": cannot resolve the input type; implement "
+                    + "TaskHandler<Input, Output> with concrete types");
+        }
+        JavaType outputType = WireJson.mapper().getTypeFactory().constructType(generics.getGeneric(1).getType());
+        return new TaskTestKit<>(handler, task, inputType, outputType, JOB_ID, 1, Duration.parse(task.timeout()),
+                false, Double.NaN, null);
+    }
+
+    /** Runs as attempt {@code attempt} (1 is the first run). */
+    public TaskTestKit<I, O> attempt(int attempt) {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt must be at least 1");
+        }
+        return new TaskTestKit<>(handler, task, inputType, outputType, jobId, attempt, timeout, cancelledAtStart,
+                cancelAtFraction, cancelAfter);
+    }
+
+    public TaskTestKit<I, O> jobId(UUID jobId) {
+        return new TaskTestKit<>(handler, task, inputType, outputType, jobId, attempt, timeout, cancelledAtStart,
+                cancelAtFraction, cancelAfter);
+    }
+
+    /** The attempt's timeout, as a job's own {@code timeout} would set it: the deadline is this long after the start. */
+    public TaskTestKit<I, O> timeout(Duration timeout) {
+        if (!timeout.isPositive()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        return new TaskTestKit<>(handler, task, inputType, outputType, jobId, attempt, timeout, cancelledAtStart,
+                cancelAtFraction, cancelAfter);
+    }
+
+    /** The job is cancelled just as the handler starts: its context is cancelled and its thread interrupted. */
+    public TaskTestKit<I, O> cancelled() {
+        return new TaskTestKit<>(handler, task, inputType, outputType, jobId, attempt, timeout, true,
+                cancelAtFraction, cancelAfter);
+    }
+
+    /** The job is cancelled when the handler first reports progress of at least {@code fraction}. */
+    public TaskTestKit<I, O> cancelAtProgress(double fraction) {
+        return new TaskTestKit<>(handler, task, inputType, outputType, jobId, attempt, timeout, cancelledAtStart,
+                fraction, cancelAfter);
+    }
+
+    /** The job is cancelled {@code delay} after the handler started, from another thread. */
+    public TaskTestKit<I, O> cancelAfter(Duration delay) {
+        return new TaskTestKit<>(handler, task, inputType, outputType, jobId, attempt, timeout, cancelledAtStart,
+                cancelAtFraction, delay);
+    }
+
+    /** Runs the handler with a payload given as JSON text. */
+    public TaskRun<O> run(String payload) {
+        return run(WireJson.mapper().readTree(payload));
+    }
+
+    /** Runs the handler with {@code input} encoded to JSON and decoded again, as if it had crossed the wire. */
+    public TaskRun<O> run(I input) {
+        return run(WireJson.mapper().valueToTree(input));
+    }
+
+    /** Runs the handler with the {@code @Task} example, the payload clients are shown. */
+    public TaskRun<O> runExample() {
+        if (task.example().isBlank()) {
+            throw new IllegalStateException("@Task " + task.name() + " declares no example");
+        }
+        return run(task.example());
+    }
+
+    private TaskRun<O> run(JsonNode payload) {
+        Object input;
+        try {
+            input = InputDecoding.decode(payload, inputType);
+        }
+        catch (InputDecoding.InvalidInput ex) {
+            return ended(new TaskRun.Outcome.Failed(failure("invalid-input", ex.getMessage(), false)), null,
+                    null, Duration.ZERO, false);
+        }
+        long start = System.nanoTime();
+        KitContext context = new KitContext(task.name(), jobId, attempt, Instant.now().plus(timeout),
+                cancelAtFraction);
+        CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+        AtomicLong end = new AtomicLong();
+        Thread.Builder threads = task.kind() == TaskKind.CPU ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
+        threads.name("errand-testkit-" + task.name()).start(() -> handle(input, context, result, end));
+        boolean returned = awaitEnd(result, context, start);
+        long elapsed = (returned ? end.get() : System.nanoTime()) - start;
+        return ended(outcome(context.stopReason(), result, returned), context, thrown(result), Duration.ofNanos(elapsed),
+                !returned);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void handle(Object input, KitContext context, CompletableFuture<@Nullable Object> result, AtomicLong end) {
+        context.runsOnCurrentThread();
+        if (cancelledAtStart) {
+            context.stop(KitContext.StopReason.CANCELLED);
+        }
+        MDC.put("jobId", jobId.toString());
+        try {
+            O output = handler.handle((I) input, context);
+            context.close();
+            end.set(System.nanoTime());
+            result.complete(output);
+        }
+        catch (Throwable ex) {
+            context.close();
+            end.set(System.nanoTime());
+            result.completeExceptionally(ex);
+        }
+        finally {
+            MDC.remove("jobId");
+        }
+    }
+
+    /** Waits for the handler, stopping it at the deadline or the simulated cancel; false if it never returned. */
+    private boolean awaitEnd(CompletableFuture<@Nullable Object> result, KitContext context, long start) {
+        long deadline = start + timeout.toNanos();
+        long cancelAt = cancelAfter == null ? Long.MAX_VALUE : start + cancelAfter.toNanos();
+        try {
+            while (context.stopReason() == null) {
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    context.stop(KitContext.StopReason.TIMEOUT);
+                }
+                else if (cancelAfter != null && now - cancelAt >= 0) {
+                    context.stop(KitContext.StopReason.CANCELLED);
+                }
+                else if (finishedWithin(CompletableFuture.anyOf(result, context.stopped()),
+                        Math.min(deadline - now, cancelAt - now)) && result.isDone()) {
+                    return true;
+                }
+            }
+            return finishedWithin(result, STOP_GRACE.toNanos());
+        }
+        catch (InterruptedException ex) {
+            context.stop(KitContext.StopReason.CANCELLED);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + task.name() + " ran", ex);
+        }
+    }
+
+    private static boolean finishedWithin(CompletableFuture<?> result, long nanos)
+            throws InterruptedException {
+        try {
+            result.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            return true;
+        }
+        catch (ExecutionException ex) {
+            return true;
+        }
+        catch (TimeoutException ex) {
+            return false;
+        }
+    }
+
+    /** As the runtime decides it: a stop outweighs whatever the handler did after it. */
+    private TaskRun.Outcome outcome(KitContext.@Nullable StopReason stop, CompletableFuture<@Nullable Object> result,
+            boolean returned) {
+        if (stop != null) {
+            return switch (stop) {
+                case CANCELLED -> new TaskRun.Outcome.Cancelled();
+                case TIMEOUT -> new TaskRun.Outcome.Failed(failure("timeout", "the attempt exceeded its timeout of "
+                        + timeout + (returned ? "" : "; the handler ignored its interrupt and was abandoned"), true));
+            };
+        }
+        Throwable thrown = thrown(result);
+        if (thrown != null) {
+            Failure failure = Failure.of(thrown, !isNonRetryable(thrown));
+            return new TaskRun.Outcome.Failed(failure(failure.type(), failure.message(), failure.retryable()));
+        }
+        Object value = result.join();
+        try {
+            return new TaskRun.Outcome.Succeeded(value == null ? NullNode.getInstance()
+                    : WireJson.mapper().valueToTree(value));
+        }
+        catch (JacksonException ex) {
+            return new TaskRun.Outcome.Failed(failure("output-encoding", "the handler's output cannot be encoded as "
+                    + "JSON: " + ex.getOriginalMessage(), false));
+        }
+    }
+
+    private TaskRun<O> ended(TaskRun.Outcome outcome, @Nullable KitContext context, @Nullable Throwable thrown,
+            Duration elapsed, boolean abandoned) {
+        return new TaskRun<>(task.name(), outcome, thrown,
+                context == null ? List.of() : context.progressReports(), elapsed, abandoned, outputType);
+    }
+
+    private static @Nullable Throwable thrown(CompletableFuture<@Nullable Object> result) {
+        if (!result.isCompletedExceptionally()) {
+            return null;
+        }
+        return result.exceptionNow();
+    }
+
+    private static boolean isNonRetryable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NonRetryableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Failure failure(String type, String message, boolean retryable) {
+        String shortened = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH) + "…"
+                : message;
+        return new Failure(type, shortened, retryable);
+    }
+}
