@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import errand.model.Failure;
 import errand.model.TaskKind;
@@ -125,7 +124,7 @@ public final class TaskTestKit<I, O> {
                 cancelAtFraction, cancelAfter);
     }
 
-    /** The attempt's timeout, as a job's own {@code timeout} would set it: the deadline is this long after the start. */
+    /** The attempt's timeout, as a job's own {@code timeout} sets it: the deadline is this long after the start. */
     public TaskTestKit<I, O> timeout(Duration timeout) {
         if (!timeout.isPositive()) {
             throw new IllegalArgumentException("timeout must be positive");
@@ -176,24 +175,31 @@ public final class TaskTestKit<I, O> {
             input = InputDecoding.decode(payload, inputType);
         }
         catch (InputDecoding.InvalidInput ex) {
-            return ended(new TaskRun.Outcome.Failed(failure("invalid-input", ex.getMessage(), false)), null,
-                    null, Duration.ZERO, false);
+            return ended(new TaskRun.Outcome.Failed(failure("invalid-input", ex.getMessage(), false)), null, null,
+                    Duration.ZERO, false);
         }
         long start = System.nanoTime();
         KitContext context = new KitContext(task.name(), jobId, attempt, Instant.now().plus(timeout),
                 cancelAtFraction);
-        CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
-        AtomicLong end = new AtomicLong();
+        CompletableFuture<Returned> returned = new CompletableFuture<>();
         Thread.Builder threads = task.kind() == TaskKind.CPU ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
-        threads.name("errand-testkit-" + task.name()).start(() -> handle(input, context, result, end));
-        boolean returned = awaitEnd(result, context, start);
-        long elapsed = (returned ? end.get() : System.nanoTime()) - start;
-        return ended(outcome(context.stopReason(), result, returned), context, thrown(result), Duration.ofNanos(elapsed),
-                !returned);
+        threads.name("errand-testkit-" + task.name()).start(() -> returned.complete(handle(input, context)));
+        Returned end = awaitEnd(returned, context, start);
+        if (end == null) {
+            return ended(stopped(context.stopReason(), false), context, null,
+                    Duration.ofNanos(System.nanoTime() - start), true);
+        }
+        TaskRun.Outcome outcome = context.stopReason() != null ? stopped(context.stopReason(), true)
+                : end.thrown() != null ? thrown(end.thrown()) : succeeded(end.value());
+        return ended(outcome, context, end.thrown(), Duration.ofNanos(end.nanos() - start), false);
+    }
+
+    /** What the handler did: returned a value or threw, at {@code nanos}. */
+    private record Returned(@Nullable Object value, @Nullable Throwable thrown, long nanos) {
     }
 
     @SuppressWarnings("unchecked")
-    private void handle(Object input, KitContext context, CompletableFuture<@Nullable Object> result, AtomicLong end) {
+    private Returned handle(Object input, KitContext context) {
         context.runsOnCurrentThread();
         if (cancelledAtStart) {
             context.stop(KitContext.StopReason.CANCELLED);
@@ -202,25 +208,26 @@ public final class TaskTestKit<I, O> {
         try {
             O output = handler.handle((I) input, context);
             context.close();
-            end.set(System.nanoTime());
-            result.complete(output);
+            return new Returned(output, null, System.nanoTime());
         }
         catch (Throwable ex) {
             context.close();
-            end.set(System.nanoTime());
-            result.completeExceptionally(ex);
+            return new Returned(null, ex, System.nanoTime());
         }
         finally {
             MDC.remove("jobId");
         }
     }
 
-    /** Waits for the handler, stopping it at the deadline or the simulated cancel; false if it never returned. */
-    private boolean awaitEnd(CompletableFuture<@Nullable Object> result, KitContext context, long start) {
+    /**
+     * Waits for the handler, stopping it at the deadline or the simulated cancel, then giving it {@link #STOP_GRACE};
+     * null if it never returned.
+     */
+    private @Nullable Returned awaitEnd(CompletableFuture<Returned> returned, KitContext context, long start) {
         long deadline = start + timeout.toNanos();
         long cancelAt = cancelAfter == null ? Long.MAX_VALUE : start + cancelAfter.toNanos();
         try {
-            while (context.stopReason() == null) {
+            while (context.stopReason() == null && !returned.isDone()) {
                 long now = System.nanoTime();
                 if (now - deadline >= 0) {
                     context.stop(KitContext.StopReason.TIMEOUT);
@@ -228,12 +235,12 @@ public final class TaskTestKit<I, O> {
                 else if (cancelAfter != null && now - cancelAt >= 0) {
                     context.stop(KitContext.StopReason.CANCELLED);
                 }
-                else if (finishedWithin(CompletableFuture.anyOf(result, context.stopped()),
-                        Math.min(deadline - now, cancelAt - now)) && result.isDone()) {
-                    return true;
+                else {
+                    waitFor(CompletableFuture.anyOf(returned, context.stopped()),
+                            Math.min(deadline - now, cancelAt - now));
                 }
             }
-            return finishedWithin(result, STOP_GRACE.toNanos());
+            return waitFor(returned, STOP_GRACE.toNanos());
         }
         catch (InterruptedException ex) {
             context.stop(KitContext.StopReason.CANCELLED);
@@ -242,36 +249,34 @@ public final class TaskTestKit<I, O> {
         }
     }
 
-    private static boolean finishedWithin(CompletableFuture<?> result, long nanos)
-            throws InterruptedException {
+    private static <T> @Nullable T waitFor(CompletableFuture<T> future, long nanos) throws InterruptedException {
         try {
-            result.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-            return true;
-        }
-        catch (ExecutionException ex) {
-            return true;
+            return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         }
         catch (TimeoutException ex) {
-            return false;
+            return null;
+        }
+        catch (ExecutionException ex) {
+            throw new IllegalStateException(ex.getCause());
         }
     }
 
     /** As the runtime decides it: a stop outweighs whatever the handler did after it. */
-    private TaskRun.Outcome outcome(KitContext.@Nullable StopReason stop, CompletableFuture<@Nullable Object> result,
-            boolean returned) {
-        if (stop != null) {
-            return switch (stop) {
-                case CANCELLED -> new TaskRun.Outcome.Cancelled();
-                case TIMEOUT -> new TaskRun.Outcome.Failed(failure("timeout", "the attempt exceeded its timeout of "
-                        + timeout + (returned ? "" : "; the handler ignored its interrupt and was abandoned"), true));
-            };
-        }
-        Throwable thrown = thrown(result);
-        if (thrown != null) {
-            Failure failure = Failure.of(thrown, !isNonRetryable(thrown));
-            return new TaskRun.Outcome.Failed(failure(failure.type(), failure.message(), failure.retryable()));
-        }
-        Object value = result.join();
+    private TaskRun.Outcome stopped(KitContext.@Nullable StopReason stop, boolean returned) {
+        return switch (stop) {
+            case CANCELLED -> new TaskRun.Outcome.Cancelled();
+            case TIMEOUT -> new TaskRun.Outcome.Failed(failure("timeout", "the attempt exceeded its timeout of "
+                    + timeout + (returned ? "" : "; the handler ignored its interrupt and was abandoned"), true));
+            case null -> throw new IllegalStateException("never stopped");
+        };
+    }
+
+    private static TaskRun.Outcome thrown(Throwable thrown) {
+        Failure failure = Failure.of(thrown, !isNonRetryable(thrown));
+        return new TaskRun.Outcome.Failed(failure(failure.type(), failure.message(), failure.retryable()));
+    }
+
+    private static TaskRun.Outcome succeeded(@Nullable Object value) {
         try {
             return new TaskRun.Outcome.Succeeded(value == null ? NullNode.getInstance()
                     : WireJson.mapper().valueToTree(value));
@@ -286,13 +291,6 @@ public final class TaskTestKit<I, O> {
             Duration elapsed, boolean abandoned) {
         return new TaskRun<>(task.name(), outcome, thrown,
                 context == null ? List.of() : context.progressReports(), elapsed, abandoned, outputType);
-    }
-
-    private static @Nullable Throwable thrown(CompletableFuture<@Nullable Object> result) {
-        if (!result.isCompletedExceptionally()) {
-            return null;
-        }
-        return result.exceptionNow();
     }
 
     private static boolean isNonRetryable(Throwable error) {

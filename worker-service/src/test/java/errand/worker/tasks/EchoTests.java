@@ -1,24 +1,31 @@
 package errand.worker.tasks;
 
-import static errand.worker.tasks.RecordingContext.firstAttempt;
-import static errand.worker.tasks.WireRoundTrip.json;
-import static errand.worker.tasks.WireRoundTrip.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import errand.model.WireJson;
+import errand.worker.testkit.TaskTestKit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 class EchoTests {
 
+    private final TaskTestKit<ObjectNode, ObjectNode> echo = TaskTestKit.of(new Echo());
+
     @Test
-    void returnsItsPayloadUnchanged() throws Exception {
+    void returnsItsPayloadUnchanged() {
         String payload = "{\"hello\": \"world\", \"n\": [1, 2.5, null], \"nested\": {\"ok\": true}}";
 
-        assertThat(run(new Echo(), ObjectNode.class, payload, firstAttempt())).isEqualTo(json(payload));
+        assertThat(echo.run(payload).outputJson()).isEqualTo(WireJson.mapper().readTree(payload));
     }
 
     @Test
-    void returnsAnEmptyObjectForAnEmptyPayload() throws Exception {
-        assertThat(run(new Echo(), ObjectNode.class, "{}", firstAttempt())).isEqualTo(json("{}"));
+    void returnsAnEmptyObjectForAnEmptyPayload() {
+        assertThat(echo.run("{}").outputJson()).isEqualTo(WireJson.mapper().readTree("{}"));
+    }
+
+    @Test
+    void failsForGoodOnAPayloadThatIsNotAnObject() {
+        assertThat(echo.run("[1, 2]").failure().retryable()).isFalse();
+        assertThat(echo.run("[1, 2]").failure().message()).isEqualTo("payload: must be a JSON object, was array");
     }
 }

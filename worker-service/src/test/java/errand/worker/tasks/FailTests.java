@@ -1,49 +1,46 @@
 package errand.worker.tasks;
 
-import static errand.worker.tasks.RecordingContext.attempt;
-import static errand.worker.tasks.WireRoundTrip.json;
-import static errand.worker.tasks.WireRoundTrip.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import errand.model.Failure;
+import errand.worker.testkit.TaskTestKit;
 import org.junit.jupiter.api.Test;
 
 class FailTests {
 
     private static final String TWICE = "{\"failTimes\": 2, \"retryable\": true}";
 
+    private final TaskTestKit<Fail.Input, Fail.Output> fail = TaskTestKit.of(new Fail());
+
     @Test
     void failsRetryablyOnTheFirstFailTimesAttempts() {
         for (int attempt = 1; attempt <= 2; attempt++) {
-            int current = attempt;
-            assertThatThrownBy(() -> run(new Fail(), Fail.Input.class, TWICE, attempt(current)))
-                    .isNotInstanceOf(NonRetryableException.class)
-                    .hasMessageContaining("attempt " + current);
+            assertThat(fail.attempt(attempt).run(TWICE).failure()).isEqualTo(new Failure("IllegalStateException",
+                    "planned failure on attempt " + attempt + " of 2", true));
         }
     }
 
     @Test
-    void returnsTheAttemptThatSucceeded() throws Exception {
-        assertThat(run(new Fail(), Fail.Input.class, TWICE, attempt(3))).isEqualTo(json("{\"attempt\": 3}"));
+    void returnsTheAttemptThatSucceeded() {
+        assertThat(fail.attempt(3).run(TWICE).output()).isEqualTo(new Fail.Output(3));
     }
 
     @Test
     void failsForGoodWhenNotRetryable() {
-        assertThatExceptionOfType(NonRetryableException.class).isThrownBy(() ->
-                run(new Fail(), Fail.Input.class, "{\"failTimes\": 1, \"retryable\": false}", attempt(1)));
+        var run = fail.run("{\"failTimes\": 1, \"retryable\": false}");
+
+        assertThat(run.failure().retryable()).isFalse();
+        assertThat(run.thrown()).isInstanceOf(NonRetryableException.class);
     }
 
     @Test
     void failsRetryablyWhenRetryableIsLeftOut() {
-        assertThatThrownBy(() -> run(new Fail(), Fail.Input.class, "{\"failTimes\": 1}", attempt(1)))
-                .isNotInstanceOf(NonRetryableException.class);
+        assertThat(fail.run("{\"failTimes\": 1}").failure().retryable()).isTrue();
     }
 
     @Test
-    void succeedsAtOnceWithFailTimesZero() throws Exception {
-        assertThat(run(new Fail(), Fail.Input.class, "{\"failTimes\": 0}", attempt(1)))
-                .isEqualTo(json("{\"attempt\": 1}"));
+    void succeedsAtOnceWithFailTimesZero() {
+        assertThat(fail.run("{\"failTimes\": 0}").outputJson()).hasToString("{\"attempt\":1}");
     }
 
     @Test

@@ -1,57 +1,57 @@
 package errand.worker.tasks;
 
-import static errand.worker.tasks.RecordingContext.cancelledAttempt;
-import static errand.worker.tasks.RecordingContext.firstAttempt;
-import static errand.worker.tasks.WireRoundTrip.run;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.concurrent.CancellationException;
 
+import errand.worker.testkit.TaskRun;
+import errand.worker.testkit.TaskTestKit;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 class PiTests {
 
-    @Test
-    void estimatesPiFromAMillionSamples() throws Exception {
-        JsonNode result = run(new Pi(), Pi.Input.class, "{\"samples\": 1000000, \"seed\": 42}", firstAttempt());
+    private final TaskTestKit<Pi.Input, Pi.Output> pi = TaskTestKit.of(new Pi());
 
-        assertThat(result.propertyNames()).containsExactly("estimate");
-        assertThat(result.get("estimate").asDouble()).isCloseTo(Math.PI, within(0.01));
+    @Test
+    void estimatesPiFromAMillionSamples() {
+        TaskRun<Pi.Output> run = pi.run("{\"samples\": 1000000, \"seed\": 42}");
+
+        assertThat(run.outputJson().propertyNames()).containsExactly("estimate");
+        assertThat(run.output().estimate()).isCloseTo(Math.PI, within(0.01));
     }
 
     @Test
-    void givesTheSameEstimateForTheSameSeedOnEveryAttempt() throws Exception {
+    void givesTheSameEstimateForTheSameSeedOnEveryAttempt() {
         String payload = "{\"samples\": 200000, \"seed\": 7}";
 
-        JsonNode first = run(new Pi(), Pi.Input.class, payload, firstAttempt());
-        JsonNode retry = run(new Pi(), Pi.Input.class, payload, RecordingContext.attempt(2));
+        Pi.Output first = pi.run(payload).output();
 
-        assertThat(retry).isEqualTo(first);
-        assertThat(run(new Pi(), Pi.Input.class, "{\"samples\": 200000, \"seed\": 8}", firstAttempt()))
-                .isNotEqualTo(first);
+        assertThat(pi.attempt(2).run(payload).output()).isEqualTo(first);
+        assertThat(pi.run("{\"samples\": 200000, \"seed\": 8}").output()).isNotEqualTo(first);
     }
 
     @Test
-    void usesSeedZeroWhenNoneIsGiven() throws Exception {
-        assertThat(run(new Pi(), Pi.Input.class, "{\"samples\": 100000}", firstAttempt()))
-                .isEqualTo(run(new Pi(), Pi.Input.class, "{\"samples\": 100000, \"seed\": 0}", firstAttempt()));
+    void usesSeedZeroWhenNoneIsGiven() {
+        assertThat(pi.run("{\"samples\": 100000}").output())
+                .isEqualTo(pi.run("{\"samples\": 100000, \"seed\": 0}").output())
+                .isEqualTo(pi.run(new Pi.Input(100_000, null)).output());
     }
 
     @Test
-    void reportsProgressUpToCompletion() throws Exception {
-        RecordingContext context = firstAttempt();
+    void reportsProgressUpToCompletion() {
+        TaskRun<Pi.Output> run = pi.run("{\"samples\": 3000000, \"seed\": 1}");
 
-        run(new Pi(), Pi.Input.class, "{\"samples\": 3000000, \"seed\": 1}", context);
-
-        assertThat(context.progress()).hasSize(3).isSorted().last().isEqualTo(1.0);
+        assertThat(run.progressFractions()).hasSize(3).isSorted().last().isEqualTo(1.0);
     }
 
     @Test
     void stopsWhenTheAttemptIsCancelled() {
-        assertThatExceptionOfType(CancellationException.class).isThrownBy(() ->
-                run(new Pi(), Pi.Input.class, "{\"samples\": 100000000000}", cancelledAttempt()));
+        TaskRun<Pi.Output> run = pi.cancelAtProgress(0.0).run("{\"samples\": 100000000000}");
+
+        assertThat(run.isCancelled()).isTrue();
+        assertThat(run.thrown()).isInstanceOf(CancellationException.class);
+        assertThat(run.progress()).hasSize(1);
+        assertThat(run.abandoned()).isFalse();
     }
 }

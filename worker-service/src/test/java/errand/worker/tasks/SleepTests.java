@@ -1,69 +1,62 @@
 package errand.worker.tasks;
 
-import static errand.worker.tasks.RecordingContext.cancelledAttempt;
-import static errand.worker.tasks.RecordingContext.firstAttempt;
-import static errand.worker.tasks.WireRoundTrip.json;
-import static errand.worker.tasks.WireRoundTrip.run;
-import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicReference;
 
+import errand.worker.testkit.TaskRun;
+import errand.worker.testkit.TaskTestKit;
 import org.junit.jupiter.api.Test;
 
 class SleepTests {
 
-    @Test
-    void sleepsTheRequestedMillisAndSaysSo() throws Exception {
-        long start = System.nanoTime();
+    private final TaskTestKit<Sleep.Input, Sleep.Output> sleep = TaskTestKit.of(new Sleep());
 
-        assertThat(run(new Sleep(), Sleep.Input.class, "{\"millis\": 300}", firstAttempt()))
-                .isEqualTo(json("{\"sleptMillis\": 300}"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    @Test
+    void sleepsTheRequestedMillisAndSaysSo() {
+        TaskRun<Sleep.Output> run = sleep.run("{\"millis\": 300}");
+
+        assertThat(run.outputJson()).hasToString("{\"sleptMillis\":300}");
+        assertThat(run.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
 
     @Test
-    void returnsAtOnceForZeroMillis() throws Exception {
-        assertThat(run(new Sleep(), Sleep.Input.class, "{\"millis\": 0}", firstAttempt()))
-                .isEqualTo(json("{\"sleptMillis\": 0}"));
+    void returnsAtOnceForZeroMillis() {
+        assertThat(sleep.run(new Sleep.Input(0)).output()).isEqualTo(new Sleep.Output(0));
     }
 
     @Test
-    void reportsProgressWhileSleeping() throws Exception {
-        RecordingContext context = firstAttempt();
+    void reportsProgressWhileSleeping() {
+        TaskRun<Sleep.Output> run = sleep.run("{\"millis\": 600}");
 
-        run(new Sleep(), Sleep.Input.class, "{\"millis\": 600}", context);
-
-        assertThat(context.progress()).hasSizeGreaterThanOrEqualTo(2).allSatisfy(fraction ->
-                assertThat(fraction).isBetween(0.0, 1.0));
-        assertThat(context.progress()).isSorted();
+        assertThat(run.progressFractions()).hasSizeGreaterThanOrEqualTo(2).isSorted()
+                .allSatisfy(fraction -> assertThat(fraction).isBetween(0.0, 1.0));
     }
 
     @Test
-    void stopsPromptlyWhenInterrupted() {
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread sleeper = Thread.ofVirtual().start(() -> {
-            try {
-                run(new Sleep(), Sleep.Input.class, "{\"millis\": 60000}", firstAttempt());
-            }
-            catch (Exception ex) {
-                thrown.set(ex);
-            }
-        });
+    void stopsPromptlyWhenCancelledWhileSleeping() {
+        TaskRun<Sleep.Output> run = sleep.cancelAfter(Duration.ofMillis(100)).run("{\"millis\": 60000}");
 
-        sleeper.interrupt();
-
-        await().atMost(ofSeconds(2)).until(() -> !sleeper.isAlive());
-        assertThat(thrown.get()).isInstanceOfAny(InterruptedException.class, CancellationException.class);
+        assertThat(run.isCancelled()).isTrue();
+        assertThat(run.thrown()).isInstanceOfAny(InterruptedException.class, CancellationException.class);
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
     void stopsWhenTheAttemptIsCancelled() {
-        assertThatExceptionOfType(CancellationException.class).isThrownBy(() ->
-                run(new Sleep(), Sleep.Input.class, "{\"millis\": 60000}", cancelledAttempt()));
+        TaskRun<Sleep.Output> run = sleep.cancelled().run("{\"millis\": 60000}");
+
+        assertThat(run.isCancelled()).isTrue();
+        assertThat(run.elapsed()).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void timesOutAtItsDeadline() {
+        TaskRun<Sleep.Output> run = sleep.timeout(Duration.ofMillis(200)).run("{\"millis\": 60000}");
+
+        assertThat(run.failure().type()).isEqualTo("timeout");
+        assertThat(run.failure().retryable()).isTrue();
+        assertThat(run.abandoned()).isFalse();
     }
 }

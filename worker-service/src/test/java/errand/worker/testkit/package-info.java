@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.testkit;
+
+import org.jspecify.annotations.NullMarked;
