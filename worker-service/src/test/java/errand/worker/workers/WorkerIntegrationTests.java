@@ -28,6 +28,7 @@ import errand.model.Topology;
 import errand.model.WireJson;
 import errand.model.WorkerHeartbeat;
 import errand.worker.WorkerApplication;
+import errand.worker.tasks.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -205,7 +207,9 @@ class WorkerIntegrationTests {
         assertThat(heartbeat.interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(heartbeat.stopping()).isFalse();
         assertThat(heartbeat.taskTypes()).extracting(TaskTypeDescriptor::name)
-                .containsExactlyInAnyOrder("echo", "sleep", "prime-count", "pi", "fail");
+                .containsExactlyInAnyOrderElementsOf(worker.getBeansWithAnnotation(Task.class).values().stream()
+                        .map(handler -> AopUtils.getTargetClass(handler).getAnnotation(Task.class).name()).toList())
+                .contains("echo", "sleep", "prime-count", "pi", "fail", "hash-chain");
         TaskTypeDescriptor primes = heartbeat.taskTypes().stream()
                 .filter(type -> type.name().equals("prime-count")).findFirst().orElseThrow();
         assertThat(primes.kind()).isEqualTo(TaskKind.CPU);
