@@ -67,7 +67,8 @@ class JobBacklog implements SmartLifecycle {
                 unfinished.putAll(counts);
             }
             total = counts.values().stream().mapToLong(Long::longValue).sum();
-            Long pending = jdbc.queryForObject("select count(*) from jobs where published_at is null and publish_after <= now()", Long.class);
+            Long pending = jdbc.queryForObject(
+                    "select count(*) from jobs where published_at is null and publish_after <= now()", Long.class);
             unpublished = pending == null ? 0 : pending;
         } catch (DataAccessException e) {
             log.debug("Could not count the backlog: {}", e.getMessage());

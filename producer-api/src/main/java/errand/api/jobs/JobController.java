@@ -9,6 +9,9 @@ import java.util.UUID;
 
 import errand.model.JobStatus;
 import errand.model.Traceparent;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -43,6 +46,15 @@ class JobController {
     record PageResponse(List<JobResponse> jobs, @Nullable String next) {
     }
 
+    @Operation(summary = "Submit a job", description = "Validates the job against its type's schema, stores it and "
+            + "answers 202 at once; the job runs on a worker. The same Idempotency-Key with the same body returns the "
+            + "same job; with another body, 409.", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                    content = @Content(examples = {
+                        @ExampleObject(name = "prime-count",
+                                value = "{\"type\":\"prime-count\",\"payload\":{\"upTo\":100000}}"),
+                        @ExampleObject(name = "sleep with options", value = "{\"type\":\"sleep\",\"payload\":"
+                                + "{\"millis\":1500},\"timeout\":\"PT10S\",\"maxAttempts\":2,"
+                                + "\"delay\":\"PT5S\"}")})))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobResponse> submit(@RequestBody JsonNode request,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
@@ -51,6 +63,11 @@ class JobController {
         return ResponseEntity.accepted().location(location(submitted.job().id())).body(JobResponse.of(submitted.job()));
     }
 
+    @Operation(summary = "Submit up to 1000 jobs at once", description = "All or nothing: one invalid job rejects "
+            + "the batch, naming it by index (/jobs/3/payload/upTo). The answer lists the jobs in request order.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(examples =
+                    @ExampleObject(value = "{\"jobs\":[{\"type\":\"echo\",\"payload\":{\"n\":1}},"
+                            + "{\"type\":\"echo\",\"payload\":{\"n\":2}}]}"))))
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request,
             @RequestHeader(name = TRACEPARENT, required = false) @Nullable String traceparent) {
@@ -58,6 +75,8 @@ class JobController {
         return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
     }
 
+    @Operation(summary = "Read a job", description = "With ?wait=PT30S, answers as soon as the job is terminal "
+            + "(SUCCEEDED, FAILED, CANCELLED) or when the wait ends, whichever comes first.")
     @GetMapping("/{id}")
     JobResponse get(@PathVariable String id, @RequestParam(required = false) @Nullable String wait)
             throws InterruptedException {
@@ -66,6 +85,8 @@ class JobController {
         return JobResponse.of(job, jobs.attemptsOf(jobId));
     }
 
+    @Operation(summary = "List jobs, newest first", description = "Filter by status and type; pass the previous "
+            + "page's next as after to read on.")
     @GetMapping
     PageResponse page(@RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String type,
@@ -78,11 +99,14 @@ class JobController {
         return new PageResponse(page.stream().map(JobResponse::of).toList(), next);
     }
 
+    @Operation(summary = "Cancel a job", description = "A queued or retrying job is cancelled at once; a running one "
+            + "is cancelled and its worker interrupts it. 409 once the job is terminal.")
     @PostMapping("/{id}/cancel")
     ResponseEntity<JobResponse> cancel(@PathVariable String id) {
         return ResponseEntity.accepted().body(JobResponse.of(jobs.cancel(JobIds.parse(id))));
     }
 
+    @Operation(summary = "Replay a FAILED or CANCELLED job as a new attempt", description = "409 otherwise.")
     @PostMapping("/{id}/retry")
     ResponseEntity<JobResponse> retry(@PathVariable String id) {
         Job job = jobs.retry(JobIds.parse(id));

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 import errand.api.changes.JobChangeHub;
+import io.swagger.v3.oas.annotations.Operation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -32,6 +33,8 @@ class JobEventsController {
         this.changes = changes;
     }
 
+    @Operation(summary = "Follow a job as server-sent events", description = "One event per change with the job as "
+            + "data, the first at once; the stream closes after the terminal event.")
     @GetMapping(path = "/api/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
         UUID jobId = JobIds.parse(id);

@@ -85,7 +85,8 @@ class JobService {
         JsonNode jobs = request.get("jobs");
         List<FieldError> errors = new ArrayList<>();
         if (jobs == null || !jobs.isArray()) {
-            throw new JobExceptions.InvalidJob(List.of(new FieldError("/jobs", "required", "must be an array of jobs")));
+            throw new JobExceptions.InvalidJob(
+                    List.of(new FieldError("/jobs", "required", "must be an array of jobs")));
         }
         if (jobs.isEmpty() || jobs.size() > limits.maxBatchSize()) {
             throw new JobExceptions.InvalidJob(List.of(new FieldError("/jobs", "size",

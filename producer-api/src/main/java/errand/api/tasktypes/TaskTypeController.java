@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import errand.model.TaskTypeDescriptor;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,12 +32,16 @@ class TaskTypeController {
         }
     }
 
+    @Operation(summary = "The task types workers serve", description = "Each with its description, defaults, "
+            + "payload and result JSON Schema, an example payload and the number of live workers serving it.")
     @GetMapping("/task-types")
     List<TaskTypeView> taskTypes() {
         Map<String, Integer> live = directory.liveWorkersByType();
         return catalog.all().stream().map(t -> TaskTypeView.of(t, live.getOrDefault(t.name(), 0))).toList();
     }
 
+    @Operation(summary = "The workers, from their heartbeats", description = "LIVE, STOPPING, or GONE once a "
+            + "worker missed its heartbeats.")
     @GetMapping("/workers")
     List<WorkerDirectory.WorkerView> workers() {
         return directory.workers();

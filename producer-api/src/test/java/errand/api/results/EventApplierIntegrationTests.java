@@ -32,7 +32,8 @@ class EventApplierIntegrationTests {
     static void createDatabase() throws Exception {
         database = TestDatabase.create();
         jdbc = new JdbcTemplate(database.dataSource());
-        applier = new EventApplier(jdbc, new TransactionTemplate(new DataSourceTransactionManager(database.dataSource())));
+        var transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
+        applier = new EventApplier(jdbc, transactions);
     }
 
     @AfterAll
