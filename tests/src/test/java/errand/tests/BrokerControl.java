@@ -31,9 +31,9 @@ import errand.model.WireJson;
 /**
  * What a failure test does to and reads from the broker, scoped to the test class's own vhost wherever RabbitMQ
  * allows it: closing the apps' connections (management API, the same as {@code rabbitmqctl close_connection}),
- * reading queue depths and dead letters (AMQP), publishing raw messages, and the one broker-wide setting a test may
- * change at run time, {@code consumer_timeout} ({@code rabbitmqctl eval}; always restore it, see
- * {@link #overrideConsumerTimeout}).
+ * reading queue depths and dead letters (AMQP), publishing raw messages, and the broker-wide settings a test may
+ * change at run time, such as {@code consumer_timeout} ({@code rabbitmqctl eval}; always restore them, see
+ * {@link #override}).
  *
  * <p>The test's own connections are named {@code errand-tests...} and never closed by {@link #closeAppConnections}.
  */
@@ -41,7 +41,7 @@ public final class BrokerControl implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern CONSUMER_TIMEOUT = Pattern.compile("\\{ok,\\s*(\\d+)}");
+    private static final Pattern SETTING = Pattern.compile("\\{ok,\\s*(\\d+)}");
 
     private final ErrandTestServices.Isolated services;
     private final Connection connection;
@@ -115,7 +115,7 @@ public final class BrokerControl implements AutoCloseable {
 
     /** A message that landed in {@code errand.dead}, with why. */
     public record DeadLetter(@Nullable String messageId, String body, @Nullable String reason,
-            @Nullable String xDeathReason, @Nullable String xDeathQueue) {
+            @Nullable String xDeathReason, @Nullable String xDeathQueue, String headers) {
     }
 
     /** Takes every message now in {@code errand.dead} (acknowledging them): the dead letters so far. */
@@ -135,7 +135,8 @@ public final class BrokerControl implements AutoCloseable {
                 }
                 letters.add(new DeadLetter(response.getProps().getMessageId(),
                         new String(response.getBody(), StandardCharsets.UTF_8),
-                        reason == null ? null : reason.toString(), deathReason, deathQueue));
+                        reason == null ? null : reason.toString(), deathReason, deathQueue,
+                        String.valueOf(headers)));
             }
         } catch (IOException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Cannot read " + Topology.DEAD_QUEUE, e);
@@ -159,44 +160,58 @@ public final class BrokerControl implements AutoCloseable {
 
     // ---- broker-wide settings
 
-    /** The broker's global {@code consumer_timeout}, read with {@code rabbitmqctl eval}. */
+    /** A global setting of the {@code rabbit} application, read with {@code rabbitmqctl eval}; null when unset. */
+    public static @Nullable Long setting(String key) {
+        String answer = rabbitmqctl("eval", "application:get_env(rabbit, " + key + ").");
+        Matcher matcher = SETTING.matcher(answer);
+        return matcher.find() ? Long.valueOf(matcher.group(1)) : null;
+    }
+
+    /** The broker's global {@code consumer_timeout}, or null when unset (no timeout). */
     public static @Nullable Duration consumerTimeout() {
-        String answer = rabbitmqctl("eval", "application:get_env(rabbit, consumer_timeout).");
-        Matcher matcher = CONSUMER_TIMEOUT.matcher(answer);
-        return matcher.find() ? Duration.ofMillis(Long.parseLong(matcher.group(1))) : null;
+        Long millis = setting("consumer_timeout");
+        return millis == null ? null : Duration.ofMillis(millis);
     }
 
     /**
-     * Sets the broker's global {@code consumer_timeout} until the returned handle is closed, which restores the value
-     * read before (or unsets it, if none was set). It applies to channels opened afterwards, on every vhost: keep the
-     * override short and close it in a {@code finally}.
+     * Sets a global integer setting of the {@code rabbit} application until the returned handle is closed, which
+     * restores the value read before (or unsets it, if none was set). RabbitMQ 3.10 channels read
+     * {@code consumer_timeout} and {@code channel_tick_interval} when they open, on every vhost: keep an override
+     * short, close it in a {@code finally}, and reopen the channels that must see it (restart the app).
      */
-    public static ConsumerTimeoutOverride overrideConsumerTimeout(Duration timeout) {
-        Duration previous = consumerTimeout();
-        setConsumerTimeout(timeout);
-        return new ConsumerTimeoutOverride(previous);
+    public static SettingOverride override(String key, long value) {
+        Long previous = setting(key);
+        set(key, value);
+        return new SettingOverride(key, previous);
     }
 
-    /** Restores the consumer timeout read before the override. */
-    public static final class ConsumerTimeoutOverride implements AutoCloseable {
+    /** Restores a setting of the {@code rabbit} application to what it was before {@link #override}. */
+    public static final class SettingOverride implements AutoCloseable {
 
-        private final @Nullable Duration previous;
+        private final String key;
+        private final @Nullable Long previous;
+        private boolean closed;
 
-        private ConsumerTimeoutOverride(@Nullable Duration previous) {
+        private SettingOverride(String key, @Nullable Long previous) {
+            this.key = key;
             this.previous = previous;
         }
 
-        public @Nullable Duration previous() {
+        public @Nullable Long previous() {
             return previous;
         }
 
         @Override
-        public void close() {
-            if (previous == null) {
-                rabbitmqctl("eval", "application:unset_env(rabbit, consumer_timeout).");
-            } else {
-                setConsumerTimeout(previous);
+        public synchronized void close() {
+            if (closed) {
+                return;
             }
+            if (previous == null) {
+                rabbitmqctl("eval", "application:unset_env(rabbit, " + key + ").");
+            } else {
+                set(key, previous);
+            }
+            closed = true;
         }
     }
 
@@ -210,8 +225,8 @@ public final class BrokerControl implements AutoCloseable {
         }
     }
 
-    private static void setConsumerTimeout(Duration timeout) {
-        rabbitmqctl("eval", "application:set_env(rabbit, consumer_timeout, " + timeout.toMillis() + ").");
+    private static void set(String key, long value) {
+        rabbitmqctl("eval", "application:set_env(rabbit, " + key + ", " + value + ").");
     }
 
     private static String rabbitmqctl(String... arguments) {

@@ -39,8 +39,11 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     private final int initialWorkers;
     private final List<String> apiArguments;
     private final List<String> workerArguments;
-    private final boolean brokerProxy;
+    private final BrokerRoute brokerRoute;
     private final boolean databaseProxy;
+
+    /** Which apps reach RabbitMQ through the {@link #brokerLink()}. */
+    private enum BrokerRoute { DIRECT, ALL_APPS, WORKERS_ONLY }
 
     private ErrandTestServices.@Nullable Isolated services;
     private @Nullable JobLedger ledger;
@@ -53,40 +56,46 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     private Path logDirectory = Path.of(".");
 
     private FaultPlatform(int initialWorkers, List<String> apiArguments, List<String> workerArguments,
-            boolean brokerProxy, boolean databaseProxy) {
+            BrokerRoute brokerRoute, boolean databaseProxy) {
         this.initialWorkers = initialWorkers;
         this.apiArguments = List.copyOf(apiArguments);
         this.workerArguments = List.copyOf(workerArguments);
-        this.brokerProxy = brokerProxy;
+        this.brokerRoute = brokerRoute;
         this.databaseProxy = databaseProxy;
     }
 
     public static FaultPlatform withWorkers(int workers) {
-        return new FaultPlatform(workers, List.of(), List.of(), false, false);
+        return new FaultPlatform(workers, List.of(), List.of(), BrokerRoute.DIRECT, false);
     }
 
     /** Extra {@code --name=value} arguments for every worker. */
     public FaultPlatform workerArguments(String... arguments) {
         List<String> all = new ArrayList<>(workerArguments);
         all.addAll(List.of(arguments));
-        return new FaultPlatform(initialWorkers, apiArguments, all, brokerProxy, databaseProxy);
+        return new FaultPlatform(initialWorkers, apiArguments, all, brokerRoute, databaseProxy);
     }
 
     /** Extra {@code --name=value} arguments for the API. */
     public FaultPlatform apiArguments(String... arguments) {
         List<String> all = new ArrayList<>(apiArguments);
         all.addAll(List.of(arguments));
-        return new FaultPlatform(initialWorkers, all, workerArguments, brokerProxy, databaseProxy);
+        return new FaultPlatform(initialWorkers, all, workerArguments, brokerRoute, databaseProxy);
     }
 
     /** Every app reaches RabbitMQ through one {@link #brokerLink()}. */
     public FaultPlatform brokerThroughProxy() {
-        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, true, databaseProxy);
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, BrokerRoute.ALL_APPS, databaseProxy);
+    }
+
+    /** The workers reach RabbitMQ through one {@link #brokerLink()}; the API connects directly. */
+    public FaultPlatform workersReachBrokerThroughProxy() {
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, BrokerRoute.WORKERS_ONLY,
+                databaseProxy);
     }
 
     /** The API reaches PostgreSQL through {@link #databaseLink()}. */
     public FaultPlatform databaseThroughProxy() {
-        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, brokerProxy, true);
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, brokerRoute, true);
     }
 
     @Override
@@ -98,7 +107,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         try {
             ledger = JobLedger.start(isolated);
             broker = BrokerControl.of(isolated);
-            if (brokerProxy) {
+            if (brokerRoute != BrokerRoute.DIRECT) {
                 brokerLink = TcpProxy.to("broker", isolated.amqpHost(), isolated.amqpPort());
             }
             if (databaseProxy) {
@@ -170,7 +179,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     /** Starts one more worker process ({@code worker-<n>}) and waits until it is ready. */
     public AppProcess startWorker() {
         String name = "worker-" + (workers.size() + 1);
-        List<String> arguments = new ArrayList<>(brokerArguments());
+        List<String> arguments = new ArrayList<>(brokerArguments(brokerRoute != BrokerRoute.DIRECT));
         arguments.add("--errand.worker.id=" + name);
         arguments.add("--errand.worker.heartbeat-interval=1s");
         arguments.addAll(workerArguments);
@@ -242,7 +251,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         return new JobRecords(services());
     }
 
-    /** The proxy between every app and RabbitMQ; only with {@link #brokerThroughProxy()}. */
+    /** The proxy between the apps and RabbitMQ; only with {@link #brokerThroughProxy()} or its workers' variant. */
     public TcpProxy brokerLink() {
         return require(brokerLink, "broker proxy (use brokerThroughProxy())");
     }
@@ -266,16 +275,17 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.username=" + isolated.jdbcUser(),
                 "--spring.datasource.password=" + isolated.jdbcPassword()));
-        arguments.addAll(brokerArguments());
+        arguments.addAll(brokerArguments(brokerRoute == BrokerRoute.ALL_APPS));
         arguments.addAll(apiArguments);
         return arguments;
     }
 
-    private List<String> brokerArguments() {
+    private List<String> brokerArguments(boolean throughProxy) {
         ErrandTestServices.Isolated isolated = services();
+        TcpProxy link = throughProxy ? brokerLink() : null;
         return List.of(
-                "--spring.rabbitmq.host=" + (brokerLink != null ? "127.0.0.1" : isolated.amqpHost()),
-                "--spring.rabbitmq.port=" + (brokerLink != null ? brokerLink.port() : isolated.amqpPort()),
+                "--spring.rabbitmq.host=" + (link != null ? "127.0.0.1" : isolated.amqpHost()),
+                "--spring.rabbitmq.port=" + (link != null ? link.port() : isolated.amqpPort()),
                 "--spring.rabbitmq.username=" + isolated.amqpUser(),
                 "--spring.rabbitmq.password=" + isolated.amqpPassword(),
                 "--spring.rabbitmq.virtual-host=" + isolated.vhost());

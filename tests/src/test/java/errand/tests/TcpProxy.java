@@ -72,11 +72,16 @@ public final class TcpProxy implements AutoCloseable {
      * partition or a frozen server. {@link #unfreeze()} resumes everything as it was.
      */
     public void freeze() {
-        crusher.freeze();
+        if (crusher.isOpen() && !crusher.isFrozen()) {
+            crusher.freeze();
+        }
     }
 
+    /** Resumes a {@link #freeze()}; does nothing if the link is not frozen. */
     public void unfreeze() {
-        crusher.unfreeze();
+        if (crusher.isOpen() && crusher.isFrozen()) {
+            crusher.unfreeze();
+        }
     }
 
     public boolean isCut() {
