@@ -1,0 +1,155 @@
+package errand.tests;
+
+import static errand.tests.JobAssert.assertThatJob;
+import static errand.tests.JobAssert.assertThatProblem;
+import static errand.tests.JobFixtures.aFailingJob;
+import static errand.tests.JobFixtures.json;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.rabbitmq.client.AMQP;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+import errand.model.JobStatus;
+import errand.model.Topology;
+import errand.tests.ErrandClient.Response;
+
+/**
+ * Failed attempts end to end: retried with backoff through the broker until one succeeds; a non-retryable failure
+ * fails the job at once; exhausted attempts fail it and leave a copy in {@code errand.dead} with the reason; a poison
+ * message lands in {@code errand.dead} while other jobs keep flowing; {@code POST /retry} replays a FAILED job as a
+ * new attempt; and an attempt past its timeout fails as {@code timeout}.
+ */
+class RetriesAndDeadLettersEndToEndTests {
+
+    private static final Duration DONE = ofSeconds(60);
+
+    @RegisterExtension
+    static final FaultPlatform platform = FaultPlatform.withWorkers(1);
+
+    private final ErrandClient api = platform.api();
+
+    @Test
+    void retriesAFailingJobUntilItSucceedsKeepingEveryAttemptsError() {
+        UUID id = accept(aFailingJob(2, true));
+
+        JsonNode job = api.awaitTerminal(id, DONE);
+
+        assertThatJob(job).succeededWith(json("{\"attempt\":3}")).hasAttempts(3);
+        JsonNode history = job.path("attemptHistory");
+        assertThat(history).as("attempt history of %s", job).hasSize(3);
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            JsonNode failed = history.get(attempt - 1);
+            assertThat(failed.path("attempt").asInt()).isEqualTo(attempt);
+            assertThat(failed.path("status").asString()).as("attempt %d", attempt).isEqualTo("FAILED");
+            assertThat(failed.path("error").path("message").asString()).as("error of attempt %d", attempt)
+                    .contains("planned failure on attempt " + attempt);
+        }
+        assertThat(history.get(2).path("status").asString()).isEqualTo("SUCCEEDED");
+        report("retryable failure twice, then success", "retriesAFailingJobUntilItSucceedsKeepingEveryAttemptsError",
+                id);
+    }
+
+    @Test
+    void failsANonRetryableJobAtOnceAndReplaysItOnRetry() {
+        UUID id = accept(aFailingJob(1, false));
+
+        JsonNode failed = api.awaitTerminal(id, DONE);
+
+        assertThatJob(failed).hasStatus(JobStatus.FAILED).hasAttempts(1);
+        assertThat(failed.path("error").path("retryable").asBoolean(true)).as("error of %s", failed).isFalse();
+
+        Response retry = api.post(ErrandClient.JOBS + "/" + id + "/retry", "application/json", "", null);
+
+        assertThat(retry.status()).as("%s", retry).isEqualTo(202);
+        JsonNode replayed = api.awaitTerminal(id, DONE);
+        assertThatJob(replayed).succeededWith(json("{\"attempt\":2}")).hasAttempts(2);
+        assertThatProblem(api.post(ErrandClient.JOBS + "/" + id + "/retry", "application/json", "", null))
+                .isProblem(409);
+        report("non-retryable failure, then POST /retry", "failsANonRetryableJobAtOnceAndReplaysItOnRetry", id);
+    }
+
+    @Test
+    void deadLettersAJobThatExhaustsItsAttemptsWithTheReason() {
+        UUID id = accept(aFailingJob(10, true).withMaxAttempts(2));
+
+        JsonNode job = api.awaitTerminal(id, DONE);
+
+        assertThatJob(job).hasStatus(JobStatus.FAILED).hasAttempts(2);
+        List<BrokerControl.DeadLetter> letters = new ArrayList<>();
+        await("the exhausted job in " + Topology.DEAD_QUEUE).atMost(ofSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    letters.addAll(platform.broker().takeDeadLetters());
+                    return letters.stream().anyMatch(letter -> id.toString().equals(letter.messageId()));
+                });
+        BrokerControl.DeadLetter letter = letters.stream()
+                .filter(candidate -> id.toString().equals(candidate.messageId())).findFirst().orElseThrow();
+        assertThat(letter.reason()).as("dead reason of %s", letter).contains("attempts exhausted");
+        report("attempts exhausted", "deadLettersAJobThatExhaustsItsAttemptsWithTheReason", id);
+    }
+
+    @Test
+    void deadLettersAPoisonMessageWhileOtherJobsKeepFlowing() {
+        String poisonId = "poison-" + UUID.randomUUID();
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().messageId(poisonId)
+                .contentType("application/json").deliveryMode(2).type("echo").build();
+
+        platform.broker().publishRaw(Topology.JOBS_EXCHANGE, "echo", properties,
+                "{this is not a job".getBytes(StandardCharsets.UTF_8));
+        List<UUID> others = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            others.add(accept(JobRequest.of("echo", json("{\"n\":%d}".formatted(i)))));
+        }
+
+        List<BrokerControl.DeadLetter> letters = new ArrayList<>();
+        await("the poison message in " + Topology.DEAD_QUEUE).atMost(ofSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    letters.addAll(platform.broker().takeDeadLetters());
+                    return letters.stream().anyMatch(letter -> poisonId.equals(letter.messageId()));
+                });
+        BrokerControl.DeadLetter poison = letters.stream()
+                .filter(letter -> poisonId.equals(letter.messageId())).findFirst().orElseThrow();
+        assertThat(poison.xDeathReason()).as("x-death of %s", poison).isEqualTo("rejected");
+        assertThat(poison.xDeathQueue()).isEqualTo(Topology.jobQueue("echo"));
+        FaultVerdict verdict = FaultVerdict.awaitOutcomes(platform, others, DONE)
+                .report(getClass(), "poison message (unparseable body) in errand.jobs.echo",
+                        "deadLettersAPoisonMessageWhileOtherJobsKeepFlowing", others.size() + 1, null);
+        verdict.assertEverySucceeded(id -> json("{\"n\":%d}".formatted(others.indexOf(id))));
+    }
+
+    @Test
+    void failsAnAttemptThatOutlivesItsTimeout() {
+        Instant submitted = Instant.now();
+        UUID id = accept(JobRequest.of("sleep", json("{\"millis\":5000}")).withTimeout(ofSeconds(1))
+                .withMaxAttempts(1));
+
+        JsonNode job = api.awaitTerminal(id, DONE);
+
+        assertThatJob(job).hasStatus(JobStatus.FAILED).hasAttempts(1);
+        assertThat(job.path("error").path("type").asString()).as("error of %s", job).isEqualTo("timeout");
+        assertThat(Duration.between(submitted, Instant.now())).as("failed before the 5 s sleep would have ended")
+                .isLessThan(ofSeconds(5));
+        report("attempt past its timeout (PT1S, sleep 5 s)", "failsAnAttemptThatOutlivesItsTimeout", id);
+    }
+
+    private UUID accept(JobRequest job) {
+        return UUID.fromString(api.accept(job).path("id").asString());
+    }
+
+    private void report(String fault, String test, UUID id) {
+        FaultVerdict.judge(platform, List.of(id), Duration.ZERO).report(getClass(), fault, test, 1, null)
+                .assertNoneLost();
+    }
+}
