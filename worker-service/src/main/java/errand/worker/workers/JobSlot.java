@@ -6,21 +6,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.connection.RabbitUtils;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 
 /**
@@ -30,9 +26,9 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
  * ({@link Leasing}), it cancels the slot's consumer before acknowledging: the slot stays busy and takes nothing new
  * until the leased job ended, then consumes again on the same channel.
  *
- * <p><b>Threads:</b> the slot's own thread (a virtual thread, {@link #run()}) owns the channel: opens it, consumes,
- * handles and settles deliveries, and reopens the channel after it closed (lost connection, broker restart), after
- * 1 s, doubling up to 10 s. The client library's dispatch thread only queues deliveries and notices for it.
+ * <p><b>Threads:</b> the slot's own thread (a virtual thread, {@link #run()}) owns its {@link SlotChannel}: opens it,
+ * consumes, handles and settles deliveries, and reopens the channel after it closed (lost connection, broker restart),
+ * after 1 s, doubling up to 10 s. The client library's dispatch thread only queues deliveries and notices for it.
  * {@link #stop()} may be called from any thread; it cancels the consumer at once.
  *
  * <p><b>Ack mode:</b> manual, by the handler through {@link HeldDelivery}. A delivery arriving while the slot stops
@@ -71,22 +67,17 @@ final class JobSlot implements Runnable {
 
     private final String name;
     private final String queue;
-    private final ConnectionFactory connectionFactory;
-    private final AmqpAdmin admin;
+    private final SlotChannel channel;
     private final Handler handler;
     private final BlockingQueue<Signal> inbox = new LinkedBlockingQueue<>();
-    private final ReentrantLock lock = new ReentrantLock();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile @Nullable Channel channel;
-    private volatile @Nullable String consumerTag;
     private volatile boolean busy;
     private volatile boolean stopping;
 
     JobSlot(String name, String queue, ConnectionFactory connectionFactory, AmqpAdmin admin, Handler handler) {
         this.name = name;
         this.queue = queue;
-        this.connectionFactory = connectionFactory;
-        this.admin = admin;
+        this.channel = new SlotChannel(name, queue, connectionFactory, admin);
         this.handler = handler;
     }
 
@@ -99,7 +90,7 @@ final class JobSlot implements Runnable {
         Duration backoff = FIRST_BACKOFF;
         try {
             while (!stopping) {
-                if (!consuming()) {
+                if (!channel.consuming()) {
                     if (!consume()) {
                         Signal signal = inbox.poll(backoff.toNanos(), TimeUnit.NANOSECONDS);
                         Duration doubled = backoff.multipliedBy(2);
@@ -118,7 +109,7 @@ final class JobSlot implements Runnable {
             Thread.currentThread().interrupt();
         }
         finally {
-            close();
+            channel.close();
             finished.countDown();
         }
     }
@@ -127,7 +118,7 @@ final class JobSlot implements Runnable {
     void stop() {
         stopping = true;
         try {
-            cancelConsumer();
+            channel.cancel();
         }
         catch (IOException | RuntimeException ex) {
             log.debug("Slot {}: cancelling its consumer failed: {}", name, ex.toString());
@@ -144,63 +135,25 @@ final class JobSlot implements Runnable {
         if (finished.getCount() == 0) {
             return State.STOPPED;
         }
-        return busy ? State.BUSY : consuming() ? State.CONSUMING : State.CONNECTING;
+        return busy ? State.BUSY : channel.consuming() ? State.CONSUMING : State.CONNECTING;
     }
 
-    private boolean consuming() {
-        Channel current = channel;
-        return consumerTag != null && current != null && current.isOpen();
-    }
-
-    /** Consumes from the queue, opening a channel first if needed; false if that failed. */
+    /** Consumes unless the slot stops meanwhile; false if that failed. */
     private boolean consume() {
-        lock.lock();
-        try {
-            if (stopping) {
-                return true;
-            }
-            Channel current = channel;
-            if (current == null || !current.isOpen()) {
-                current = connectionFactory.createConnection().createChannel(false);
-                current.basicQos(1);
-                channel = current;
-            }
-            consumerTag = current.basicConsume(queue, false, new SlotConsumer(current));
-            return true;
-        }
-        catch (IOException | RuntimeException ex) {
-            log.warn("Slot {} cannot consume from {}: {}", name, queue, ex.toString());
-            if (isQueueMissing(ex)) {
-                redeclare();
-            }
-            return false;
-        }
-        finally {
-            lock.unlock();
-        }
+        return stopping || channel.consume(SlotConsumer::new);
     }
 
     private void dispatch(Signal signal) {
         switch (signal) {
             case Signal.Stop _ -> {
             }
-            case Signal.Lost lost -> {
-                lock.lock();
-                try {
-                    if (lost.channel() == channel && lost.consumerTag().equals(consumerTag)) {
-                        consumerTag = null;
-                    }
-                }
-                finally {
-                    lock.unlock();
-                }
-            }
+            case Signal.Lost lost -> channel.lost(lost.channel(), lost.consumerTag());
             case Signal.Delivered delivered -> handle(delivered);
         }
     }
 
     private void handle(Signal.Delivered delivered) {
-        if (delivered.channel() != channel || !delivered.channel().isOpen()) {
+        if (delivered.channel() != channel.current() || !delivered.channel().isOpen()) {
             return;
         }
         ChannelDelivery held = new ChannelDelivery(delivered);
@@ -223,42 +176,6 @@ final class JobSlot implements Runnable {
         }
     }
 
-    private void cancelConsumer() throws IOException {
-        lock.lock();
-        try {
-            String tag = consumerTag;
-            Channel current = channel;
-            consumerTag = null;
-            if (tag != null && current != null && current.isOpen()) {
-                current.basicCancel(tag);
-            }
-        }
-        finally {
-            lock.unlock();
-        }
-    }
-
-    private void close() {
-        lock.lock();
-        try {
-            Channel current = channel;
-            channel = null;
-            consumerTag = null;
-            if (current != null && current.isOpen()) {
-                // A consumer's channel must not go back to the connection factory's cache.
-                RabbitUtils.setPhysicalCloseRequired(current, true);
-                current.close();
-            }
-        }
-        catch (IOException | TimeoutException | RuntimeException ex) {
-            log.debug("Slot {}: closing its channel failed: {}", name, ex.toString());
-        }
-        finally {
-            RabbitUtils.clearPhysicalCloseRequired();
-            lock.unlock();
-        }
-    }
-
     private void rejectQuietly(HeldDelivery held) {
         try {
             held.reject(true);
@@ -266,25 +183,6 @@ final class JobSlot implements Runnable {
         catch (IOException | RuntimeException ex) {
             log.debug("Slot {}: could not reject a delivery: {}", name, ex.toString());
         }
-    }
-
-    private void redeclare() {
-        try {
-            admin.initialize();
-        }
-        catch (RuntimeException ex) {
-            log.debug("Slot {}: redeclaring the topology failed: {}", name, ex.toString());
-        }
-    }
-
-    private static boolean isQueueMissing(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close
-                    && close.getReplyCode() == AMQP.NOT_FOUND) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Receives on the client library's dispatch thread; only queues signals for the slot's thread. */
@@ -336,8 +234,8 @@ final class JobSlot implements Runnable {
 
         @Override
         public void stopConsuming() throws IOException {
-            if (delivered.channel() == channel) {
-                cancelConsumer();
+            if (delivered.channel() == channel.current()) {
+                channel.cancel();
             }
         }
 
