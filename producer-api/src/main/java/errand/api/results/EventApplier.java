@@ -59,7 +59,9 @@ class EventApplier {
                 returning id, attempt)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at)
             select id, attempt, ?::text, 'SUCCEEDED', ?::timestamptz, ?::timestamptz from j
-            on conflict (job_id, attempt) do update set status = excluded.status, finished_at = excluded.finished_at""";
+            on conflict (job_id, attempt) do update
+                set status = excluded.status, finished_at = excluded.finished_at, worker_id = excluded.worker_id,
+                    started_at = excluded.started_at""";
 
     private static final String FAILED = """
             with j as (
@@ -74,7 +76,8 @@ class EventApplier {
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at, error)
             select id, ?::int, ?::text, 'FAILED', ?::timestamptz, ?::timestamptz, ?::jsonb from j
             on conflict (job_id, attempt) do update
-                set status = excluded.status, finished_at = excluded.finished_at, error = excluded.error""";
+                set status = excluded.status, finished_at = excluded.finished_at, error = excluded.error,
+                    worker_id = excluded.worker_id, started_at = excluded.started_at""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
