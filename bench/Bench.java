@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
 
 public class Bench {
 
+    /** Client errors after which a workload stops submitting (the API is likely gone). */
+    private static final int MAX_ERRORS = 200;
+
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
 
     private final String workload;
@@ -101,7 +104,7 @@ public class Bench {
         result.put("submit_seconds", round3(submitSeconds));
         result.put("submit_rate", round1(submitted.accepted / submitSeconds));
         if (submitted.latenciesNanos != null) {
-            long[] sorted = submitted.latenciesNanos.clone();
+            long[] sorted = Arrays.stream(submitted.latenciesNanos).filter(l -> l > 0).toArray();
             Arrays.sort(sorted);
             result.put("submit_p50_ms", round3(percentile(sorted, 0.50) / 1e6));
             result.put("submit_p95_ms", round3(percentile(sorted, 0.95) / 1e6));
@@ -197,21 +200,25 @@ public class Bench {
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
                     int batch;
-                    while ((batch = nextBatch.getAndIncrement()) < batches) {
+                    while ((batch = nextBatch.getAndIncrement()) < batches && errors.get() < MAX_ERRORS) {
                         int from = batch * batchSize;
                         int to = Math.min(jobs, from + batchSize);
                         StringBuilder body = new StringBuilder(80 * (to - from)).append("{\"jobs\":[");
                         for (int i = from; i < to; i++) {
                             body.append(i > from ? "," : "").append(jobJson(type, i));
                         }
-                        String answer = post("/api/v1/jobs/batch", body.append("]}").toString());
+                        String answer = tryPost("/api/v1/jobs/batch", body.append("]}").toString());
+                        if (answer == null) {
+                            continue;
+                        }
                         Matcher ids = ID.matcher(answer);
                         int count = 0;
                         while (ids.find()) {
                             count++;
                         }
                         if (count != to - from) {
-                            throw new IllegalStateException("batch of " + (to - from) + " answered " + count + " ids");
+                            errors.incrementAndGet();
+                            System.out.println("  batch of " + (to - from) + " answered " + count + " ids");
                         }
                         accepted.addAndGet(count);
                     }
@@ -236,11 +243,12 @@ public class Bench {
             for (int c = 0; c < clients; c++) {
                 futures.add(pool.submit(() -> {
                     int i;
-                    while ((i = next.getAndIncrement()) < jobs) {
+                    while ((i = next.getAndIncrement()) < jobs && errors.get() < MAX_ERRORS) {
                         long sent = System.nanoTime();
-                        post("/api/v1/jobs", jobJson("echo", i));
-                        latencies[i] = System.nanoTime() - sent;
-                        accepted.incrementAndGet();
+                        if (tryPost("/api/v1/jobs", jobJson("echo", i)) != null) {
+                            latencies[i] = System.nanoTime() - sent;
+                            accepted.incrementAndGet();
+                        }
                     }
                     return null;
                 }));
@@ -265,9 +273,12 @@ public class Bench {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger maxInFlight = new AtomicInteger();
         long start = System.nanoTime();
+        // at most --max-in-flight requests open at once: past that, due requests wait in the client (their latency
+        // still counts from when they were due) instead of opening ever more connections to an overloaded API
+        java.util.concurrent.Semaphore open = new java.util.concurrent.Semaphore(intOption("--max-in-flight", 256));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>(jobs);
-            for (int i = 0; i < jobs; i++) {
+            for (int i = 0; i < jobs && errors.get() < MAX_ERRORS; i++) {
                 long due = start + (long) (i * 1e9 / rate);
                 long wait;
                 while ((wait = due - System.nanoTime()) > 0) {
@@ -275,13 +286,16 @@ public class Bench {
                 }
                 int index = i;
                 futures.add(pool.submit(() -> {
+                    open.acquire();
                     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
-                        post("/api/v1/jobs", jobJson("echo", index));
-                        latencies[index] = System.nanoTime() - due;
-                        accepted.incrementAndGet();
+                        if (tryPost("/api/v1/jobs", jobJson("echo", index)) != null) {
+                            latencies[index] = System.nanoTime() - due;
+                            accepted.incrementAndGet();
+                        }
                     } finally {
                         inFlight.decrementAndGet();
+                        open.release();
                     }
                     return null;
                 }));
@@ -294,6 +308,21 @@ public class Bench {
         result.put("achieved_rate", round1(achieved));
         result.put("max_in_flight", maxInFlight.get());
         return new Submitted(jobs, accepted.get(), latencies);
+    }
+
+    /**
+     * {@link #post}, but a failure (connection refused or reset, an unexpected status) is counted as a client error,
+     * which fails the gate, and answers null: the workload goes on, so the gate can count what was recorded.
+     */
+    private String tryPost(String path, String body) throws InterruptedException {
+        try {
+            return post(path, body);
+        } catch (IOException | RuntimeException e) {
+            if (errors.incrementAndGet() <= 3) {
+                System.out.println("  client error: " + e);
+            }
+            return null;
+        }
     }
 
     /** POSTs a body; retries 429/503 after Retry-After (counted); anything else but 202 is an error. */
@@ -314,7 +343,6 @@ public class Bench {
                 Thread.sleep(Duration.ofSeconds(Math.max(1, Math.min(seconds, 10))));
                 continue;
             }
-            errors.incrementAndGet();
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
         }
     }
