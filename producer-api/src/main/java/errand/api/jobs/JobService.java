@@ -77,7 +77,7 @@ class JobService {
         }
         relay.wakeUp();
         countSubmitted(List.of(job));
-        return new Submitted(store.find(job.id()).orElseThrow(), true);
+        return new Submitted(asQueued(job), true);
     }
 
     /** All or nothing: one invalid job rejects the batch, naming each bad job by its index. */

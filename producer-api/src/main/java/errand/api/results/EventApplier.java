@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import errand.model.JobEvent;
 import errand.model.WireJson;
@@ -90,6 +91,7 @@ class EventApplier {
     /** Applies the events in order, in one transaction; answers those that changed a job. */
     List<JobEvent> applyAll(List<JobEvent> events) {
         List<JobEvent> applied = transactions.execute(tx -> {
+            lockInIdOrder(events);
             List<JobEvent> changed = new ArrayList<>();
             List<JobEvent> run = new ArrayList<>();
             for (JobEvent event : events) {
@@ -105,6 +107,15 @@ class EventApplier {
             return changed;
         });
         return applied == null ? List.of() : applied;
+    }
+
+    /**
+     * Takes the row locks of the batch's jobs in one go, in id order: two API consumers applying overlapping batches
+     * then queue behind each other instead of deadlocking.
+     */
+    private void lockInIdOrder(List<JobEvent> events) {
+        UUID[] ids = events.stream().map(JobEvent::jobId).distinct().sorted().toArray(UUID[]::new);
+        jdbc.query("select id from jobs where id = any(?) order by id for update", rs -> { }, (Object) ids);
     }
 
     private void applyRun(List<JobEvent> run, List<JobEvent> changed) {
