@@ -113,6 +113,17 @@ public final class BrokerControl implements AutoCloseable {
         }
     }
 
+    /**
+     * The management API's view of a queue (statistics lag a few seconds): ready and unacknowledged messages, and
+     * consumers. For diagnosis; {@link #queue} is exact for ready messages.
+     */
+    public String queueStatistics(String name) {
+        JsonNode queue = WireJson.mapper().readTree(management("GET", "/api/queues/" + encode(services.vhost())
+                + "/" + encode(name)).body());
+        return name + ": ready " + queue.path("messages_ready").asLong(-1) + ", unacknowledged "
+                + queue.path("messages_unacknowledged").asLong(-1) + ", consumers " + queue.path("consumers").asLong(-1);
+    }
+
     /** A message that landed in {@code errand.dead}, with why. */
     public record DeadLetter(@Nullable String messageId, String body, @Nullable String reason,
             @Nullable String xDeathReason, @Nullable String xDeathQueue, String headers) {
@@ -178,11 +189,16 @@ public final class BrokerControl implements AutoCloseable {
      * restores the value read before (or unsets it, if none was set). RabbitMQ 3.10 channels read
      * {@code consumer_timeout} and {@code channel_tick_interval} when they open, on every vhost: keep an override
      * short, close it in a {@code finally}, and reopen the channels that must see it (restart the app).
+     *
+     * <p>Another test run on the same broker may be overriding the same setting right now (the local services are
+     * shared). If the value read before is already {@code value}, it is someone else's override, not the broker's
+     * configuration: closing then restores {@code brokerDefault} rather than leaving the override in place for good.
      */
-    public static SettingOverride override(String key, long value) {
+    public static SettingOverride override(String key, long value, long brokerDefault) {
         Long previous = setting(key);
+        Long restore = previous != null && previous == value ? Long.valueOf(brokerDefault) : previous;
         set(key, value);
-        return new SettingOverride(key, previous);
+        return new SettingOverride(key, restore);
     }
 
     /** Restores a setting of the {@code rabbit} application to what it was before {@link #override}. */

@@ -22,13 +22,16 @@ import errand.model.JobStatus;
  * completes exactly once; short jobs keep flowing beside it.
  *
  * <p>This class changes two <b>global</b> settings of the shared broker, for about 30 s, and restores exactly the
- * values read before whatever happens (try-with-resources). Channels that other clients open meanwhile get the short
- * timeout too. Skipped where {@code rabbitmqctl} cannot reach the broker.
+ * values read before whatever happens (try-with-resources); if another run on the same broker had already set the same
+ * short values, RabbitMQ's defaults (30 min, 60 s). Channels that other clients open meanwhile get the short timeout
+ * too. Skipped where {@code rabbitmqctl} cannot reach the broker.
  */
 class ConsumerTimeoutFailureTests {
 
     private static final Duration CONSUMER_TIMEOUT = ofSeconds(5);
     private static final Duration LONG_JOB = ofSeconds(12);
+    private static final Duration RABBITMQ_DEFAULT_CONSUMER_TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration RABBITMQ_DEFAULT_CHANNEL_TICK = ofSeconds(60);
 
     @RegisterExtension
     static final FaultPlatform platform = FaultPlatform.withWorkers(2)
@@ -42,8 +45,9 @@ class ConsumerTimeoutFailureTests {
         UUID longJob;
         List<UUID> shortJobs = new ArrayList<>();
         try (BrokerControl.SettingOverride timeout = BrokerControl.override("consumer_timeout",
-                CONSUMER_TIMEOUT.toMillis());
-                BrokerControl.SettingOverride tick = BrokerControl.override("channel_tick_interval", 1_000)) {
+                CONSUMER_TIMEOUT.toMillis(), RABBITMQ_DEFAULT_CONSUMER_TIMEOUT.toMillis());
+                BrokerControl.SettingOverride tick = BrokerControl.override("channel_tick_interval", 1_000,
+                        RABBITMQ_DEFAULT_CHANNEL_TICK.toMillis())) {
             // RabbitMQ 3.10 channels read both when they open: restart the workers so theirs do
             for (AppProcess worker : platform.workers()) {
                 worker.stop();

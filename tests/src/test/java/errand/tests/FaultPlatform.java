@@ -233,6 +233,29 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         return names;
     }
 
+    /**
+     * Writes the thread stacks of {@code app}, virtual threads included ({@code jcmd Thread.dump_to_file}), next to
+     * its log, for a failure that leaves jobs stuck. Answers the file, or null if the dump could not be taken.
+     */
+    public static @Nullable Path dumpThreads(AppProcess app, String tag) {
+        if (!app.isAlive()) {
+            return null;
+        }
+        Path file = app.log().resolveSibling(app.name() + "-threads-" + tag + ".txt");
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(app.pid()), "Thread.dump_to_file", file.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && jcmd.exitValue() == 0 ? file : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     // ---- the services and the fault tools
 
     public ErrandTestServices.Isolated services() {

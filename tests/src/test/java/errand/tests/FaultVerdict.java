@@ -42,16 +42,21 @@ public final class FaultVerdict {
     private final List<UUID> executedTwice;
     private final List<UUID> completedTwice;
     private final Duration waited;
+    private final List<String> misattributed;
+    private final FaultPlatform platform;
 
     private FaultVerdict(List<UUID> accepted, Map<UUID, JobRecords.JobRow> rows,
             Map<UUID, List<JobRecords.AttemptRow>> attempts, List<UUID> executedTwice, List<UUID> completedTwice,
-            Duration waited) {
+            Duration waited, FaultPlatform platform) {
+        this.platform = platform;
+        JobLedger ledger = platform.ledger();
         this.accepted = accepted;
         this.rows = rows;
         this.attempts = attempts;
         this.executedTwice = executedTwice;
         this.completedTwice = completedTwice;
         this.waited = waited;
+        this.misattributed = misattributedSuccesses(ledger);
     }
 
     /** Waits up to {@code atMost} for every one of {@code accepted} to be terminal in the store, then judges. */
@@ -81,7 +86,7 @@ public final class FaultVerdict {
         }
         JobLedger ledger = platform.ledger();
         return new FaultVerdict(ids, records.jobs(ids), attempts, ledger.executedMoreThanOnce(ids),
-                ledger.completedMoreThanOnce(ids), waited);
+                ledger.completedMoreThanOnce(ids), waited, platform);
     }
 
     // ---- counts
@@ -135,6 +140,31 @@ public final class FaultVerdict {
         return wrong;
     }
 
+    /**
+     * SUCCEEDED attempt records whose {@code worker_id} names a worker that never completed that attempt, according
+     * to the ledger: the store credits the wrong process (for example the first worker of a redelivered attempt).
+     * Reported, not asserted: it does not change an outcome.
+     */
+    public List<String> misattributedSuccesses(JobLedger ledger) {
+        List<String> wrong = new ArrayList<>();
+        for (UUID id : accepted) {
+            for (JobRecords.AttemptRow attempt : attemptsOf(id)) {
+                if (!attempt.status().equals("SUCCEEDED")) {
+                    continue;
+                }
+                boolean credited = ledger.completionsOf(id).stream().anyMatch(run ->
+                        run.attempt() == attempt.attempt() && run.workerId().equals(attempt.workerId()));
+                if (!credited) {
+                    wrong.add(id + " attempt " + attempt.attempt() + " credited to " + attempt.workerId()
+                            + ", completed by " + ledger.completionsOf(id).stream()
+                                    .filter(run -> run.attempt() == attempt.attempt())
+                                    .map(JobLedger.Execution::workerId).toList());
+                }
+            }
+        }
+        return wrong;
+    }
+
     // ---- the report
 
     /**
@@ -153,10 +183,22 @@ public final class FaultVerdict {
                 count("CANCELLED"), lost().size(), executedTwice.size(), completedTwice.size(), recovered);
         LOG.log(System.Logger.Level.INFO, "FAULT REPORT {0}.{1}: {2} submitted, {3} accepted, {4} succeeded, "
                 + "{5} failed, {6} cancelled, {7} lost, {8} executed more than once, {9} completed more than once, "
-                + "recovery {10}, waited {11} ms for outcomes; lost: {12}; executed twice: {13}",
+                + "recovery {10}, waited {11} ms for outcomes; lost: {12}; executed twice: {13}; "
+                + "SUCCEEDED attempt records crediting a worker that did not complete them: {14}",
                 testClass.getSimpleName(), test, submitted, accepted.size(), count("SUCCEEDED"), count("FAILED"),
                 count("CANCELLED"), lost().size(), executedTwice.size(), completedTwice.size(), recovered,
-                waited.toMillis(), lost().stream().limit(10).toList(), executedTwice.stream().limit(10).toList());
+                waited.toMillis(), lost().stream().limit(10).toList(), executedTwice.stream().limit(10).toList(),
+                misattributed);
+        if (!lost().isEmpty()) {
+            for (UUID id : lost().stream().limit(5).toList()) {
+                LOG.log(System.Logger.Level.WARNING, "lost job {0}: row {1}; events seen by the ledger: {2}", id,
+                        rows.get(id), platform.ledger().eventsOf(id).stream().map(received -> describe(received
+                                .event())).toList());
+            }
+            LOG.log(System.Logger.Level.WARNING, "API threads at the verdict: {0}; {1}",
+                    FaultPlatform.dumpThreads(platform.apiProcess(), test),
+                    platform.broker().queueStatistics(errand.model.Topology.RESULTS_QUEUE));
+        }
         Path file = ErrandPlatform.repoRoot().resolve("tests/target/failure-reports")
                 .resolve(testClass.getSimpleName() + ".md");
         try {
@@ -167,6 +209,11 @@ public final class FaultVerdict {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    private static String describe(errand.model.JobEvent event) {
+        return event.getClass().getSimpleName() + "(attempt " + event.attempt() + ", " + event.workerId() + ", "
+                + event.at() + ")";
     }
 
     // ---- asserts

@@ -43,7 +43,11 @@ class RetriesAndDeadLettersEndToEndTests {
     void retriesAFailingJobUntilItSucceedsKeepingEveryAttemptsError() {
         UUID id = accept(aFailingJob(2, true));
 
-        JsonNode job = api.awaitTerminal(id, DONE);
+        FaultVerdict.awaitOutcomes(platform, List.of(id), DONE)
+                .report(getClass(), "retryable failure twice, then success",
+                        "retriesAFailingJobUntilItSucceedsKeepingEveryAttemptsError", 1, null)
+                .assertNoneLost();
+        JsonNode job = api.job(id);
 
         assertThatJob(job).succeededWith(json("{\"attempt\":3}")).hasAttempts(3);
         JsonNode history = job.path("attemptHistory");
@@ -56,8 +60,23 @@ class RetriesAndDeadLettersEndToEndTests {
                     .contains("planned failure on attempt " + attempt);
         }
         assertThat(history.get(2).path("status").asString()).isEqualTo("SUCCEEDED");
-        report("retryable failure twice, then success", "retriesAFailingJobUntilItSucceedsKeepingEveryAttemptsError",
-                id);
+    }
+
+    @Test
+    void retriesManyFailingJobsAtOnceUntilEachSucceedsOnItsThirdAttempt() {
+        int count = 40;
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            jobs.add(accept(aFailingJob(2, true)));
+        }
+
+        FaultVerdict verdict = FaultVerdict.awaitOutcomes(platform, jobs, ofSeconds(90))
+                .report(getClass(), "40 jobs failing twice each, retried concurrently",
+                        "retriesManyFailingJobsAtOnceUntilEachSucceedsOnItsThirdAttempt", count, null);
+
+        verdict.assertEverySucceeded(id -> json("{\"attempt\":3}"));
+        assertThat(jobs).allSatisfy(id -> assertThat(verdict.row(id).attempts()).as("attempts of %s", id)
+                .isEqualTo(3));
     }
 
     @Test
