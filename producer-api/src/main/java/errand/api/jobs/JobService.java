@@ -66,9 +66,11 @@ class JobService {
         }
         NewJob job = parsed.get();
         backlog.checkRoomFor(1);
+        // An explicit transaction: if the database stops answering before the commit, the client's 503 is true,
+        // since the server rolls back a transaction whose connection went away without committing.
         if (idempotencyKey == null) {
-            store.insertAll(List.of(job));
-        } else if (!store.insertIfKeyIsNew(job)) {
+            transactions.executeWithoutResult(tx -> store.insertAll(List.of(job)));
+        } else if (!Boolean.TRUE.equals(transactions.execute(tx -> store.insertIfKeyIsNew(job)))) {
             JobStore.KeyedJob existing = store.findByIdempotencyKey(idempotencyKey).orElseThrow();
             if (!job.requestHash().equals(existing.requestHash())) {
                 throw new JobExceptions.IdempotencyConflict(existing.job().id());

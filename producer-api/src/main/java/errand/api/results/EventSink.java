@@ -11,6 +11,8 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Applies job events until they are committed, for the listeners that receive them. While the database is
@@ -45,7 +47,8 @@ class EventSink {
                 metrics.applied(applied);
                 cancelledJobs.stopStartsOfCancelledJobs(events, applied);
                 return;
-            } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+            } catch (DataAccessResourceFailureException | TransientDataAccessException
+                    | CannotCreateTransactionException | TransactionSystemException e) {
                 pause = pauseAfter(e, events.size(), pause);
             } catch (NonTransientDataAccessException e) {
                 applyOneByOne(events, e);
@@ -56,7 +59,7 @@ class EventSink {
         }
     }
 
-    private Duration pauseAfter(DataAccessException e, int events, Duration pause) {
+    private Duration pauseAfter(RuntimeException e, int events, Duration pause) {
         log.warn("Could not apply {} job events, retrying in {}: {}", events, pause, e.getMessage());
         try {
             Thread.sleep(pause);

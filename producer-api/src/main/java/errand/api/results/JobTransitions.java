@@ -36,8 +36,10 @@ final class JobTransitions {
             // a lease is taken by a running attempt, and renews nothing once the job left RUNNING
             case JobEvent.Leased leased -> EnumSet.of(JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.RUNNING);
             case JobEvent.Succeeded succeeded -> EnumSet.of(JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.RUNNING);
+            // a retried attempt may fail again before its start is applied: RETRYING (at this attempt) stands for
+            // RETRYING -> QUEUED -> RUNNING -> RETRYING; the attempt fence keeps duplicates of older attempts out
             case JobEvent.Failed failed -> failed.willRetry()
-                    ? EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING)
+                    ? EnumSet.of(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
                     : EnumSet.of(JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.RUNNING);
         };
     }

@@ -38,13 +38,27 @@ class ResultListener implements ChannelAwareBatchMessageListener {
     @Override
     public void onMessageBatch(List<Message> messages, Channel channel) {
         metrics.received(messages.size());
-        sink.applyUntilCommitted(decode(messages));
         long lastTag = messages.getLast().getMessageProperties().getDeliveryTag();
+        try {
+            sink.applyUntilCommitted(decode(messages));
+        } catch (RuntimeException e) {
+            // give the batch back explicitly: a later batch's multiple ack must not acknowledge it unapplied
+            requeue(channel, lastTag);
+            throw e;
+        }
         try {
             channel.basicAck(lastTag, true);
         } catch (IOException e) {
             log.warn("Could not acknowledge {} applied events; they will be redelivered and ignored: {}",
                     messages.size(), e.getMessage());
+        }
+    }
+
+    private static void requeue(Channel channel, long lastTag) {
+        try {
+            channel.basicNack(lastTag, true, true);
+        } catch (IOException e) {
+            log.warn("Could not give back a batch of events; closing the channel will: {}", e.getMessage());
         }
     }
 

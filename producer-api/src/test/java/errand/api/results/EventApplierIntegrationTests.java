@@ -103,6 +103,19 @@ class EventApplierIntegrationTests {
     }
 
     @Test
+    void appliesASecondRetryThatOvertookTheStartOfItsAttempt() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1), failed(job, 1, true)));
+
+        applier.applyAll(List.of(failed(job, 2, true)));
+        applier.applyAll(List.of(started(job, 2)));
+
+        assertThat(row(job)).containsEntry("status", "RETRYING").containsEntry("attempt", 3);
+        applier.applyAll(List.of(started(job, 3), succeeded(job, 3, 9)));
+        assertThat(row(job)).containsEntry("status", "SUCCEEDED").containsEntry("attempts", 3);
+    }
+
+    @Test
     void ignoresAStaleAttemptThatComesBackAfterANewerOneSucceeded() {
         UUID job = aQueuedJob();
         applier.applyAll(List.of(started(job, 1), failed(job, 1, true), started(job, 2), succeeded(job, 2, 8)));
