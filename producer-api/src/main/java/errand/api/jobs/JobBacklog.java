@@ -2,9 +2,6 @@ package errand.api.jobs;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import errand.api.ErrandMetrics;
 import errand.model.JobStatus;
@@ -12,7 +9,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -22,7 +18,7 @@ import org.springframework.stereotype.Component;
  * submits and the backlog gauges.
  */
 @Component
-class JobBacklog implements SmartLifecycle {
+class JobBacklog {
 
     private static final Logger log = LoggerFactory.getLogger(JobBacklog.class);
 
@@ -31,9 +27,6 @@ class JobBacklog implements SmartLifecycle {
     private final Map<JobStatus, Long> unfinished = new EnumMap<>(JobStatus.class);
     private volatile long unpublished;
     private volatile long total;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("errand-backlog").daemon().factory());
-    private volatile boolean running;
 
     JobBacklog(JdbcTemplate jdbc, JobsProperties limits, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -73,22 +66,5 @@ class JobBacklog implements SmartLifecycle {
         } catch (DataAccessException e) {
             log.debug("Could not count the backlog: {}", e.getMessage());
         }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        scheduler.scheduleWithFixedDelay(this::refresh, 0, 2, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        scheduler.shutdownNow();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -3,17 +3,12 @@ package errand.api.leases;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import errand.api.ErrandMetrics;
 import errand.api.dispatch.OutboxSignal;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -25,7 +20,7 @@ import org.springframework.stereotype.Component;
  * with SKIP LOCKED.
  */
 @Component
-public class LeaseRescuer implements SmartLifecycle {
+public class LeaseRescuer {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseRescuer.class);
 
@@ -58,9 +53,6 @@ public class LeaseRescuer implements SmartLifecycle {
     private final OutboxSignal relay;
     private final LeaseProperties properties;
     private final MeterRegistry registry;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("errand-lease-rescuer").daemon().factory());
-    private volatile boolean running;
 
     LeaseRescuer(JdbcTemplate jdbc, OutboxSignal relay, LeaseProperties properties, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -88,31 +80,5 @@ public class LeaseRescuer implements SmartLifecycle {
             relay.wakeUp();
         }
         return rescued.size();
-    }
-
-    private void sweep() {
-        try {
-            sweepOnce();
-        } catch (DataAccessException e) {
-            log.debug("Lease sweep failed, retrying next interval: {}", e.getMessage());
-        }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        long millis = properties.sweepInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::sweep, millis, millis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        scheduler.shutdownNow();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }
