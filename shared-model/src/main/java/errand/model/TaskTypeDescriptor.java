@@ -12,8 +12,10 @@ import tools.jackson.databind.JsonNode;
  * @param inputSchema  JSON Schema (draft 2020-12) of the payload
  * @param outputSchema JSON Schema of the result
  * @param example      a payload that the type accepts
+ * @param retryBackoff the wait before a failed job's second attempt, doubling for each further one; null from
+ *                     workers that predate it
  * @param concurrency  how many jobs of this type one worker runs at once
  */
 public record TaskTypeDescriptor(String name, String description, TaskKind kind, Duration timeout, int maxAttempts,
-        int concurrency, JsonNode inputSchema, JsonNode outputSchema, @Nullable JsonNode example) {
+        @Nullable Duration retryBackoff, int concurrency, JsonNode inputSchema, JsonNode outputSchema, @Nullable JsonNode example) {
 }

@@ -72,7 +72,8 @@ class WireJsonTests {
 
     @Test
     void roundTripsHeartbeatsWithTheirTaskTypes() {
-        var type = new TaskTypeDescriptor("echo", "Returns its payload", TaskKind.IO, Duration.ofSeconds(30), 3, 16,
+        var type = new TaskTypeDescriptor("echo", "Returns its payload", TaskKind.IO, Duration.ofSeconds(30), 3,
+                Duration.ofSeconds(1), 16,
                 JsonNodeFactory.instance.objectNode().put("type", "object"),
                 JsonNodeFactory.instance.objectNode().put("type", "object"),
                 JsonNodeFactory.instance.objectNode().put("hello", "world"));

@@ -116,11 +116,13 @@ class BuiltInTaskTypesEndToEndTests {
             assertThat(type.path("outputSchema").isObject()).as("output schema of %s", type).isTrue();
             assertThat(type.path("maxAttempts").asInt(0)).as("%s", type).isPositive();
             assertThat(Duration.parse(type.path("timeout").asString())).as("%s", type).isPositive();
+            assertThat(Duration.parse(type.path("retryBackoff").asString())).as("%s", type).isPositive();
             assertThat(type.path("liveWorkers").asInt(0)).as("%s", type).isEqualTo(1);
         }
         JsonNode primeCount = api.taskType("prime-count").orElseThrow();
         assertThat(primeCount.path("kind").asString()).isEqualTo("CPU");
         assertThat(primeCount.path("inputSchema").path("properties").has("upTo")).as("%s", primeCount).isTrue();
+        assertThat(api.taskType("word-frequency").orElseThrow().path("retryBackoff").asString()).isEqualTo("PT2S");
     }
 
     @Test

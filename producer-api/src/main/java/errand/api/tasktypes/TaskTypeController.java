@@ -23,11 +23,13 @@ class TaskTypeController {
     }
 
     record TaskTypeView(String name, String description, String kind, String timeout, int maxAttempts,
-            int concurrency, Object inputSchema, Object outputSchema, Object example, int liveWorkers) {
+            @Nullable String retryBackoff, int concurrency, Object inputSchema, Object outputSchema, Object example,
+            int liveWorkers) {
 
         static TaskTypeView of(TaskTypeDescriptor type, int liveWorkers) {
             return new TaskTypeView(type.name(), type.description(), type.kind().name(), type.timeout().toString(),
-                    type.maxAttempts(), type.concurrency(), type.inputSchema(), type.outputSchema(), type.example(),
+                    type.maxAttempts(), type.retryBackoff() == null ? null : type.retryBackoff().toString(),
+                    type.concurrency(), type.inputSchema(), type.outputSchema(), type.example(),
                     liveWorkers);
         }
     }

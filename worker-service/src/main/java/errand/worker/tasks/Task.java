@@ -37,6 +37,13 @@ public @interface Task {
     /** How many attempts a job of this type gets by default. */
     int maxAttempts() default 3;
 
+    /**
+     * The wait before a failed job's second attempt, as an ISO-8601 duration; it doubles for each further attempt,
+     * less up to a fifth at random, up to the longest retry tier (one hour). Empty means the worker's
+     * {@code errand.worker.retry-base-delay}.
+     */
+    String retryBackoff() default "";
+
     /** Jobs of this type one worker runs at once; 0 means the default: the cores for CPU, 16 for IO. */
     int concurrency() default 0;
 

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * {@value #PROGRESS_EVERY} words.
  */
 @Task(name = "word-frequency", description = "Counts the words of a text and returns the most frequent ones with "
-        + "their counts.", kind = TaskKind.CPU, timeout = "PT1M",
+        + "their counts.", kind = TaskKind.CPU, timeout = "PT1M", retryBackoff = "PT2S",
         example = "{\"text\": \"The cat sat on the mat; the dog sat too.\", \"top\": 3}")
 final class WordFrequency implements TaskHandler<WordFrequency.Input, WordFrequency.Output> {
 

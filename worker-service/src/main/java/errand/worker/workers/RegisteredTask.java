@@ -13,14 +13,15 @@ import tools.jackson.databind.node.ObjectNode;
  * A handler with everything the runtime derived from it at start: its {@code @Task} settings, resolved input type
  * and JSON Schemas.
  *
- * @param declaredConcurrency the {@code @Task} concurrency, 0 for the kind's default
+ * @param declaredRetryBackoff the {@code @Task} retry backoff, null for the worker's default
+ * @param declaredConcurrency  the {@code @Task} concurrency, 0 for the kind's default
  */
 record RegisteredTask(String name, String description, TaskKind kind, Duration timeout, int maxAttempts,
-        int declaredConcurrency, TaskHandler<Object, Object> handler, Class<?> handlerClass, Class<?> inputType,
+        @Nullable Duration declaredRetryBackoff, int declaredConcurrency, TaskHandler<Object, Object> handler, Class<?> handlerClass, Class<?> inputType,
         ObjectNode inputSchema, ObjectNode outputSchema, @Nullable JsonNode example) {
 
-    TaskTypeDescriptor descriptor(int concurrency) {
-        return new TaskTypeDescriptor(name, description, kind, timeout, maxAttempts, concurrency, inputSchema,
-                outputSchema, example);
+    TaskTypeDescriptor descriptor(int concurrency, Duration retryBackoff) {
+        return new TaskTypeDescriptor(name, description, kind, timeout, maxAttempts, retryBackoff, concurrency,
+                inputSchema, outputSchema, example);
     }
 }

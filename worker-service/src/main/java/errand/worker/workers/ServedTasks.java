@@ -1,5 +1,6 @@
 package errand.worker.workers;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,15 +23,18 @@ final class ServedTasks {
 
     static final int IO_DEFAULT = 16;
 
-    /** A served type and how many of its jobs run at once. */
-    record ServedTask(RegisteredTask task, int concurrency) {
+    /**
+     * A served type, how many of its jobs run at once, and the backoff before its second attempt: the
+     * {@code @Task} retry backoff, else {@code errand.worker.retry-base-delay}.
+     */
+    record ServedTask(RegisteredTask task, int concurrency, Duration retryBackoff) {
 
         String name() {
             return task.name();
         }
 
         TaskTypeDescriptor descriptor() {
-            return task.descriptor(concurrency);
+            return task.descriptor(concurrency, retryBackoff);
         }
     }
 
@@ -61,7 +65,9 @@ final class ServedTasks {
                     case IO -> IO_DEFAULT;
                 };
             }
-            served.add(new ServedTask(task, concurrency));
+            Duration retryBackoff = task.declaredRetryBackoff() != null ? task.declaredRetryBackoff()
+                    : properties.retryBaseDelay();
+            served.add(new ServedTask(task, concurrency, retryBackoff));
         }
         this.served = List.copyOf(served);
         this.cpuThreads = Math.max(cores, cpuConcurrency());

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Every {@link TaskHandler} of the application, by task type name. Built once at start; a handler that cannot be
- * served (no {@code @Task}, a name already taken, an input type that cannot be resolved, a bad timeout or example)
+ * served (no {@code @Task}, a name already taken, an input type that cannot be resolved, a bad timeout, backoff or example)
  * stops the worker from starting with a message naming the handler class.
  */
 final class TaskRegistry {
@@ -66,7 +66,9 @@ final class TaskRegistry {
             throw new IllegalStateException(handlerClass.getName() + ": cannot resolve the input type of task '"
                     + name + "'; implement TaskHandler<Input, Output> with concrete types");
         }
-        Duration timeout = parseTimeout(handlerClass, task);
+        Duration timeout = parsePositive(handlerClass, "timeout", task.timeout());
+        Duration retryBackoff = task.retryBackoff().isEmpty() ? null
+                : parsePositive(handlerClass, "retryBackoff", task.retryBackoff());
         if (task.maxAttempts() < 1 || task.concurrency() < 0) {
             throw new IllegalStateException(handlerClass.getName() + ": @Task maxAttempts must be at least 1 and "
                     + "concurrency not negative");
@@ -75,7 +77,7 @@ final class TaskRegistry {
         JsonNode example = parseExample(handlerClass, task, inputType, decoder);
         try {
             return new RegisteredTask(name, task.description(), task.kind(), timeout, task.maxAttempts(),
-                    task.concurrency(), (TaskHandler<Object, Object>) handler, handlerClass, inputType,
+                    retryBackoff, task.concurrency(), (TaskHandler<Object, Object>) handler, handlerClass, inputType,
                     JsonSchemaGenerator.schemaOf(generics.getGeneric(0).getType()),
                     JsonSchemaGenerator.schemaOf(outputType), example);
         }
@@ -84,16 +86,16 @@ final class TaskRegistry {
         }
     }
 
-    private static Duration parseTimeout(Class<?> handlerClass, Task task) {
+    private static Duration parsePositive(Class<?> handlerClass, String attribute, String value) {
         try {
-            Duration timeout = Duration.parse(task.timeout());
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalStateException(handlerClass.getName() + ": @Task timeout must be positive");
+            Duration duration = Duration.parse(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalStateException(handlerClass.getName() + ": @Task " + attribute + " must be positive");
             }
-            return timeout;
+            return duration;
         }
         catch (DateTimeParseException ex) {
-            throw new IllegalStateException(handlerClass.getName() + ": @Task timeout '" + task.timeout()
+            throw new IllegalStateException(handlerClass.getName() + ": @Task " + attribute + " '" + value
                     + "' is not an ISO-8601 duration such as PT1M", ex);
         }
     }

@@ -104,11 +104,10 @@ class WorkerConfiguration {
             AttemptRunner runner, JobPublisher publisher, RunningJobs running, ErrandWorkerMetrics metrics,
             HeartbeatPublisher heartbeats, HandlerExecutors executors, WorkerTopology.ControlQueue controlQueue,
             WorkerProperties properties, Clock clock) {
-        Backoff backoff = new Backoff(properties.retryBaseDelay(), ThreadLocalRandom.current());
         Leasing leasing = new Leasing((leased, traceparent) -> publisher.eventConfirmed(leased, traceparent,
                 properties.confirmTimeout()), running, properties, clock);
         return new WorkerRuntime(connectionFactory, admin, served, task -> new JobListener(task, runner, publisher,
-                running, backoff, leasing, metrics, properties, clock),
+                running, new Backoff(task.retryBackoff(), ThreadLocalRandom.current()), leasing, metrics, properties, clock),
                 new ControlListener(running), controlQueue.queue(), running, heartbeats, executors, properties);
     }
 

@@ -24,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param taskTypes         the task types to serve; empty serves every registered handler
  * @param concurrency       per task type, how many of its jobs run at once, overriding the type's default
  * @param heartbeatInterval how often to announce this worker on {@code errand.heartbeats}
- * @param retryBaseDelay    the backoff before the second attempt; it doubles with every further attempt
+ * @param retryBaseDelay    the backoff before the second attempt of a type whose {@code @Task} sets no
+ *                          {@code retryBackoff}; it doubles with every further attempt
  * @param confirmTimeout    how long to wait for the broker to confirm what was published for a job before giving the
  *                          delivery back (requeue)
  * @param shutdownGrace     how long a graceful shutdown waits for running jobs (leased ones included) before

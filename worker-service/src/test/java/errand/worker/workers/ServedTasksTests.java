@@ -3,6 +3,7 @@ package errand.worker.workers;
 import static errand.worker.workers.TaskFixtures.aRegistryOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +45,14 @@ class ServedTasksTests {
 
     @Task(name = "fetch", kind = TaskKind.IO)
     class Fetch implements TaskHandler<ObjectNode, ObjectNode> {
+        @Override
+        public ObjectNode handle(ObjectNode input, TaskContext context) {
+            return input;
+        }
+    }
+
+    @Task(name = "patient", kind = TaskKind.IO, retryBackoff = "PT30S")
+    class Patient implements TaskHandler<ObjectNode, ObjectNode> {
         @Override
         public ObjectNode handle(ObjectNode input, TaskContext context) {
             return input;
@@ -92,6 +101,18 @@ class ServedTasksTests {
         assertThat(concurrency(served)).containsExactlyInAnyOrderEntriesOf(Map.of("crunch", 6, "pinned", 3,
                 "fetch", 50));
         assertThat(served.cpuThreads()).isEqualTo(9);
+    }
+
+    @Test
+    void backsOffByTheTasksOwnRetryBackoffElseTheWorkersBaseDelay() {
+        ServedTasks served = new ServedTasks(aRegistryOf(new Patient(), new Fetch()), properties(List.of(), Map.of()),
+                4);
+
+        assertThat(served.all()).extracting(ServedTasks.ServedTask::name, ServedTasks.ServedTask::retryBackoff)
+                .containsExactlyInAnyOrder(tuple("patient", Duration.ofSeconds(30)),
+                        tuple("fetch", Duration.ofSeconds(1)));
+        assertThat(served.descriptors()).extracting(descriptor -> descriptor.retryBackoff())
+                .containsExactlyInAnyOrder(Duration.ofSeconds(30), Duration.ofSeconds(1));
     }
 
     @Test

@@ -27,7 +27,7 @@ class TaskRegistryTests {
     }
 
     @Task(name = "count", description = "Counts.", kind = TaskKind.CPU, timeout = "PT2M", maxAttempts = 4,
-            concurrency = 3, example = "{\"upTo\": 10}")
+            retryBackoff = "PT5S", concurrency = 3, example = "{\"upTo\": 10}")
     class Counter implements TaskHandler<Count, Total> {
         @Override
         public Total handle(Count input, TaskContext context) {
@@ -83,6 +83,14 @@ class TaskRegistryTests {
         }
     }
 
+    @Task(name = "bad-backoff", kind = TaskKind.CPU, retryBackoff = "PT0S")
+    class BadBackoff implements TaskHandler<Count, Total> {
+        @Override
+        public Total handle(Count input, TaskContext context) {
+            return new Total(0);
+        }
+    }
+
     @Test
     void registersAHandlerWithItsSettingsSchemasAndExample() {
         RegisteredTask task = aRegistryOf(new Counter()).find("count").orElseThrow();
@@ -90,12 +98,28 @@ class TaskRegistryTests {
         assertThat(task.kind()).isEqualTo(TaskKind.CPU);
         assertThat(task.timeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(task.maxAttempts()).isEqualTo(4);
+        assertThat(task.declaredRetryBackoff()).isEqualTo(Duration.ofSeconds(5));
         assertThat(task.declaredConcurrency()).isEqualTo(3);
         assertThat(task.inputType()).isEqualTo(Count.class);
         assertThat(task.inputSchema().get("properties").get("upTo").get("exclusiveMinimum").asInt()).isZero();
         assertThat(task.outputSchema().get("properties").has("total")).isTrue();
         assertThat(task.example()).isEqualTo(WireJson.mapper().readTree("{\"upTo\": 10}"));
-        assertThat(task.descriptor(5).concurrency()).isEqualTo(5);
+        assertThat(task.descriptor(5, Duration.ofSeconds(5))).satisfies(descriptor -> {
+            assertThat(descriptor.concurrency()).isEqualTo(5);
+            assertThat(descriptor.retryBackoff()).isEqualTo(Duration.ofSeconds(5));
+        });
+    }
+
+    @Test
+    void leavesTheRetryBackoffToTheWorkerWhenTheTaskSetsNone() {
+        assertThat(aRegistryOf(new AnotherCounter()).find("count").orElseThrow().declaredRetryBackoff()).isNull();
+    }
+
+    @Test
+    void refusesARetryBackoffThatIsNotPositive() {
+        assertThatIllegalStateException().isThrownBy(() -> aRegistryOf(new BadBackoff()))
+                .withMessageContaining(BadBackoff.class.getName())
+                .withMessageContaining("retryBackoff");
     }
 
     @Test
