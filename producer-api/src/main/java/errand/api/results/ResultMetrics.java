@@ -60,16 +60,33 @@ class ResultMetrics {
                 continue;
             }
             switch (event) {
-                case JobEvent.Started started when started.attempt() == 1 -> timer(ErrandMetrics.JOB_QUEUE_WAIT,
-                        job.type(), null).record(nonNegative(Duration.between(job.createdAt(), started.at())));
                 case JobEvent.Started started -> { }
                 case JobEvent.Progress progress -> { }
                 case JobEvent.Leased leased -> { }
-                case JobEvent.Succeeded succeeded -> completed(job, JobStatus.SUCCEEDED, succeeded.at());
-                case JobEvent.Failed failed when failed.willRetry() ->
-                        registry.counter(ErrandMetrics.JOBS_RETRIED, ErrandMetrics.TAG_TYPE, job.type()).increment();
-                case JobEvent.Failed failed -> completed(job, JobStatus.FAILED, failed.at());
+                case JobEvent.Succeeded succeeded -> {
+                    firstAttemptEnded(job, succeeded.attempt(), succeeded.startedAt());
+                    completed(job, JobStatus.SUCCEEDED, succeeded.at());
+                }
+                case JobEvent.Failed failed when failed.willRetry() -> {
+                    firstAttemptEnded(job, failed.attempt(), failed.startedAt());
+                    registry.counter(ErrandMetrics.JOBS_RETRIED, ErrandMetrics.TAG_TYPE, job.type()).increment();
+                }
+                case JobEvent.Failed failed -> {
+                    firstAttemptEnded(job, failed.attempt(), failed.startedAt());
+                    completed(job, JobStatus.FAILED, failed.at());
+                }
             }
+        }
+    }
+
+    /**
+     * Queue wait is taken from the first attempt's outcome, which carries its start: a short attempt reports no
+     * {@code started} event at all (the worker's {@code started-report-delay}).
+     */
+    private void firstAttemptEnded(JobTimes job, int attempt, Instant startedAt) {
+        if (attempt == 1) {
+            timer(ErrandMetrics.JOB_QUEUE_WAIT, job.type(), null).record(
+                    nonNegative(Duration.between(job.createdAt(), startedAt)));
         }
     }
 

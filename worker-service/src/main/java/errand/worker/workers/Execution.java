@@ -44,11 +44,32 @@ final class Execution implements Runnable {
     }
 
     /**
-     * Work the waiting thread must do at some point while the attempt runs: converting a held delivery to a lease when
-     * the hold limit passes ({@link Hold}). Called on the waiting thread, without the execution's lock, so the handler
-     * can finish and be stopped meanwhile; it may block.
+     * Work the waiting thread must do at some point while the attempt runs: reporting that it started
+     * ({@link StartReport}), converting a held delivery to a lease when the hold limit passes ({@link Hold}). Called on
+     * the waiting thread, without the execution's lock, so the handler can finish and be stopped meanwhile; it may
+     * block.
      */
     interface Alarm {
+
+        /** Rings {@code first} and {@code second}, each when it is due. */
+        static Alarm both(Alarm first, Alarm second) {
+            return new Alarm() {
+                @Override
+                public long nanosUntilDue() {
+                    return Math.min(first.nanosUntilDue(), second.nanosUntilDue());
+                }
+
+                @Override
+                public void ring() {
+                    if (first.nanosUntilDue() <= 0) {
+                        first.ring();
+                    }
+                    if (second.nanosUntilDue() <= 0) {
+                        second.ring();
+                    }
+                }
+            };
+        }
 
         /** An alarm that never rings. */
         Alarm NEVER = new Alarm() {

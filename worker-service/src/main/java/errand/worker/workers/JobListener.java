@@ -23,7 +23,7 @@ import org.springframework.amqp.core.Message;
  * confirms what was published for the job.
  *
  * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published
- * for it: the Started and Progress events, the outcome event, and the retry or dead-letter copy. A job still running
+ * for it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter copy. A job still running
  * when its delivery was held for {@code holdLimit} converts to a lease instead ({@link Hold}, {@link Leasing}): the
  * slot's consumer is cancelled, a {@code Leased} event confirmed, the delivery acknowledged; its heartbeats then keep
  * the lease alive and the outcome is reported, confirmed, when the job ends, with no delivery left to settle.
@@ -69,6 +69,7 @@ final class JobListener implements JobSlot.Handler {
     private final ErrandWorkerMetrics metrics;
     private final String workerId;
     private final Duration confirmTimeout;
+    private final Duration startedReportDelay;
     private final Clock clock;
 
     JobListener(ServedTasks.ServedTask served, AttemptRunner runner, JobPublisher publisher, RunningJobs running,
@@ -82,6 +83,7 @@ final class JobListener implements JobSlot.Handler {
         this.metrics = metrics;
         this.workerId = properties.id();
         this.confirmTimeout = properties.confirmTimeout();
+        this.startedReportDelay = properties.startedReportDelay();
         this.clock = clock;
     }
 
@@ -127,15 +129,21 @@ final class JobListener implements JobSlot.Handler {
         }
         JobPublisher.Publications publications = publisher.forJob(job, traceparent);
         Instant startedAt = clock.instant();
-        publications.event(new JobEvent.Started(job.jobId(), job.attempt(), workerId, startedAt));
-        // So that Started is queued before anything the attempt publishes later, on whatever channel.
-        if (!awaitQuietly(publications)) {
-            return Settlement.REQUEUE;
-        }
         long start = System.nanoTime();
-        AttemptResult result = runner.run(served.task(), job, (fraction, note) -> publications.progress(
-                new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(), fraction, note)), hold);
+        StartReport startReport = new StartReport(() -> publications.event(new JobEvent.Started(job.jobId(),
+                job.attempt(), workerId, startedAt)), startedReportDelay, start, System::nanoTime);
+        AttemptResult result = runner.run(served.task(), job, (fraction, note) -> {
+            // So that the first progress report is queued after the started event, on whatever channel.
+            if (startReport.sendNow()) {
+                awaitQuietly(publications);
+            }
+            publications.progress(new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(),
+                    fraction, note));
+        }, Execution.Alarm.both(startReport, hold));
         metrics.executed(served.name(), result.outcome(), Duration.ofNanos(System.nanoTime() - start));
+        if (startReport.close() && !awaitQuietly(publications)) {
+            return hold.leased() ? Settlement.NONE : Settlement.REQUEUE;
+        }
         // The hold changes only while the attempt runs: from here on it is settled.
         boolean leased = hold.leased();
         switch (result) {

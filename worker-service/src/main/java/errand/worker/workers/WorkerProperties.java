@@ -33,6 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * @param holdLimit         how long a job's delivery may stay unacknowledged; a job still running then converts to a
  *                          lease (see {@link Hold}). Keep it well under the broker's {@code consumer_timeout} (30 min
  *                          by default), which closes a channel holding a delivery longer and requeues it
+ * @param startedReportDelay how long an attempt runs before the worker reports that it started; one that ends sooner
+ *                          reports only its outcome (see {@link StartReport}); zero reports every start
  */
 @Validated
 @ConfigurationProperties("errand.worker")
@@ -44,7 +46,8 @@ public record WorkerProperties(
         @DefaultValue("1s") @NotNull Duration retryBaseDelay,
         @DefaultValue("30s") @NotNull Duration confirmTimeout,
         @DefaultValue("30s") @NotNull Duration shutdownGrace,
-        @DefaultValue("15m") @NotNull Duration holdLimit) {
+        @DefaultValue("15m") @NotNull Duration holdLimit,
+        @DefaultValue("100ms") @NotNull Duration startedReportDelay) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
@@ -56,6 +59,9 @@ public record WorkerProperties(
         requirePositive("retry-base-delay", retryBaseDelay);
         requirePositive("confirm-timeout", confirmTimeout);
         requirePositive("hold-limit", holdLimit);
+        if (startedReportDelay.isNegative()) {
+            throw new IllegalArgumentException("errand.worker.started-report-delay must not be negative");
+        }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("errand.worker.shutdown-grace must not be negative");
         }

@@ -162,7 +162,7 @@ class LeaseIntegrationTests {
         ConfigurableApplicationContext worker = client.startWorker("--errand.worker.id=" + id,
                 "--errand.worker.task-types=sleep", "--errand.worker.concurrency.sleep=1",
                 "--errand.worker.hold-limit=2s", "--errand.worker.heartbeat-interval=1s",
-                "--errand.worker.shutdown-grace=" + shutdownGrace);
+                "--errand.worker.shutdown-grace=" + shutdownGrace, "--errand.worker.started-report-delay=0");
         workers.add(worker);
         return worker;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -98,7 +99,7 @@ class LeasingTests {
 
     private static WorkerProperties properties() {
         return new WorkerProperties("w1", List.of(), Map.of(), ofSeconds(1), ofSeconds(1), ofSeconds(30),
-                ofSeconds(30), ofSeconds(2));
+                ofSeconds(30), ofSeconds(2), Duration.ZERO);
     }
 
     private final class RecordingDelivery implements HeldDelivery {

@@ -137,7 +137,7 @@ class ServedTasksTests {
 
     private static WorkerProperties properties(List<String> types, Map<String, Integer> concurrency) {
         return new WorkerProperties("test", types, concurrency, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15));
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(100));
     }
 
     private static Map<String, Integer> concurrency(ServedTasks served) {
