@@ -15,6 +15,10 @@ import errand.model.WireJson;
 import errand.worker.tasks.NonRetryableException;
 import errand.worker.tasks.Task;
 import errand.worker.tasks.TaskHandler;
+import errand.worker.workers.InputDecoder;
+import errand.worker.workers.InvalidInputException;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import org.springframework.core.ResolvableType;
@@ -172,9 +176,9 @@ public final class TaskTestKit<I, O> {
     private TaskRun<O> run(JsonNode payload) {
         Object input;
         try {
-            input = InputDecoding.decode(payload, inputType);
+            input = Decoding.DECODER.decode(payload, inputType);
         }
-        catch (InputDecoding.InvalidInput ex) {
+        catch (InvalidInputException ex) {
             return ended(new TaskRun.Outcome.Failed(failure("invalid-input", ex.getMessage(), false)), null, null,
                     Duration.ZERO, false);
         }
@@ -306,5 +310,14 @@ public final class TaskTestKit<I, O> {
         String shortened = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH) + "…"
                 : message;
         return new Failure(type, shortened, retryable);
+    }
+
+    /** Built on first use: a validator factory takes a moment to start. */
+    private static final class Decoding {
+
+        @SuppressWarnings("resource") // lives as long as the class loader, like the runtime's validator bean
+        private static final ValidatorFactory VALIDATORS = Validation.buildDefaultValidatorFactory();
+
+        static final InputDecoder DECODER = new InputDecoder(VALIDATORS.getValidator());
     }
 }

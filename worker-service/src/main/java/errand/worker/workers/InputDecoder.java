@@ -14,16 +14,17 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns a job payload into a handler's input with the wire JSON mapping, then enforces the input's Jakarta Bean
  * Validation constraints. Both kinds of failure name the field, e.g. {@code upTo: must be greater than or equal to 1}.
+ * Public for the test kit ({@code errand.worker.testkit}), which decodes with it exactly as the runtime does.
  */
-final class InputDecoder {
+public final class InputDecoder {
 
     private final Validator validator;
 
-    InputDecoder(Validator validator) {
+    public InputDecoder(Validator validator) {
         this.validator = validator;
     }
 
-    Object decode(JsonNode payload, Class<?> inputType) throws InvalidInputException {
+    public Object decode(JsonNode payload, Class<?> inputType) throws InvalidInputException {
         if (JsonNode.class.isAssignableFrom(inputType)) {
             if (!inputType.isInstance(payload)) {
                 throw new InvalidInputException("payload: must be a JSON object, was "

@@ -1,7 +1,7 @@
 package errand.worker.workers;
 
 /** A job payload that cannot become its handler's input: it fails the job at once, naming the offending field. */
-final class InvalidInputException extends Exception {
+public final class InvalidInputException extends Exception {
 
     InvalidInputException(String message) {
         super(message);
