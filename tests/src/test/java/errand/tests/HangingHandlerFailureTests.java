@@ -2,7 +2,7 @@ package errand.tests;
 
 import static errand.tests.JobAssert.assertThatJob;
 import static errand.tests.JobFixtures.aFailingJob;
-import static errand.tests.JobFixtures.json;
+import static errand.tests.JobFixtures.aHangingJob;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,7 +43,7 @@ class HangingHandlerFailureTests {
 
     @Test
     void abandonsAHandlerThatIgnoresItsTimeoutFreesItsSlotAndFailsTheJobOnceItsAttemptsAreSpent() {
-        UUID hanging = accept(JobRequest.of("fail", json("{\"hang\":true}")).withTimeout(TIMEOUT)
+        UUID hanging = accept(aHangingJob().withTimeout(TIMEOUT)
                 .withMaxAttempts(ATTEMPTS));
         JobEvent.Started hangStarted = awaitStarted(hanging);
         UUID queuedBehind = accept(aFailingJob(0, true));

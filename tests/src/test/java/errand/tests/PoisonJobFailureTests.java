@@ -1,8 +1,8 @@
 package errand.tests;
 
 import static errand.tests.JobAssert.assertThatJob;
+import static errand.tests.JobFixtures.aCrashingJob;
 import static errand.tests.JobFixtures.anEchoJobNumbered;
-import static errand.tests.JobFixtures.json;
 import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +60,7 @@ class PoisonJobFailureTests {
         int restarts;
         try (WorkerSupervisor supervisor = WorkerSupervisor.supervise(platform)) {
             submitted = Instant.now();
-            poison = accept(JobRequest.of("fail", json("{\"crash\":true}")));
+            poison = accept(aCrashingJob());
             failed = await("the poison job FAILED, echo jobs submitted meanwhile").atMost(ofMinutes(6))
                     .pollInterval(Duration.ofMillis(300))
                     .until(() -> {
