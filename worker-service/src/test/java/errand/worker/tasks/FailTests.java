@@ -71,8 +71,9 @@ class FailTests {
         List<Integer> halts = new CopyOnWriteArrayList<>();
         TaskTestKit<Fail.Input, Fail.Output> kit = TaskTestKit.of(new Fail(halts::add));
 
-        kit.run("{\"failTimes\": 1, \"crash\": false}");
-        kit.attempt(2).run("{\"failTimes\": 1, \"crash\": null}");
+        assertThat(kit.run("{\"failTimes\": 1, \"crash\": false}").failure().message())
+                .isEqualTo("planned failure on attempt 1 of 1");
+        assertThat(kit.attempt(2).run("{\"failTimes\": 1, \"crash\": null}").output()).isEqualTo(new Fail.Output(2));
 
         assertThat(halts).isEmpty();
     }
