@@ -42,7 +42,8 @@ public final class AppProcess {
     private final List<String> arguments;
     private final int port;
     private final Path log;
-    private Process process;
+    /** Volatile: a {@link WorkerSupervisor} relaunches the process while the test reads it. */
+    private volatile Process process;
 
     private AppProcess(String name, Path jar, int port, List<String> arguments, Path log) {
         this.name = name;
@@ -58,11 +59,24 @@ public final class AppProcess {
         Path log = logDirectory.resolve(name + ".log");
         AppProcess app = new AppProcess(name, jar, port, arguments, log);
         app.launch();
+        app.awaitReady();
         return app;
     }
 
     /** Starts the same app again on the same port, after a stop or a kill. */
     public void restart() {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        launch();
+        awaitReady();
+    }
+
+    /**
+     * Starts the same app again after it exited, without waiting for it to be ready: what a process supervisor does
+     * for an app that may die again before it ever reports ready (a worker that takes a poison job at once).
+     */
+    public void relaunch() {
         if (isAlive()) {
             throw new IllegalStateException(name + " is still running");
         }
@@ -93,7 +107,6 @@ public final class AppProcess {
             throw new UncheckedIOException("Cannot start " + name, e);
         }
         RUNNING.add(process);
-        awaitReady();
     }
 
     private void awaitReady() {

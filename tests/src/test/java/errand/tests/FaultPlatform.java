@@ -178,11 +178,20 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
 
     /** Starts one more worker process ({@code worker-<n>}) and waits until it is ready. */
     public AppProcess startWorker() {
+        return startWorker(new String[0]);
+    }
+
+    /**
+     * Starts one more worker process ({@code worker-<n>}) with {@code --name=value} arguments of its own besides
+     * the platform's (say, other {@code errand.worker.task-types}), and waits until it is ready.
+     */
+    public AppProcess startWorker(String... ownArguments) {
         String name = "worker-" + (workers.size() + 1);
         List<String> arguments = new ArrayList<>(brokerArguments(brokerRoute != BrokerRoute.DIRECT));
         arguments.add("--errand.worker.id=" + name);
         arguments.add("--errand.worker.heartbeat-interval=1s");
         arguments.addAll(workerArguments);
+        arguments.addAll(List.of(ownArguments));
         AppProcess worker = AppProcess.start(name, jar("errand.worker.jar"), arguments, logDirectory);
         workers.add(worker);
         return worker;

@@ -58,6 +58,16 @@ public final class JobFixtures {
         return JobRequest.of("fail", json("{\"failTimes\":%d,\"retryable\":%s}".formatted(failTimes, retryable)));
     }
 
+    /** {@code fail} with {@code crash}: halts the worker process that runs it, on every delivery. */
+    public static JobRequest aCrashingJob() {
+        return JobRequest.of("fail", json("{\"crash\":true}"));
+    }
+
+    /** {@code fail} with {@code hang}: ignores every interrupt for minutes, so the worker must abandon it. */
+    public static JobRequest aHangingJob() {
+        return JobRequest.of("fail", json("{\"hang\":true}"));
+    }
+
     public static JsonNode json(String json) {
         return WireJson.mapper().readTree(json);
     }

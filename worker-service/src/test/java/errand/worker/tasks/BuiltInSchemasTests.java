@@ -78,6 +78,8 @@ class BuiltInSchemasTests {
         "sleep       | {\"millis\": -1}",
         "fail        | {\"failTimes\": -1}",
         "fail        | {\"failTimes\": 1, \"extra\": true}",
+        "fail        | {\"crash\": \"yes\"}",
+        "fail        | {\"hang\": 1}",
         "echo        | [1, 2]",
         "hash-chain  | {\"seed\": \"abc\", \"rounds\": 0}",
         "hash-chain  | {\"rounds\": 10}",
