@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@link BrokerControl} and {@link JobRecords} to act on the broker and read the store.
  * </ul>
  * Workers are named {@code worker-1}, {@code worker-2}, ... and use that name as their {@code errand.worker.id}, so
- * attempt records and events say which process ran what. Heartbeats every second.
+ * attempt records and events say which process ran what. Heartbeats every second; every run reports its start
+ * ({@code started-report-delay=0}), so {@link JobLedger} sees runs a fault cuts short.
  *
  * <p>Register it as a static {@code @RegisterExtension}. After the last test every process is killed (the vhost and
  * database are dropped anyway, and a paused process would not stop gracefully). Logs go to
@@ -190,6 +191,8 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         List<String> arguments = new ArrayList<>(brokerArguments(brokerRoute != BrokerRoute.DIRECT));
         arguments.add("--errand.worker.id=" + name);
         arguments.add("--errand.worker.heartbeat-interval=1s");
+        // Every run reports its start, so the ledger counts a run that a crash cuts short too.
+        arguments.add("--errand.worker.started-report-delay=0");
         arguments.addAll(workerArguments);
         arguments.addAll(List.of(ownArguments));
         AppProcess worker = AppProcess.start(name, jar("errand.worker.jar"), arguments, logDirectory);
