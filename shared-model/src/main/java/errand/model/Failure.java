@@ -9,6 +9,9 @@ package errand.model;
  */
 public record Failure(String type, String message, boolean retryable) {
 
+    /** The type of the failure a worker reports for an attempt it stopped because its job was cancelled. */
+    public static final String CANCELLED = "cancelled";
+
     public static Failure of(Throwable error, boolean retryable) {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         return new Failure(error.getClass().getSimpleName(), message, retryable);

@@ -82,6 +82,9 @@ class CancellationEndToEndTests {
         await("the handler interrupted and its attempt reported as cancelled").atMost(ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> reportedCancelled(running));
+        await("the worker's report recorded on the attempt").atMost(ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(api.job(running).path("attemptHistory")).singleElement()
+                        .satisfies(attempt -> assertThat(attempt.path("status").asString()).isEqualTo("CANCELLED")));
         UUID next = submit(Duration.ofMillis(200));
         api.awaitStatus(next, JobStatus.SUCCEEDED, ofSeconds(15));
         Duration slotFreedAfter = Duration.between(cancelledAt, Instant.now());

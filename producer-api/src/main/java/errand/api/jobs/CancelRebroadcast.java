@@ -8,8 +8,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Repeats the cancel of recently cancelled jobs whose attempt was running when the cancel was issued, every few
- * seconds for a few minutes: a worker that was cut off from the broker then (its control queue is exclusive, so
- * the broadcast was lost) hears it once it is back, and stops an attempt whose outcome nobody will record.
+ * seconds for a few minutes, until the worker's report that it stopped the attempt is recorded on the attempt
+ * ({@code EventApplier}): a worker that was cut off from the broker then (its control queue is exclusive, so the
+ * broadcast was lost) hears it once it is back, and stops an attempt whose outcome nobody will record.
  */
 @Component
 class CancelRebroadcast {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +81,16 @@ class EventApplier {
                 set status = excluded.status, finished_at = excluded.finished_at, error = excluded.error,
                     worker_id = excluded.worker_id, started_at = excluded.started_at""";
 
+    /**
+     * The worker's report of an attempt it stopped because the job was cancelled: the job is CANCELLED already, so
+     * only the attempt's record changes; {@code CancelRebroadcast} stops repeating the cancel for it.
+     */
+    private static final String ATTEMPT_CANCELLED = """
+            update job_attempts a set status = 'CANCELLED', finished_at = ?, error = ?::jsonb
+            from jobs j
+            where a.job_id = ? and a.attempt = ? and a.status = 'RUNNING'
+              and j.id = a.job_id and j.status = 'CANCELLED' and j.attempt = a.attempt""";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
 
@@ -104,6 +115,7 @@ class EventApplier {
             if (!run.isEmpty()) {
                 applyRun(run, changed);
             }
+            events.forEach(this::recordCancelledAttempt);
             return changed;
         });
         return applied == null ? List.of() : applied;
@@ -128,6 +140,13 @@ class EventApplier {
                 }
                 index++;
             }
+        }
+    }
+
+    private void recordCancelledAttempt(JobEvent event) {
+        if (event instanceof JobEvent.Failed failed && Failure.CANCELLED.equals(failed.failure().type())) {
+            jdbc.update(ATTEMPT_CANCELLED, Timestamp.from(failed.at()),
+                    WireJson.mapper().writeValueAsString(failed.failure()), failed.jobId(), failed.attempt());
         }
     }
 

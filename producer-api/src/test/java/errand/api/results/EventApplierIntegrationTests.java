@@ -150,6 +150,35 @@ class EventApplierIntegrationTests {
     }
 
     @Test
+    void recordsTheWorkersReportOfACancelledAttemptSoTheCancelIsNoLongerRepeated() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1)));
+        jdbc.update("update jobs set status = 'CANCELLED', finished_at = now() where id = ?", job);
+        JobEvent stopped = new JobEvent.Failed(job, 1, "worker-1", T0, T0.plusSeconds(1),
+                new Failure(Failure.CANCELLED, "cancelled on request", false), null);
+
+        List<JobEvent> changed = applier.applyAll(List.of(stopped));
+
+        assertThat(changed).isEmpty();
+        assertThat(row(job)).containsEntry("status", "CANCELLED");
+        assertThat(attemptStatuses(job)).containsExactly("CANCELLED");
+        assertThat(jdbc.queryForObject("select error ->> 'type' from job_attempts where job_id = ?", String.class,
+                job)).isEqualTo(Failure.CANCELLED);
+    }
+
+    @Test
+    void leavesTheAttemptOfAJobThatWasNotCancelledToTheJobsOwnTransitions() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1)));
+
+        applier.applyAll(List.of(new JobEvent.Failed(job, 1, "worker-1", T0, T0.plusSeconds(1),
+                new Failure(Failure.CANCELLED, "cancelled on request", false), null)));
+
+        assertThat(row(job)).containsEntry("status", "FAILED");
+        assertThat(attemptStatuses(job)).containsExactly("FAILED");
+    }
+
+    @Test
     void recordsProgressOnlyWhileRunningAndNeverBackwards() {
         UUID job = aQueuedJob();
         applier.applyAll(List.of(started(job, 1), progress(job, 1, 0.6), progress(job, 1, 0.3)));

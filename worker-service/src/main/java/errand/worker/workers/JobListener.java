@@ -132,6 +132,10 @@ final class JobListener implements JobSlot.Handler {
         long start = System.nanoTime();
         StartReport startReport = new StartReport(() -> publications.event(new JobEvent.Started(job.jobId(),
                 job.attempt(), workerId, startedAt)), startedReportDelay, start, System::nanoTime);
+        // With no delay, the start is on the broker before the handler runs, even one that kills the process.
+        if (startedReportDelay.isZero() && startReport.sendNow() && !awaitQuietly(publications)) {
+            return Settlement.REQUEUE;
+        }
         AttemptResult result = runner.run(served.task(), job, (fraction, note) -> {
             // So that the first progress report is queued after the started event, on whatever channel.
             if (startReport.sendNow()) {
@@ -155,7 +159,7 @@ final class JobListener implements JobSlot.Handler {
             case AttemptResult.Succeeded succeeded -> publications.event(new JobEvent.Succeeded(job.jobId(),
                     job.attempt(), workerId, startedAt, clock.instant(), succeeded.result()));
             case AttemptResult.Cancelled _ -> publications.event(new JobEvent.Failed(job.jobId(), job.attempt(),
-                    workerId, startedAt, clock.instant(), new Failure("cancelled", "cancelled on request", false),
+                    workerId, startedAt, clock.instant(), new Failure(Failure.CANCELLED, "cancelled on request", false),
                     null));
             case AttemptResult.Failed failed -> reportFailure(job, publications, startedAt, failed.failure());
         }
