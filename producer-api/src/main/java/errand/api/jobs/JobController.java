@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.UUID;
 
 import errand.model.JobStatus;
-import errand.model.Traceparent;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -29,8 +28,6 @@ import tools.jackson.databind.JsonNode;
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
-
-    private static final String TRACEPARENT = "traceparent";
 
     private final JobService jobs;
     private final JobsProperties limits;
@@ -57,9 +54,8 @@ class JobController {
                                 + "\"delay\":\"PT5S\"}")})))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobResponse> submit(@RequestBody JsonNode request,
-            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
-            @RequestHeader(name = TRACEPARENT, required = false) @Nullable String traceparent) {
-        JobService.Submitted submitted = jobs.submit(request, idempotencyKey, traceOf(traceparent));
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
+        JobService.Submitted submitted = jobs.submit(request, idempotencyKey);
         return ResponseEntity.accepted().location(location(submitted.job().id())).body(JobResponse.of(submitted.job()));
     }
 
@@ -69,9 +65,8 @@ class JobController {
                     @ExampleObject(value = "{\"jobs\":[{\"type\":\"echo\",\"payload\":{\"n\":1}},"
                             + "{\"type\":\"echo\",\"payload\":{\"n\":2}}]}"))))
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request,
-            @RequestHeader(name = TRACEPARENT, required = false) @Nullable String traceparent) {
-        List<Job> accepted = jobs.submitBatch(request, traceOf(traceparent));
+    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request) {
+        List<Job> accepted = jobs.submitBatch(request);
         return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
     }
 
@@ -111,11 +106,6 @@ class JobController {
     ResponseEntity<JobResponse> retry(@PathVariable String id) {
         Job job = jobs.retry(JobIds.parse(id));
         return ResponseEntity.accepted().location(location(job.id())).body(JobResponse.of(job));
-    }
-
-    /** The caller's trace, continued; a new trace when the request carries none (or a malformed one). */
-    private static Traceparent traceOf(@Nullable String header) {
-        return Traceparent.parse(header).orElseGet(Traceparent::newTrace);
     }
 
     private static URI location(UUID id) {
