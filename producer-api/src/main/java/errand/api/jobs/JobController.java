@@ -45,7 +45,8 @@ class JobController {
 
     @Operation(summary = "Submit a job", description = "Validates the job against its type's schema, stores it and "
             + "answers 202 at once; the job runs on a worker. The same Idempotency-Key with the same body returns the "
-            + "same job; with another body, 409.", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            + "same job; with another body, 409. A W3C traceparent header makes the job part of the caller's trace.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
                     content = @Content(examples = {
                         @ExampleObject(name = "prime-count",
                                 value = "{\"type\":\"prime-count\",\"payload\":{\"upTo\":100000}}"),
