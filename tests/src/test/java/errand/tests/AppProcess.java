@@ -83,8 +83,8 @@ public final class AppProcess {
         command.addAll(arguments);
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "\n" + START_MARKER + java.time.Instant.now() + " " + String.join(" ", command) + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            Files.writeString(log, "\n" + START_MARKER + java.time.Instant.now() + " " + String.join(" ", command)
+                    + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
