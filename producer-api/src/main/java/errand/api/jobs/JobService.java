@@ -72,11 +72,11 @@ class JobService {
         }
         NewJob job = parsed.get();
         try (JobLogContext logContext = JobLogContext.of(job.id()).type(job.type())) {
-            return store(job, idempotencyKey);
+            return accept(job, idempotencyKey);
         }
     }
 
-    private Submitted store(NewJob job, @Nullable String idempotencyKey) {
+    private Submitted accept(NewJob job, @Nullable String idempotencyKey) {
         backlog.checkRoomFor(1);
         // An explicit transaction: if the database stops answering before the commit, the client's 503 is true,
         // since the server rolls back a transaction whose connection went away without committing.
