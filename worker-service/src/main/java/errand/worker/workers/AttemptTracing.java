@@ -29,7 +29,7 @@ import org.springframework.core.task.TaskDecorator;
  */
 final class AttemptTracing implements TaskDecorator {
 
-    static final String SPAN_NAME = "errand.attempt";
+    private static final String SPAN_NAME = "errand.attempt";
 
     private static final Logger log = LoggerFactory.getLogger(AttemptTracing.class);
 
