@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A W3C trace context ({@code traceparent} header, version 00): the trace a job belongs to travels with it from the
- * HTTP request through the broker to the worker and back with its events.
+ * HTTP request through the broker to the worker and back with its events. Errand's apps create and continue spans
+ * with Micrometer Tracing; this record is the header's format, for reading a stored value and for senders without a
+ * tracer.
  *
  * @param traceId  32 lowercase hex digits, not all zero
  * @param parentId 16 lowercase hex digits, not all zero: the span that sent it
@@ -35,14 +37,9 @@ public record Traceparent(String traceId, String parentId, boolean sampled) {
         return Optional.of(new Traceparent(match.group(1), match.group(2), sampled));
     }
 
-    /** A new trace, sampled. */
+    /** A new trace, sampled: for a sender without a tracer, so that its messages still carry a trace id. */
     public static Traceparent newTrace() {
         return new Traceparent(randomHex(16), randomHex(8), true);
-    }
-
-    /** The same trace, continued by a new span of the sender. */
-    public Traceparent childSpan() {
-        return new Traceparent(traceId, randomHex(8), sampled);
     }
 
     public String header() {

@@ -26,13 +26,11 @@ class TraceparentTests {
     }
 
     @Test
-    void aChildSpanKeepsTheTraceAndChangesTheParent() {
-        Traceparent root = Traceparent.newTrace();
+    void aNewTraceIsAValidSampledHeader() {
+        Traceparent trace = Traceparent.newTrace();
 
-        Traceparent child = root.childSpan();
-
-        assertThat(child.traceId()).isEqualTo(root.traceId());
-        assertThat(child.parentId()).isNotEqualTo(root.parentId());
-        assertThat(Traceparent.parse(child.header())).contains(child);
+        assertThat(trace.sampled()).isTrue();
+        assertThat(Traceparent.parse(trace.header())).contains(trace);
+        assertThat(Traceparent.newTrace().traceId()).isNotEqualTo(trace.traceId());
     }
 }

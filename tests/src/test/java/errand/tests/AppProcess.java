@@ -32,6 +32,7 @@ public final class AppProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final String START_MARKER = "===== ";
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
@@ -96,8 +97,8 @@ public final class AppProcess {
         command.addAll(arguments);
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "\n===== " + java.time.Instant.now() + " " + String.join(" ", command) + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            Files.writeString(log, "\n" + START_MARKER + java.time.Instant.now() + " " + String.join(" ", command)
+                    + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -192,6 +193,22 @@ public final class AppProcess {
 
     public Path log() {
         return log;
+    }
+
+    /** What the app wrote since it was last (re)started: its log's lines after the latest start marker. */
+    public List<String> outputSinceStart() {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            int start = 0;
+            for (int i = 0; i < all.size(); i++) {
+                if (all.get(i).startsWith(START_MARKER)) {
+                    start = i + 1;
+                }
+            }
+            return all.subList(start, all.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + log, e);
+        }
     }
 
     /** The last lines of the app's log, for failure messages. */

@@ -63,6 +63,15 @@ public final class ErrandClient {
         return post(JOBS, "application/json", job.json(), idempotencyKey);
     }
 
+    /** Submits within the caller's W3C trace: {@code traceparent} goes as a header. */
+    public Response submitInTrace(JobRequest job, String traceparent) {
+        return send(request(JOBS, Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("traceparent", traceparent)
+                .POST(HttpRequest.BodyPublishers.ofString(job.json()))
+                .build());
+    }
+
     /** Submits and asserts {@code 202}: the accepted job. */
     public JsonNode accept(JobRequest job) {
         Response response = submit(job);

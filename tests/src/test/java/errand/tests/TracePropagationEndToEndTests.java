@@ -4,11 +4,7 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,13 +26,14 @@ import errand.model.WireJson;
 class TracePropagationEndToEndTests {
 
     private static final String CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String CALLER_SPAN = "00f067aa0ba902b7";
 
     @RegisterExtension
     static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
 
     @Test
     void workerEventsCarryTheTraceOfTheSubmittingRequest() throws Exception {
-        platform.awaitTaskTypesKnown(List.of("echo"));
+        platform.awaitTaskTypesKnown(List.of("echo", "sleep"));
         Map<String, List<String>> eventTraces = new ConcurrentHashMap<>();
         try (Connection broker = platform.services().openBroker()) {
             Channel channel = broker.createChannel();
@@ -51,14 +48,21 @@ class TracePropagationEndToEndTests {
             };
             channel.basicConsume(spy, true, record, tag -> { });
 
-            UUID id = submitEchoWithin("00-" + CALLER_TRACE + "-00f067aa0ba902b7-01");
+            ErrandClient.Response submitted = platform.api().submitInTrace(
+                    // long enough to report its start (errand.worker.started-report-delay)
+                    JobFixtures.aSleepJob(Duration.ofMillis(300)), "00-" + CALLER_TRACE + "-"
+                            + CALLER_SPAN + "-01");
+            assertThat(submitted.status()).as("%s", submitted).isEqualTo(202);
+            UUID id = submitted.jobId();
             JsonNode job = platform.api().awaitStatus(id, JobStatus.SUCCEEDED, ofSeconds(30));
 
             assertThat(job.path("traceId").asString()).isEqualTo(CALLER_TRACE);
             await().atMost(ofSeconds(10)).untilAsserted(() -> assertThat(eventTraces.get(id.toString()))
                     .anyMatch(e -> e.startsWith("started="))
                     .anyMatch(e -> e.startsWith("succeeded="))
-                    .allMatch(e -> e.contains("-" + CALLER_TRACE + "-")));
+                    .allMatch(e -> e.contains("-" + CALLER_TRACE + "-"))
+                    // the worker's own span sent them, not the caller's
+                    .noneMatch(e -> e.contains("-" + CALLER_SPAN + "-")));
         }
     }
 
@@ -72,20 +76,5 @@ class TracePropagationEndToEndTests {
         String secondTrace = platform.api().job(second).path("traceId").asString();
 
         assertThat(firstTrace).matches("[0-9a-f]{32}").isNotEqualTo(secondTrace);
-    }
-
-    private static UUID submitEchoWithin(String traceparent) throws Exception {
-        URI uri = platform.api().baseUri().resolve(ErrandClient.JOBS);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .header("traceparent", traceparent)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"echo\",\"payload\":{\"traced\":true}}"))
-                .build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(request,
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            assertThat(response.statusCode()).isEqualTo(202);
-            return UUID.fromString(WireJson.mapper().readTree(response.body()).path("id").asString());
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.UUID;
 
 import errand.model.JobStatus;
-import errand.model.Traceparent;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -30,8 +29,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
-    private static final String TRACEPARENT = "traceparent";
-
     private final JobService jobs;
     private final JobsProperties limits;
 
@@ -48,7 +45,8 @@ class JobController {
 
     @Operation(summary = "Submit a job", description = "Validates the job against its type's schema, stores it and "
             + "answers 202 at once; the job runs on a worker. The same Idempotency-Key with the same body returns the "
-            + "same job; with another body, 409.", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            + "same job; with another body, 409. A W3C traceparent header makes the job part of the caller's trace.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
                     content = @Content(examples = {
                         @ExampleObject(name = "prime-count",
                                 value = "{\"type\":\"prime-count\",\"payload\":{\"upTo\":100000}}"),
@@ -57,9 +55,8 @@ class JobController {
                                 + "\"delay\":\"PT5S\"}")})))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobResponse> submit(@RequestBody JsonNode request,
-            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
-            @RequestHeader(name = TRACEPARENT, required = false) @Nullable String traceparent) {
-        JobService.Submitted submitted = jobs.submit(request, idempotencyKey, traceOf(traceparent));
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
+        JobService.Submitted submitted = jobs.submit(request, idempotencyKey);
         return ResponseEntity.accepted().location(location(submitted.job().id())).body(JobResponse.of(submitted.job()));
     }
 
@@ -69,9 +66,8 @@ class JobController {
                     @ExampleObject(value = "{\"jobs\":[{\"type\":\"echo\",\"payload\":{\"n\":1}},"
                             + "{\"type\":\"echo\",\"payload\":{\"n\":2}}]}"))))
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request,
-            @RequestHeader(name = TRACEPARENT, required = false) @Nullable String traceparent) {
-        List<Job> accepted = jobs.submitBatch(request, traceOf(traceparent));
+    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request) {
+        List<Job> accepted = jobs.submitBatch(request);
         return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
     }
 
@@ -111,11 +107,6 @@ class JobController {
     ResponseEntity<JobResponse> retry(@PathVariable String id) {
         Job job = jobs.retry(JobIds.parse(id));
         return ResponseEntity.accepted().location(location(job.id())).body(JobResponse.of(job));
-    }
-
-    /** The caller's trace, continued; a new trace when the request carries none (or a malformed one). */
-    private static Traceparent traceOf(@Nullable String header) {
-        return Traceparent.parse(header).orElseGet(Traceparent::newTrace);
     }
 
     private static URI location(UUID id) {

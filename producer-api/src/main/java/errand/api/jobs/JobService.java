@@ -16,6 +16,8 @@ import errand.model.JobStatus;
 import errand.model.Traceparent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +29,8 @@ import tools.jackson.databind.JsonNode;
 @Service
 class JobService {
 
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
     private final JobStore store;
     private final SubmitRequestParser parser;
     private final OutboxSignal relay;
@@ -36,10 +40,11 @@ class JobService {
     private final JobsProperties limits;
     private final JobBacklog backlog;
     private final MeterRegistry registry;
+    private final RequestTrace trace;
 
     JobService(JobStore store, SubmitRequestParser parser, OutboxSignal relay, ControlPublisher control,
             JobChangeHub changes, TransactionTemplate transactions, JobsProperties limits, JobBacklog backlog,
-            MeterRegistry registry) {
+            MeterRegistry registry, RequestTrace trace) {
         this.store = store;
         this.parser = parser;
         this.relay = relay;
@@ -49,22 +54,29 @@ class JobService {
         this.limits = limits;
         this.backlog = backlog;
         this.registry = registry;
+        this.trace = trace;
     }
 
     /** The job, and whether this call created it (false: an earlier request with the same key did). */
     record Submitted(Job job, boolean created) {
     }
 
-    Submitted submit(JsonNode request, @Nullable String idempotencyKey, Traceparent trace) {
+    Submitted submit(JsonNode request, @Nullable String idempotencyKey) {
         List<FieldError> errors = new ArrayList<>();
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             errors.add(new FieldError("Idempotency-Key", "header", "must be 1 to 255 characters"));
         }
-        Optional<NewJob> parsed = parser.parse(request, idempotencyKey, Instant.now(), trace, errors);
+        Optional<NewJob> parsed = parser.parse(request, idempotencyKey, Instant.now(), trace.traceparent(), errors);
         if (!errors.isEmpty() || parsed.isEmpty()) {
             throw new JobExceptions.InvalidJob(errors);
         }
         NewJob job = parsed.get();
+        try (JobLogContext logContext = JobLogContext.of(job.id()).type(job.type())) {
+            return accept(job, idempotencyKey);
+        }
+    }
+
+    private Submitted accept(NewJob job, @Nullable String idempotencyKey) {
         backlog.checkRoomFor(1);
         // An explicit transaction: if the database stops answering before the commit, the client's 503 is true,
         // since the server rolls back a transaction whose connection went away without committing.
@@ -79,11 +91,12 @@ class JobService {
         }
         relay.wakeUp();
         countSubmitted(List.of(job));
+        log.debug("Accepted job {} of type {}", job.id(), job.type());
         return new Submitted(asQueued(job), true);
     }
 
     /** All or nothing: one invalid job rejects the batch, naming each bad job by its index. */
-    List<Job> submitBatch(JsonNode request, Traceparent trace) {
+    List<Job> submitBatch(JsonNode request) {
         JsonNode jobs = request.get("jobs");
         List<FieldError> errors = new ArrayList<>();
         if (jobs == null || !jobs.isArray()) {
@@ -95,10 +108,11 @@ class JobService {
                     "must hold 1 to " + limits.maxBatchSize() + " jobs, not " + jobs.size())));
         }
         Instant now = Instant.now();
+        String traceparent = trace.traceparent();
         List<NewJob> accepted = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             List<FieldError> jobErrors = new ArrayList<>();
-            parser.parse(jobs.get(i), null, now, trace, jobErrors).ifPresent(accepted::add);
+            parser.parse(jobs.get(i), null, now, traceparent, jobErrors).ifPresent(accepted::add);
             String prefix = "/jobs/" + i;
             jobErrors.forEach(e -> errors.add(e.within(prefix)));
         }
@@ -154,24 +168,32 @@ class JobService {
     }
 
     Job cancel(UUID id) {
-        Job cancelled = store.cancel(id, Instant.now()).orElseThrow(() -> {
-            Job job = get(id);
-            return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + job.status()
-                    + " and can no longer be cancelled");
-        });
-        control.broadcastCancel(id);
-        registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, cancelled.type(),
-                ErrandMetrics.TAG_STATUS, cancelled.status().name()).increment();
-        return cancelled;
+        try (JobLogContext logContext = JobLogContext.of(id)) {
+            Job cancelled = store.cancel(id, Instant.now()).orElseThrow(() -> {
+                Job job = get(id);
+                return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + job.status()
+                        + " and can no longer be cancelled");
+            });
+            logContext.type(cancelled.type());
+            control.broadcastCancel(id);
+            registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, cancelled.type(),
+                    ErrandMetrics.TAG_STATUS, cancelled.status().name()).increment();
+            log.debug("Cancelled job {}", id);
+            return cancelled;
+        }
     }
 
     Job retry(UUID id) {
-        Job job = store.retry(id, Instant.now()).orElseThrow(() -> {
-            Job current = get(id);
-            return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + current.status()
-                    + "; only FAILED or CANCELLED jobs can be retried");
-        });
-        relay.wakeUp();
-        return job;
+        try (JobLogContext logContext = JobLogContext.of(id)) {
+            Job job = store.retry(id, Instant.now()).orElseThrow(() -> {
+                Job current = get(id);
+                return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + current.status()
+                        + "; only FAILED or CANCELLED jobs can be retried");
+            });
+            logContext.type(job.type());
+            relay.wakeUp();
+            log.debug("Queued job {} again as attempt {}", id, job.attempt());
+            return job;
+        }
     }
 }

@@ -16,7 +16,6 @@ import java.util.UUID;
 import errand.api.tasktypes.PayloadValidator;
 import errand.api.tasktypes.TaskTypeCatalog;
 import errand.model.TaskTypeDescriptor;
-import errand.model.Traceparent;
 import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -45,8 +44,11 @@ class SubmitRequestParser {
         this.limits = limits;
     }
 
-    /** Parses one job; {@code errors} collects what is wrong, with pointers relative to the job object. */
-    Optional<NewJob> parse(JsonNode request, @Nullable String idempotencyKey, Instant now, Traceparent trace,
+    /**
+     * Parses one job; {@code errors} collects what is wrong, with pointers relative to the job object. The job
+     * belongs to the trace of {@code traceparent}.
+     */
+    Optional<NewJob> parse(JsonNode request, @Nullable String idempotencyKey, Instant now, String traceparent,
             List<FieldError> errors) {
         if (!request.isObject()) {
             errors.add(new FieldError("", "type", "a job must be a JSON object"));
@@ -80,7 +82,7 @@ class SubmitRequestParser {
                 maxAttempts != null ? maxAttempts : descriptor.maxAttempts(),
                 timeout != null ? timeout : descriptor.timeout(), now,
                 delay != null ? now.plus(delay) : now, idempotencyKey,
-                idempotencyKey == null ? null : hash(request), trace.childSpan().header()));
+                idempotencyKey == null ? null : hash(request), traceparent));
     }
 
     private Optional<TaskTypeDescriptor> taskType(@Nullable JsonNode node, List<FieldError> errors) {

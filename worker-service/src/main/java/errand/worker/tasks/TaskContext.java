@@ -43,6 +43,9 @@ public interface TaskContext {
      */
     void progress(double fraction, @Nullable String message);
 
-    /** A logger for the task type; log lines carry the job id. */
+    /**
+     * A logger for the task type; its lines carry the job id, task type and trace ({@code jobId}, {@code taskType},
+     * {@code traceId}, {@code spanId} in the MDC: fields of JSON log lines).
+     */
     Logger logger();
 }

@@ -208,7 +208,9 @@ public final class TaskTestKit<I, O> {
         if (cancelledAtStart) {
             context.stop(KitContext.StopReason.CANCELLED);
         }
+        // the log context the runtime gives a handler (errand.worker.workers.JobLogContext)
         MDC.put("jobId", jobId.toString());
+        MDC.put("taskType", task.name());
         try {
             O output = handler.handle((I) input, context);
             context.close();
@@ -220,6 +222,7 @@ public final class TaskTestKit<I, O> {
         }
         finally {
             MDC.remove("jobId");
+            MDC.remove("taskType");
         }
     }
 

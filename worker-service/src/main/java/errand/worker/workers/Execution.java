@@ -8,7 +8,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import errand.model.JobMessage;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.MDC;
 
 /**
  * One attempt of one job on a handler thread, and the waiting for it on the consumer thread. The handler thread
@@ -149,8 +148,7 @@ final class Execution implements Runnable {
         }
         Object returned = null;
         Throwable thrown = null;
-        MDC.put("jobId", job.jobId().toString());
-        try {
+        try (JobLogContext logContext = JobLogContext.put(job.jobId().toString(), task.name())) {
             returned = task.handler().handle(input, context);
         }
         catch (Throwable ex) {
@@ -158,7 +156,6 @@ final class Execution implements Runnable {
         }
         finally {
             context.close();
-            MDC.remove("jobId");
         }
         boolean wasAbandoned;
         lock.lock();

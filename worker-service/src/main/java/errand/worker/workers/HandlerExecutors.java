@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import errand.model.TaskKind;
+import org.springframework.core.task.TaskDecorator;
 
 /**
  * Where handlers run. CPU-kind handlers share one bounded pool of platform threads, sized to the cores (by default
@@ -16,16 +17,21 @@ import errand.model.TaskKind;
  * <p>A handler that ignores its interrupt past the grace period is abandoned (its slot freed, its result ignored).
  * While an abandoned handler still occupies a CPU thread, the pool lends one more thread, so abandoned handlers do
  * not shrink the capacity left to the others; the pool shrinks back when the handler finally returns.
+ *
+ * <p>Every handler runs through the {@link TaskDecorator}, which carries the submitting thread's trace and log
+ * context ({@link AttemptTracing}) to the handler's thread.
  */
 final class HandlerExecutors implements AutoCloseable {
 
     private final int cpuThreads;
     private final ThreadPoolExecutor cpu;
     private final ExecutorService io;
+    private final TaskDecorator context;
     private int abandonedCpu;
 
-    HandlerExecutors(int cpuThreads) {
+    HandlerExecutors(int cpuThreads, TaskDecorator context) {
         this.cpuThreads = cpuThreads;
+        this.context = context;
         this.cpu = new ThreadPoolExecutor(cpuThreads, cpuThreads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Thread.ofPlatform().name("errand-cpu-", 1).daemon(true).factory());
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("errand-io-", 1).factory());
@@ -38,8 +44,8 @@ final class HandlerExecutors implements AutoCloseable {
     /** @throws java.util.concurrent.RejectedExecutionException once closed */
     void execute(TaskKind kind, Runnable handler) {
         switch (kind) {
-            case CPU -> cpu.execute(handler);
-            case IO -> io.execute(handler);
+            case CPU -> cpu.execute(context.decorate(handler));
+            case IO -> io.execute(context.decorate(handler));
         }
     }
 

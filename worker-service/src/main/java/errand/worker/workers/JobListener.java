@@ -12,7 +12,6 @@ import errand.model.JobMessage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.amqp.core.Message;
 
 /**
@@ -67,13 +66,15 @@ final class JobListener implements JobSlot.Handler {
     private final Backoff backoff;
     private final Leasing leasing;
     private final ErrandWorkerMetrics metrics;
+    private final AttemptTracing tracing;
     private final String workerId;
     private final Duration confirmTimeout;
     private final Duration startedReportDelay;
     private final Clock clock;
 
     JobListener(ServedTasks.ServedTask served, AttemptRunner runner, JobPublisher publisher, RunningJobs running,
-            Backoff backoff, Leasing leasing, ErrandWorkerMetrics metrics, WorkerProperties properties, Clock clock) {
+            Backoff backoff, Leasing leasing, ErrandWorkerMetrics metrics, AttemptTracing tracing,
+            WorkerProperties properties, Clock clock) {
         this.served = served;
         this.runner = runner;
         this.publisher = publisher;
@@ -81,6 +82,7 @@ final class JobListener implements JobSlot.Handler {
         this.backoff = backoff;
         this.leasing = leasing;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.workerId = properties.id();
         this.confirmTimeout = properties.confirmTimeout();
         this.startedReportDelay = properties.startedReportDelay();
@@ -100,9 +102,9 @@ final class JobListener implements JobSlot.Handler {
             settle(delivery, Settlement.DEAD_LETTER);
             return;
         }
-        MDC.put("jobId", job.jobId().toString());
+        AttemptTracing.Attempt attempt = tracing.start(job, message);
         running.hold(type);
-        String traceparent = JobMessageCodec.traceparent(message);
+        String traceparent = attempt.traceparent();
         Hold hold = leasing.hold(type, job, traceparent, delivery);
         try {
             settle(delivery, process(job, traceparent, hold));
@@ -118,7 +120,7 @@ final class JobListener implements JobSlot.Handler {
                 leasing.end(job);
             }
             running.release(type);
-            MDC.remove("jobId");
+            attempt.close();
         }
     }
 

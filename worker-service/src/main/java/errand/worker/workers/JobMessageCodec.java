@@ -18,8 +18,8 @@ import tools.jackson.core.JacksonException;
  * Job messages and events as AMQP messages, per the contract: JSON bodies from {@link WireJson}, persistent,
  * {@code content_type=application/json}; job messages carry {@code message_id} and {@code correlation_id} = job id,
  * {@code type} = task type, {@code reply_to} = the results exchange and the attempt header; events carry
- * {@code correlation_id} = job id. A W3C {@code traceparent} received with the job travels on with everything sent
- * for it.
+ * {@code correlation_id} = job id. Everything sent for a job carries a W3C {@code traceparent} in its trace: the
+ * attempt span's ({@link AttemptTracing}).
  */
 final class JobMessageCodec {
 

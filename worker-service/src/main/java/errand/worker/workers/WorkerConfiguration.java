@@ -6,6 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import errand.model.Topology;
 import errand.worker.tasks.TaskHandler;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import jakarta.validation.Validator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +45,16 @@ class WorkerConfiguration {
         return new ServedTasks(registry, properties, Runtime.getRuntime().availableProcessors());
     }
 
+    /** Micrometer Tracing's tracer and W3C propagator; no-ops if tracing is switched off. */
     @Bean
-    HandlerExecutors handlerExecutors(ServedTasks served) {
-        return new HandlerExecutors(served.cpuThreads());
+    AttemptTracing attemptTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        return new AttemptTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
+                propagator.getIfAvailable(() -> Propagator.NOOP));
+    }
+
+    @Bean
+    HandlerExecutors handlerExecutors(ServedTasks served, AttemptTracing tracing) {
+        return new HandlerExecutors(served.cpuThreads(), tracing);
     }
 
     @Bean
@@ -103,11 +112,12 @@ class WorkerConfiguration {
     WorkerRuntime workerRuntime(ConnectionFactory connectionFactory, AmqpAdmin admin, ServedTasks served,
             AttemptRunner runner, JobPublisher publisher, RunningJobs running, ErrandWorkerMetrics metrics,
             HeartbeatPublisher heartbeats, HandlerExecutors executors, WorkerTopology.ControlQueue controlQueue,
-            WorkerProperties properties, Clock clock) {
+            AttemptTracing tracing, WorkerProperties properties, Clock clock) {
         Leasing leasing = new Leasing((leased, traceparent) -> publisher.eventConfirmed(leased, traceparent,
                 properties.confirmTimeout()), running, properties, clock);
         return new WorkerRuntime(connectionFactory, admin, served, task -> new JobListener(task, runner, publisher,
-                running, new Backoff(task.retryBackoff(), ThreadLocalRandom.current()), leasing, metrics, properties, clock),
+                running, new Backoff(task.retryBackoff(), ThreadLocalRandom.current()), leasing, metrics, tracing,
+                properties, clock),
                 new ControlListener(running), controlQueue.queue(), running, heartbeats, executors, properties);
     }
 

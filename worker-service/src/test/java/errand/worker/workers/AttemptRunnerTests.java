@@ -38,7 +38,7 @@ class AttemptRunnerTests {
     record Output(int doubled) {
     }
 
-    private final HandlerExecutors executors = new HandlerExecutors(2);
+    private final HandlerExecutors executors = new HandlerExecutors(2, handler -> handler);
     private final RunningJobs running = new RunningJobs();
     private final AttemptRunner runner = new AttemptRunner(aDecoder(), executors, running, Clock.systemUTC(),
             Duration.ofMillis(300));

@@ -40,7 +40,7 @@ class TestKitMatchesRuntimeTests {
     record Output(long upTo, String name) {
     }
 
-    private final HandlerExecutors executors = new HandlerExecutors(1);
+    private final HandlerExecutors executors = new HandlerExecutors(1, handler -> handler);
     private final AttemptRunner runner = new AttemptRunner(aDecoder(), executors, new RunningJobs(),
             Clock.systemUTC(), Duration.ofMillis(300));
 
