@@ -12,6 +12,7 @@ import errand.api.ErrandMetrics;
 import errand.api.changes.JobChangeHub;
 import errand.api.dispatch.ControlPublisher;
 import errand.api.dispatch.OutboxSignal;
+import errand.model.JobLogContext;
 import errand.model.JobStatus;
 import errand.model.Traceparent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,7 +72,7 @@ class JobService {
             throw new JobExceptions.InvalidJob(errors);
         }
         NewJob job = parsed.get();
-        try (JobLogContext logContext = JobLogContext.of(job.id()).type(job.type())) {
+        try (JobLogContext logContext = JobLogContext.of(job.id(), job.type())) {
             return accept(job, idempotencyKey);
         }
     }

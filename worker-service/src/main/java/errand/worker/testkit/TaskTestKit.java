@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import errand.model.Failure;
+import errand.model.JobLogContext;
 import errand.model.TaskKind;
 import errand.model.WireJson;
 import errand.worker.tasks.NonRetryableException;
@@ -20,7 +21,6 @@ import errand.worker.workers.InvalidInputException;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.MDC;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import tools.jackson.core.JacksonException;
@@ -208,10 +208,7 @@ public final class TaskTestKit<I, O> {
         if (cancelledAtStart) {
             context.stop(KitContext.StopReason.CANCELLED);
         }
-        // the log context the runtime gives a handler (errand.worker.workers.JobLogContext)
-        MDC.put("jobId", jobId.toString());
-        MDC.put("taskType", task.name());
-        try {
+        try (JobLogContext logContext = JobLogContext.of(jobId, task.name())) {
             O output = handler.handle((I) input, context);
             context.close();
             return new Returned(output, null, System.nanoTime());
@@ -219,10 +216,6 @@ public final class TaskTestKit<I, O> {
         catch (Throwable ex) {
             context.close();
             return new Returned(null, ex, System.nanoTime());
-        }
-        finally {
-            MDC.remove("jobId");
-            MDC.remove("taskType");
         }
     }
 

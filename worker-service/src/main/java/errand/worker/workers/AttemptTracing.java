@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import errand.model.Headers;
+import errand.model.JobLogContext;
 import errand.model.JobMessage;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -52,7 +53,7 @@ final class AttemptTracing implements TaskDecorator {
                 .tag("errand.attempt", job.attempt())
                 .start();
         return new Attempt(job, span, tracer.withSpan(span),
-                JobLogContext.put(job.jobId().toString(), job.type()), JobMessageCodec.traceparent(message));
+                JobLogContext.of(job.jobId(), job.type()), JobMessageCodec.traceparent(message));
     }
 
     /** Runs {@code handler} in the span in scope on the calling thread. */

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import errand.model.JobLogContext;
 import errand.model.JobMessage;
 import org.jspecify.annotations.Nullable;
 
@@ -148,7 +149,7 @@ final class Execution implements Runnable {
         }
         Object returned = null;
         Throwable thrown = null;
-        try (JobLogContext logContext = JobLogContext.put(job.jobId().toString(), task.name())) {
+        try (JobLogContext logContext = JobLogContext.of(job.jobId(), task.name())) {
             returned = task.handler().handle(input, context);
         }
         catch (Throwable ex) {
