@@ -16,23 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 
 /**
- * One slot of a task type: a channel of its own with prefetch 1 and at most one consumer on the type's job queue, so
- * the worker never holds a delivery it cannot start at once. While free, the slot consumes; a delivery is handled on
+ * One slot of a task type: at most one consumer on the type's job queue, with prefetch 1, on the channel the type's
+ * slots share ({@link TypeChannel}), so the worker never holds a delivery it cannot start at once. While free, the slot consumes; a delivery is handled on
  * the slot's thread by its {@link Handler}. When the handler converts a long job's delivery to a lease
  * ({@link Leasing}), it cancels the slot's consumer before acknowledging: the slot stays busy and takes nothing new
  * until the leased job ended, then consumes again on the same channel.
  *
- * <p><b>Threads:</b> the slot's own thread (a virtual thread, {@link #run()}) owns its {@link SlotChannel}: opens it,
- * consumes, handles and settles deliveries, and reopens the channel after it closed (lost connection, broker restart),
+ * <p><b>Threads:</b> the slot's own thread (a virtual thread, {@link #run()}) owns its {@link SlotChannel}: consumes,
+ * handles and settles deliveries, and consumes again after the channel closed (lost connection, broker restart),
  * after 1 s, doubling up to 10 s. The client library's dispatch thread only queues deliveries and notices for it.
  * {@link #stop()} may be called from any thread; it cancels the consumer at once.
  *
  * <p><b>Ack mode:</b> manual, by the handler through {@link HeldDelivery}. A delivery arriving while the slot stops
- * (before the broker confirmed the cancel) is rejected with requeue, unprocessed; a delivery whose channel closed
+ * (before the broker confirmed the cancel), or left in the slot's inbox when it ends, is rejected with requeue,
+ * unprocessed; a delivery whose channel closed
  * before the slot got to it is dropped, since the broker requeued it with its channel. A handler that throws (a bug)
  * has its delivery rejected with requeue; the queue's delivery limit ends a loop.
  */
@@ -74,10 +74,10 @@ final class JobSlot implements Runnable {
     private volatile boolean busy;
     private volatile boolean stopping;
 
-    JobSlot(String name, String queue, ConnectionFactory connectionFactory, AmqpAdmin admin, Handler handler) {
+    JobSlot(String name, String queue, TypeChannel typeChannel, AmqpAdmin admin, Handler handler) {
         this.name = name;
         this.queue = queue;
-        this.channel = new SlotChannel(name, queue, connectionFactory, admin);
+        this.channel = new SlotChannel(name, queue, typeChannel, admin);
         this.handler = handler;
     }
 
@@ -109,7 +109,8 @@ final class JobSlot implements Runnable {
             Thread.currentThread().interrupt();
         }
         finally {
-            channel.close();
+            channel.end();
+            giveBackUnhandled();
             finished.countDown();
         }
     }
@@ -176,6 +177,15 @@ final class JobSlot implements Runnable {
         }
     }
 
+    /** Deliveries that arrived after the slot stopped taking any: back to the queue, on their still open channel. */
+    private void giveBackUnhandled() {
+        for (Signal signal = inbox.poll(); signal != null; signal = inbox.poll()) {
+            if (signal instanceof Signal.Delivered delivered && delivered.channel().isOpen()) {
+                rejectQuietly(new ChannelDelivery(delivered));
+            }
+        }
+    }
+
     private void rejectQuietly(HeldDelivery held) {
         try {
             held.reject(true);
@@ -213,7 +223,7 @@ final class JobSlot implements Runnable {
         }
     }
 
-    /** The delivery a slot holds, settled on its own channel. */
+    /** The delivery a slot holds, settled on the channel it arrived on. */
     private final class ChannelDelivery implements HeldDelivery {
 
         private final Signal.Delivered delivered;

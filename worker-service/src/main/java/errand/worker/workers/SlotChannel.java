@@ -1,7 +1,6 @@
 package errand.worker.workers;
 
 import java.io.IOException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -13,15 +12,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.connection.RabbitUtils;
 
 /**
- * The channel of one {@link JobSlot} and its one consumer on the type's job queue: opened with prefetch 1, consumed
- * from while the slot is free, cancelled while the slot runs a leased job or stops, and physically closed at the end
- * (a consumer's channel must not go back to the connection factory's cache).
+ * The one consumer of a {@link JobSlot} on the type's job queue, registered on the type's shared {@link TypeChannel}
+ * (prefetch 1 per consumer): consuming while the slot is free, cancelled while the slot runs a leased job or stops.
  *
- * <p><b>Threads:</b> the slot's thread opens, consumes and closes; any thread may {@link #cancel()} (the slot's thread
+ * <p><b>Threads:</b> the slot's thread consumes and ends; any thread may {@link #cancel()} (the slot's thread
  * converting a lease, or the runtime stopping). One lock orders them; the state is readable without it.
  */
 final class SlotChannel {
@@ -30,20 +26,20 @@ final class SlotChannel {
 
     private final String name;
     private final String queue;
-    private final ConnectionFactory connectionFactory;
+    private final TypeChannel typeChannel;
     private final AmqpAdmin admin;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile @Nullable Channel channel;
     private volatile @Nullable String consumerTag;
 
-    SlotChannel(String name, String queue, ConnectionFactory connectionFactory, AmqpAdmin admin) {
+    SlotChannel(String name, String queue, TypeChannel typeChannel, AmqpAdmin admin) {
         this.name = name;
         this.queue = queue;
-        this.connectionFactory = connectionFactory;
+        this.typeChannel = typeChannel;
         this.admin = admin;
     }
 
-    /** The channel deliveries arrive on now, if any. */
+    /** The channel this slot's deliveries arrive on now, if any. */
     @Nullable Channel current() {
         return channel;
     }
@@ -55,18 +51,14 @@ final class SlotChannel {
     }
 
     /**
-     * Starts consuming, opening a channel with prefetch 1 first if there is none open; {@code consumers} makes the
-     * consumer for the channel. False if that failed (logged; a missing queue is declared again).
+     * Starts consuming on the type's channel, which opens if it is not open; {@code consumers} makes the consumer for
+     * the channel. False if that failed (logged; a missing queue is declared again).
      */
     boolean consume(Function<Channel, Consumer> consumers) {
         lock.lock();
         try {
-            Channel current = channel;
-            if (current == null || !current.isOpen()) {
-                current = connectionFactory.createConnection().createChannel(false);
-                current.basicQos(1);
-                channel = current;
-            }
+            Channel current = typeChannel.open();
+            channel = current;
             consumerTag = current.basicConsume(queue, false, consumers.apply(current));
             return true;
         }
@@ -111,24 +103,19 @@ final class SlotChannel {
         }
     }
 
-    /** Closes the channel for good; the broker requeues whatever it still holds. */
-    void close() {
-        lock.lock();
+    /**
+     * Ends the slot's consumer for good; the type's channel stays open for the other slots. A delivery already sent to
+     * it and never settled goes back to the queue when the runtime closes the type's channel.
+     */
+    void end() {
         try {
-            Channel current = channel;
-            channel = null;
-            consumerTag = null;
-            if (current != null && current.isOpen()) {
-                RabbitUtils.setPhysicalCloseRequired(current, true);
-                current.close();
-            }
+            cancel();
         }
-        catch (IOException | TimeoutException | RuntimeException ex) {
-            log.debug("Slot {}: closing its channel failed: {}", name, ex.toString());
+        catch (IOException | RuntimeException ex) {
+            log.debug("Slot {}: cancelling its consumer failed: {}", name, ex.toString());
         }
         finally {
-            RabbitUtils.clearPhysicalCloseRequired();
-            lock.unlock();
+            channel = null;
         }
     }
 

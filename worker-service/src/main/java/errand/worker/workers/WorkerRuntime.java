@@ -20,9 +20,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * The worker's consumers: per served task type, {@code concurrency} {@link JobSlot}s on {@code errand.jobs.<type>},
- * each with a channel of its own, prefetch 1 and its own virtual thread, so the worker never holds more deliveries
- * than it has free slots and a slot whose job runs under a lease takes nothing new; and one listener container on
- * this worker's control queue (auto-ack).
+ * each a consumer with prefetch 1 and its own virtual thread, all on one channel per type ({@link TypeChannel}, which
+ * says why), so the worker never holds more deliveries than it has free slots and a slot whose job runs under a lease
+ * takes nothing new; and one listener container on this worker's control queue (auto-ack).
  *
  * <p>Why slots and not a {@code SimpleMessageListenerContainer} for jobs: converting a long job to a lease means
  * cancelling the one consumer that holds its delivery, then consuming again on that channel once the job ended. The
@@ -47,6 +47,7 @@ final class WorkerRuntime implements SmartLifecycle {
     private final HandlerExecutors executors;
     private final WorkerProperties properties;
     private final Map<String, List<JobSlot>> slots = new LinkedHashMap<>();
+    private final List<TypeChannel> typeChannels = new ArrayList<>();
     private final SimpleMessageListenerContainer controlContainer;
     private volatile boolean started;
 
@@ -62,10 +63,12 @@ final class WorkerRuntime implements SmartLifecycle {
         this.controlContainer = controlContainer(connectionFactory, admin, controlListener, controlQueue);
         for (ServedTasks.ServedTask task : served.all()) {
             JobListener listener = listeners.apply(task);
+            String queue = Topology.jobQueue(task.name());
+            TypeChannel typeChannel = new TypeChannel(queue, connectionFactory);
+            typeChannels.add(typeChannel);
             List<JobSlot> typeSlots = new ArrayList<>();
             for (int i = 1; i <= task.concurrency(); i++) {
-                typeSlots.add(new JobSlot(task.name() + "-" + i, Topology.jobQueue(task.name()), connectionFactory,
-                        admin, listener));
+                typeSlots.add(new JobSlot(task.name() + "-" + i, queue, typeChannel, admin, listener));
             }
             slots.put(task.name(), List.copyOf(typeSlots));
         }
@@ -123,6 +126,7 @@ final class WorkerRuntime implements SmartLifecycle {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+        typeChannels.forEach(TypeChannel::close);
         controlContainer.stop();
         executors.close();
         started = false;
