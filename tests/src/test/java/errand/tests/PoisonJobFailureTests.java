@@ -36,14 +36,11 @@ class PoisonJobFailureTests {
     private static final int POISON_DELIVERIES = Topology.DELIVERY_LIMIT + 1;
 
     /**
-     * One slot per type on the crashing workers. A worker with several consumers of the poisoned queue burns more
-     * than one delivery per crash: the broker returns the message from one dead channel of the connection and may hand
-     * it to another consumer of the same connection before it learns that channel is dead too (RabbitMQ 3.10, 16 slots:
-     * dead-lettered after 2 executions). One slot makes each crash cost exactly one delivery.
+     * The crashing workers run their default 16 slots of {@code fail}: all of a type's consumers share one channel,
+     * so a crash costs the poison job exactly one delivery however many slots the worker has.
      */
     @RegisterExtension
-    static final FaultPlatform platform = FaultPlatform.withWorkers(2)
-            .workerArguments("--errand.worker.concurrency.fail=1", "--errand.worker.concurrency.echo=1");
+    static final FaultPlatform platform = FaultPlatform.withWorkers(2);
 
     private final ErrandClient api = platform.api();
 
