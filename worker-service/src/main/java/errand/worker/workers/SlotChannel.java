@@ -104,8 +104,8 @@ final class SlotChannel {
     }
 
     /**
-     * Ends the slot's consumer for good; the type's channel stays open for the other slots. A delivery already sent to
-     * it and never settled goes back to the queue when the runtime closes the type's channel.
+     * Ends the slot's consumer for good; the type's channel stays open for the other slots (the runtime closes it once
+     * they all ended, which requeues whatever it still holds).
      */
     void end() {
         try {
