@@ -6,8 +6,8 @@ import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one JSON mapping of the wire contract: ISO-8601 instants and durations, unknown properties ignored so that
- * newer senders stay readable. Jackson 3 throws unchecked {@code JacksonException}s.
+ * The one JSON mapping of the wire contract: ISO-8601 instants and durations (read fast in the form Java writes them,
+ * see {@link WireTime}), unknown properties ignored so that newer senders stay readable. Jackson 3 throws unchecked {@code JacksonException}s.
  */
 public final class WireJson {
 
@@ -16,6 +16,7 @@ public final class WireJson {
             .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addModule(WireTime.module())
             .build();
 
     private WireJson() {
