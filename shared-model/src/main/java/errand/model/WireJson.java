@@ -7,7 +7,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one JSON mapping of the wire contract: ISO-8601 instants and durations (read fast in the form Java writes them,
- * see {@link WireTime}), unknown properties ignored so that newer senders stay readable. Jackson 3 throws unchecked {@code JacksonException}s.
+ * see {@link WireTime}), unknown properties ignored so that newer senders stay readable. Jackson 3 throws unchecked
+ * {@code JacksonException}s.
  */
 public final class WireJson {
 

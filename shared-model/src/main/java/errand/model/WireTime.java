@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Month;
 import java.time.Year;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
@@ -35,8 +36,10 @@ final class WireTime {
 
     static SimpleModule module() {
         return new SimpleModule("errand-wire-time")
-                .addDeserializer(Instant.class, new FastInstantDeserializer())
-                .addDeserializer(Duration.class, new FastDurationDeserializer());
+                .addDeserializer(Instant.class, new FastPathDeserializer<>(WireTime::instant,
+                        InstantDeserializer.INSTANT))
+                .addDeserializer(Duration.class, new FastPathDeserializer<>(WireTime::duration,
+                        DurationDeserializer.INSTANCE));
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} as {@code Instant.parse} reads it; null for any other form. */
@@ -104,31 +107,26 @@ final class WireTime {
         return value;
     }
 
-    private static final class FastInstantDeserializer extends ValueDeserializer<Instant> {
+    /** The fast reading of a string when it gives one, else the fallback deserializer, on the same token. */
+    private static final class FastPathDeserializer<T> extends ValueDeserializer<T> {
 
-        @Override
-        public Instant deserialize(JsonParser parser, DeserializationContext context) {
-            if (parser.hasToken(JsonToken.VALUE_STRING)) {
-                Instant fast = instant(parser.getString());
-                if (fast != null) {
-                    return fast;
-                }
-            }
-            return InstantDeserializer.INSTANT.deserialize(parser, context);
+        private final Function<String, @Nullable T> fast;
+        private final ValueDeserializer<T> fallback;
+
+        FastPathDeserializer(Function<String, @Nullable T> fast, ValueDeserializer<T> fallback) {
+            this.fast = fast;
+            this.fallback = fallback;
         }
-    }
-
-    private static final class FastDurationDeserializer extends ValueDeserializer<Duration> {
 
         @Override
-        public Duration deserialize(JsonParser parser, DeserializationContext context) {
+        public T deserialize(JsonParser parser, DeserializationContext context) {
             if (parser.hasToken(JsonToken.VALUE_STRING)) {
-                Duration fast = duration(parser.getString());
-                if (fast != null) {
-                    return fast;
+                T value = fast.apply(parser.getString());
+                if (value != null) {
+                    return value;
                 }
             }
-            return DurationDeserializer.INSTANCE.deserialize(parser, context);
+            return fallback.deserialize(parser, context);
         }
     }
 }

@@ -20,10 +20,10 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
 
 /**
  * One slot of a task type: at most one consumer on the type's job queue, with prefetch 1, on the channel the type's
- * slots share ({@link TypeChannel}), so the worker never holds a delivery it cannot start at once. While free, the slot consumes; a delivery is handled on
- * the slot's thread by its {@link Handler}. When the handler converts a long job's delivery to a lease
- * ({@link Leasing}), it cancels the slot's consumer before acknowledging: the slot stays busy and takes nothing new
- * until the leased job ended, then consumes again on the same channel.
+ * slots share ({@link TypeChannel}), so the worker never holds a delivery it cannot start at once. While free, the
+ * slot consumes; a delivery is handled on the slot's thread by its {@link Handler}. When the handler converts a long
+ * job's delivery to a lease ({@link Leasing}), it cancels the slot's consumer before acknowledging: the slot stays
+ * busy and takes nothing new until the leased job ended, then consumes again on the same channel.
  *
  * <p><b>Threads:</b> the slot's own thread (a virtual thread, {@link #run()}) owns its {@link SlotChannel}: consumes,
  * handles and settles deliveries, and consumes again after the channel closed (lost connection, broker restart),
@@ -32,9 +32,9 @@ import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter
  *
  * <p><b>Ack mode:</b> manual, by the handler through {@link HeldDelivery}. A delivery arriving while the slot stops
  * (before the broker confirmed the cancel), or left in the slot's inbox when it ends, is rejected with requeue,
- * unprocessed; a delivery whose channel closed
- * before the slot got to it is dropped, since the broker requeued it with its channel. A handler that throws (a bug)
- * has its delivery rejected with requeue; the queue's delivery limit ends a loop.
+ * unprocessed; a delivery whose channel closed before the slot got to it is dropped, since the broker requeued it
+ * with its channel. A handler that throws (a bug) has its delivery rejected with requeue; the queue's delivery limit
+ * ends a loop.
  */
 final class JobSlot implements Runnable {
 
