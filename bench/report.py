@@ -78,6 +78,8 @@ def summarize(rows):
                     "flow_blocked_samples", "flow_samples", "lost", "extra_attempts", "throttled", "jobs"):
             entry[key] = stat(rs, key)
         entry["per_job"] = rs[-1].get("messages_per_job")
+        cpu = [r["cpu_ms_per_job"] for r in rs if r.get("cpu_ms_per_job")]
+        entry["cpu_ms_per_job"] = {name: statistics.median(c[name] for c in cpu) for name in cpu[0]} if cpu else None
         summary.append(entry)
     return summary
 
@@ -258,6 +260,10 @@ def main():
             if e["flow_samples"] and e["flow_samples"][0]:
                 bits.append("connections in flow control in %s of %s samples" % (
                     fmt(e["flow_blocked_samples"]), fmt(e["flow_samples"])))
+            if e["cpu_ms_per_job"]:
+                cpu = e["cpu_ms_per_job"]
+                bits.append("CPU ms per job %.2f in all (%s)" % (sum(cpu.values()), ", ".join(
+                    "%s %.2f" % (name, ms) for name, ms in cpu.items())))
             if e["run_mean_ms"]:
                 bits.append("mean run time %s ms" % fmt(e["run_mean_ms"], 2))
             if e["extra_attempts"] and e["extra_attempts"][2]:

@@ -19,7 +19,8 @@ import org.springframework.amqp.core.Message;
  *
  * <p><b>Thread:</b> the slot's thread (a virtual thread). A slot has a prefetch of 1, so it holds exactly the delivery
  * it works on; the thread blocks while the handler runs on another thread ({@link AttemptRunner}) and while the broker
- * confirms what was published for the job.
+ * confirms what was published for the job. What the slot's thread publishes for a job goes out on one channel held for
+ * the job ({@link JobPublisher#onOneChannel}).
  *
  * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published
  * for it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter copy. A job still running
@@ -107,7 +108,7 @@ final class JobListener implements JobSlot.Handler {
         String traceparent = attempt.traceparent();
         Hold hold = leasing.hold(type, job, traceparent, delivery);
         try {
-            settle(delivery, process(job, traceparent, hold));
+            settle(delivery, publisher.onOneChannel(() -> process(job, traceparent, hold)));
         }
         catch (RuntimeException ex) {
             // A bug, not a job failure: give the delivery back; the queue's delivery limit dead-letters it if the

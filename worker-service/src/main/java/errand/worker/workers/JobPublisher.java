@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import errand.model.Headers;
 import errand.model.JobEvent;
@@ -36,6 +37,17 @@ final class JobPublisher {
 
     Publications forJob(JobMessage job, @Nullable String traceparent) {
         return new Publications(job, traceparent);
+    }
+
+    /**
+     * Runs {@code work} with everything it publishes on the calling thread going out on one channel, held until it
+     * returns. Without it each publish borrows a cached channel and hands it back with its confirm pending, which
+     * costs a pooled thread waiting for that confirm before the channel can be reused: a thread hand-off per event.
+     * Publishes from other threads (a handler's progress) still borrow cached channels. A channel that dies meanwhile
+     * fails the next publish on it, and the one after goes out on a new channel.
+     */
+    <T> T onOneChannel(Supplier<T> work) {
+        return template.invoke(operations -> work.get());
     }
 
     /**

@@ -82,6 +82,11 @@ final class ServedTasks {
     }
 
     /** The size of the CPU pool: the cores, or more if the CPU types' concurrency was set higher. */
+    /** Slots of every served type together: at most this many jobs run at once. */
+    int slots() {
+        return served.stream().mapToInt(ServedTask::concurrency).sum();
+    }
+
     int cpuThreads() {
         return cpuThreads;
     }

@@ -12,6 +12,7 @@ import jakarta.validation.Validator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,6 +25,9 @@ import org.springframework.context.annotation.Configuration;
 class WorkerConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+    /** Cached channels beyond one per slot: heartbeats, progress events from handler threads. */
+    private static final int CHANNEL_CACHE_HEADROOM = 8;
 
     @Bean
     Clock workerClock() {
@@ -87,8 +91,16 @@ class WorkerConfiguration {
         };
     }
 
+    /**
+     * Each running job publishes on a cached channel it holds until the job ends ({@link JobPublisher#onOneChannel}),
+     * so the cache keeps one per slot, plus room for heartbeats and progress: a channel that does not fit in the cache
+     * is closed when handed back, and a new one opened for the next job.
+     */
     @Bean
-    JobPublisher jobPublisher(RabbitTemplate template) {
+    JobPublisher jobPublisher(RabbitTemplate template, ServedTasks served) {
+        if (template.getConnectionFactory() instanceof CachingConnectionFactory cache) {
+            cache.setChannelCacheSize(Math.max(cache.getChannelCacheSize(), served.slots() + CHANNEL_CACHE_HEADROOM));
+        }
         return new JobPublisher(template);
     }
 
