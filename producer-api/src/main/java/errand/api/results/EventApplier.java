@@ -6,7 +6,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import errand.model.Failure;
@@ -99,10 +101,20 @@ class EventApplier {
         this.transactions = transactions;
     }
 
-    /** Applies the events in order, in one transaction; answers those that changed a job. */
-    List<JobEvent> applyAll(List<JobEvent> events) {
-        List<JobEvent> applied = transactions.execute(tx -> {
-            lockInIdOrder(events);
+    /** A job the batch names: its type and when it was accepted, for the job metrics. */
+    record JobFacts(String type, Instant createdAt) {
+    }
+
+    /** What a batch did: the events that changed a job, in order, and the facts of every job the batch named. */
+    record Applied(List<JobEvent> changed, Map<UUID, JobFacts> jobs) {
+
+        static final Applied NOTHING = new Applied(List.of(), Map.of());
+    }
+
+    /** Applies the events in order, in one transaction. */
+    Applied applyAll(List<JobEvent> events) {
+        Applied applied = transactions.execute(tx -> {
+            Map<UUID, JobFacts> jobs = lockInIdOrder(events);
             List<JobEvent> changed = new ArrayList<>();
             List<JobEvent> run = new ArrayList<>();
             for (JobEvent event : events) {
@@ -116,18 +128,25 @@ class EventApplier {
                 applyRun(run, changed);
             }
             events.forEach(this::recordCancelledAttempt);
-            return changed;
+            return new Applied(changed, jobs);
         });
-        return applied == null ? List.of() : applied;
+        return applied == null ? Applied.NOTHING : applied;
     }
 
     /**
      * Takes the row locks of the batch's jobs in one go, in id order: two API consumers applying overlapping batches
-     * then queue behind each other instead of deadlocking.
+     * then queue behind each other instead of deadlocking. The same statement reads what the metrics need of them.
      */
-    private void lockInIdOrder(List<JobEvent> events) {
+    private Map<UUID, JobFacts> lockInIdOrder(List<JobEvent> events) {
         UUID[] ids = events.stream().map(JobEvent::jobId).distinct().sorted().toArray(UUID[]::new);
-        jdbc.query("select id from jobs where id = any(?) order by id for update", rs -> { }, (Object) ids);
+        Map<UUID, JobFacts> jobs = HashMap.newHashMap(ids.length);
+        jdbc.query("select id, type, created_at from jobs where id = any(?) order by id for update",
+                rs -> {
+                    jobs.put(rs.getObject("id", UUID.class),
+                            new JobFacts(rs.getString("type"), rs.getTimestamp("created_at").toInstant()));
+                },
+                (Object) ids);
+        return jobs;
     }
 
     private void applyRun(List<JobEvent> run, List<JobEvent> changed) {

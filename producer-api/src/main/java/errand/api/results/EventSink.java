@@ -43,9 +43,9 @@ class EventSink {
         Duration pause = Duration.ofMillis(100);
         while (true) {
             try {
-                List<JobEvent> applied = applier.applyAll(events);
+                EventApplier.Applied applied = applier.applyAll(events);
                 metrics.applied(applied);
-                cancelledJobs.stopStartsOfCancelledJobs(events, applied);
+                cancelledJobs.stopStartsOfCancelledJobs(events, applied.changed());
                 return;
             } catch (DataAccessResourceFailureException | TransientDataAccessException
                     | CannotCreateTransactionException | TransactionSystemException e) {

@@ -1,12 +1,7 @@
 package errand.api.results;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import errand.api.ErrandMetrics;
 import errand.model.JobEvent;
@@ -15,12 +10,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Turns applied worker events into job metrics: completions, retries, latency and queue wait per type. Events do
- * not carry the task type or the acceptance time, so one query per batch reads them for the jobs concerned.
+ * not carry the task type or the acceptance time: {@link EventApplier} reads them with the batch's row locks.
  */
 @Component
 class ResultMetrics {
@@ -28,34 +22,25 @@ class ResultMetrics {
     /** Jobs may wait and run for hours: the histogram buckets must reach that far. */
     private static final Duration LONGEST = Duration.ofHours(6);
 
-    private final JdbcTemplate jdbc;
     private final MeterRegistry registry;
     private final Counter received;
 
-    ResultMetrics(JdbcTemplate jdbc, MeterRegistry registry) {
-        this.jdbc = jdbc;
+    ResultMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.received = registry.counter(ErrandMetrics.RESULTS_RECEIVED);
-    }
-
-    private record JobTimes(String type, Instant createdAt) {
     }
 
     void received(int events) {
         received.increment(events);
     }
 
-    void applied(List<JobEvent> applied) {
-        if (applied.isEmpty()) {
-            return;
-        }
-        Map<UUID, JobTimes> jobs = timesOf(applied);
+    void applied(EventApplier.Applied applied) {
         Instant now = Instant.now();
-        for (JobEvent event : applied) {
+        for (JobEvent event : applied.changed()) {
             String kind = kindOf(event);
             registry.counter(ErrandMetrics.RESULTS_APPLIED, ErrandMetrics.TAG_EVENT, kind).increment();
             timer(ErrandMetrics.RESULTS_LAG, null, null).record(nonNegative(Duration.between(event.at(), now)));
-            JobTimes job = jobs.get(event.jobId());
+            EventApplier.JobFacts job = applied.jobs().get(event.jobId());
             if (job == null) {
                 continue;
             }
@@ -83,14 +68,14 @@ class ResultMetrics {
      * Queue wait is taken from the first attempt's outcome, which carries its start: a short attempt reports no
      * {@code started} event at all (the worker's {@code started-report-delay}).
      */
-    private void firstAttemptEnded(JobTimes job, int attempt, Instant startedAt) {
+    private void firstAttemptEnded(EventApplier.JobFacts job, int attempt, Instant startedAt) {
         if (attempt == 1) {
             timer(ErrandMetrics.JOB_QUEUE_WAIT, job.type(), null).record(
                     nonNegative(Duration.between(job.createdAt(), startedAt)));
         }
     }
 
-    private void completed(JobTimes job, JobStatus status, Instant finishedAt) {
+    private void completed(EventApplier.JobFacts job, JobStatus status, Instant finishedAt) {
         registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, job.type(), ErrandMetrics.TAG_STATUS,
                 status.name()).increment();
         timer(ErrandMetrics.JOB_LATENCY, job.type(), status).record(
@@ -106,19 +91,6 @@ class ResultMetrics {
             builder.tag(ErrandMetrics.TAG_STATUS, status.name());
         }
         return builder.register(registry);
-    }
-
-    private Map<UUID, JobTimes> timesOf(List<JobEvent> events) {
-        UUID[] ids = events.stream().filter(e -> !(e instanceof JobEvent.Progress)).map(JobEvent::jobId).distinct()
-                .toArray(UUID[]::new);
-        Map<UUID, JobTimes> times = new HashMap<>();
-        if (ids.length > 0) {
-            jdbc.query("select id, type, created_at from jobs where id = any(?)", rs -> {
-                Timestamp created = rs.getTimestamp("created_at");
-                times.put(rs.getObject("id", UUID.class), new JobTimes(rs.getString("type"), created.toInstant()));
-            }, (Object) ids);
-        }
-        return times;
     }
 
     private static String kindOf(JobEvent event) {

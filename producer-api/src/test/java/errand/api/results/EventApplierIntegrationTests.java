@@ -57,7 +57,7 @@ class EventApplierIntegrationTests {
         UUID job = aQueuedJob();
         applier.applyAll(List.of(started(job, 1), succeeded(job, 1, 1)));
 
-        List<JobEvent> changed = applier.applyAll(List.of(succeeded(job, 1, 2), started(job, 1)));
+        List<JobEvent> changed = applier.applyAll(List.of(succeeded(job, 1, 2), started(job, 1))).changed();
 
         assertThat(changed).isEmpty();
         assertThat(result(job)).isEqualTo("{\"count\": 1}");
@@ -157,7 +157,7 @@ class EventApplierIntegrationTests {
         JobEvent stopped = new JobEvent.Failed(job, 1, "worker-1", T0, T0.plusSeconds(1),
                 new Failure(Failure.CANCELLED, "cancelled on request", false), null);
 
-        List<JobEvent> changed = applier.applyAll(List.of(stopped));
+        List<JobEvent> changed = applier.applyAll(List.of(stopped)).changed();
 
         assertThat(changed).isEmpty();
         assertThat(row(job)).containsEntry("status", "CANCELLED");
@@ -199,13 +199,28 @@ class EventApplierIntegrationTests {
                         failed(id, 1, false)).stream())
                 .toList();
 
-        List<JobEvent> changed = applier.applyAll(events);
+        List<JobEvent> changed = applier.applyAll(events).changed();
 
         assertThat(changed).hasSize(6).allMatch(e -> e.equals(events.get(events.indexOf(e))));
         for (UUID job : jobs) {
             assertThat(row(job)).containsEntry("status", "SUCCEEDED");
             assertThat(result(job)).isEqualTo("{\"count\": 1}");
         }
+    }
+
+    @Test
+    void readsTheTypeAndAcceptanceTimeOfEveryJobTheBatchNamesForTheMetrics() {
+        UUID succeeding = aQueuedJob();
+        UUID staleEventOnly = aQueuedJob();
+        Instant accepted = jdbc.queryForObject("select created_at from jobs where id = ?", Timestamp.class,
+                succeeding).toInstant();
+
+        EventApplier.Applied applied = applier.applyAll(List.of(succeeded(succeeding, 1, 3),
+                started(staleEventOnly, 2)));
+
+        assertThat(applied.changed()).hasSize(1);
+        assertThat(applied.jobs()).containsOnlyKeys(succeeding, staleEventOnly)
+                .containsEntry(succeeding, new EventApplier.JobFacts("prime-count", accepted));
     }
 
     private static UUID aQueuedJob() {
