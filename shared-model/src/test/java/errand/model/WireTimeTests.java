@@ -36,6 +36,34 @@ class WireTimeTests {
         }
     }
 
+    @Test
+    void writesEveryInstantExactlyAsInstantToStringDoes() {
+        SplittableRandom random = new SplittableRandom(20261201);
+        for (int i = 0; i < 200_000; i++) {
+            Instant instant = Instant.ofEpochSecond(random.nextLong(EARLIEST.getEpochSecond(),
+                    LATEST.getEpochSecond() + 1), random.nextInt(1_000_000_000));
+            Instant truncated = switch (i % 4) {
+                case 0 -> instant.truncatedTo(ChronoUnit.SECONDS);
+                case 1 -> instant.truncatedTo(ChronoUnit.MILLIS);
+                case 2 -> instant.truncatedTo(ChronoUnit.MICROS);
+                default -> instant;
+            };
+            assertThat(WireTime.text(truncated)).isEqualTo(truncated.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0000-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999999999Z",
+        "2024-02-29T12:00:00.100Z", "2026-11-25T20:05:13.000001Z", "9999-12-31T23:59:59.999999999Z",
+        "-0001-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "-1000000000-01-01T00:00:00Z"})
+    void writesEdgeAndOutOfRangeInstantsAsInstantToStringDoesAndTheMapperReadsThemBack(String text) {
+        Instant instant = Instant.parse(text);
+
+        assertThat(WireTime.text(instant)).isEqualTo(instant.toString());
+        assertThat(new String(WireJson.write(instant))).isEqualTo("\"" + instant + "\"");
+        assertThat(WireJson.read(WireJson.write(instant), Instant.class)).isEqualTo(instant);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"2024-02-29T12:00:00Z", "2026-11-25T20:05:13.1Z", "2026-11-25T20:05:13.12Z",
             "2026-11-25T20:05:13.1234Z", "2026-11-25T20:05:13.12345678Z", "1970-01-01T00:00:00Z",
