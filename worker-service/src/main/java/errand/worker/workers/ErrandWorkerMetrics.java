@@ -1,6 +1,8 @@
 package errand.worker.workers;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -42,6 +44,15 @@ final class ErrandWorkerMetrics {
 
     private final MeterRegistry registry;
 
+    /** The meters of each type and outcome, built once: building them looks them up in the registry every time. */
+    private final Map<TypeAndOutcome, ExecutionMeters> executions = new ConcurrentHashMap<>();
+
+    private record TypeAndOutcome(String type, String outcome) {
+    }
+
+    private record ExecutionMeters(Counter count, Timer duration) {
+    }
+
     ErrandWorkerMetrics(MeterRegistry registry, ServedTasks served, RunningJobs running) {
         this.registry = registry;
         for (ServedTasks.ServedTask task : served.all()) {
@@ -61,17 +72,22 @@ final class ErrandWorkerMetrics {
     }
 
     void executed(String type, String outcome, Duration duration) {
-        Counter.builder(JOBS_EXECUTED)
-                .description("Job attempts that ended")
-                .tags(TYPE, type, OUTCOME, outcome)
-                .register(registry)
-                .increment();
-        Timer.builder(EXECUTION)
-                .description("How long job attempts ran")
-                .tags(TYPE, type, OUTCOME, outcome)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(duration);
+        ExecutionMeters meters = executions.computeIfAbsent(new TypeAndOutcome(type, outcome), this::executionMeters);
+        meters.count().increment();
+        meters.duration().record(duration);
+    }
+
+    private ExecutionMeters executionMeters(TypeAndOutcome key) {
+        return new ExecutionMeters(
+                Counter.builder(JOBS_EXECUTED)
+                        .description("Job attempts that ended")
+                        .tags(TYPE, key.type(), OUTCOME, key.outcome())
+                        .register(registry),
+                Timer.builder(EXECUTION)
+                        .description("How long job attempts ran")
+                        .tags(TYPE, key.type(), OUTCOME, key.outcome())
+                        .publishPercentileHistogram()
+                        .register(registry));
     }
 
     void rejected(String type, String reason) {
