@@ -42,10 +42,12 @@ class JobService {
     private final JobBacklog backlog;
     private final MeterRegistry registry;
     private final RequestTrace trace;
+    private final GroupCommit groupCommit;
 
     JobService(JobStore store, SubmitRequestParser parser, OutboxSignal relay, ControlPublisher control,
             JobChangeHub changes, TransactionTemplate transactions, JobsProperties limits, JobBacklog backlog,
-            MeterRegistry registry, RequestTrace trace) {
+            MeterRegistry registry, RequestTrace trace, GroupCommit groupCommit) {
+        this.groupCommit = groupCommit;
         this.store = store;
         this.parser = parser;
         this.relay = relay;
@@ -79,10 +81,11 @@ class JobService {
 
     private Submitted accept(NewJob job, @Nullable String idempotencyKey) {
         backlog.checkRoomFor(1);
-        // An explicit transaction: if the database stops answering before the commit, the client's 503 is true,
-        // since the server rolls back a transaction whose connection went away without committing.
+        // An explicit transaction (shared with the submits arriving at the same time): if the database stops
+        // answering before the commit, the client's 503 is true, since the server rolls back a transaction whose
+        // connection went away without committing.
         if (idempotencyKey == null) {
-            transactions.executeWithoutResult(tx -> store.insertAll(List.of(job)));
+            groupCommit.insert(job);
         } else if (!Boolean.TRUE.equals(transactions.execute(tx -> store.insertIfKeyIsNew(job)))) {
             JobStore.KeyedJob existing = store.findByIdempotencyKey(idempotencyKey).orElseThrow();
             if (!job.requestHash().equals(existing.requestHash())) {
