@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import errand.model.Headers;
@@ -28,6 +29,12 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * routed. The template publishes with {@code mandatory}: an unroutable message counts as unconfirmed.
  */
 final class JobPublisher {
+
+    /**
+     * Correlation ids, unique in this process, which is all the template needs to match a returned message to its
+     * publish: {@code CorrelationData()} draws a random UUID from {@code SecureRandom} for every message instead.
+     */
+    private static final AtomicLong CORRELATIONS = new AtomicLong();
 
     private final RabbitTemplate template;
 
@@ -71,6 +78,10 @@ final class JobPublisher {
     /** Fire and forget: a lost heartbeat is covered by the next. */
     void heartbeat(WorkerHeartbeat heartbeat) {
         template.send(Topology.HEARTBEATS_EXCHANGE, "", JobMessageCodec.heartbeat(heartbeat));
+    }
+
+    private static CorrelationData nextCorrelation() {
+        return new CorrelationData(Long.toString(CORRELATIONS.incrementAndGet()));
     }
 
     /** What was published for one job, and whether the broker took it. Thread-safe. */
@@ -194,7 +205,7 @@ final class JobPublisher {
         private final String exchange;
         private final String routingKey;
         private final Message message;
-        private volatile CorrelationData correlation = new CorrelationData();
+        private volatile CorrelationData correlation = nextCorrelation();
         private volatile @Nullable AmqpException failure;
         private volatile boolean confirmed;
 
@@ -206,7 +217,7 @@ final class JobPublisher {
         }
 
         void publish() {
-            CorrelationData fresh = new CorrelationData();
+            CorrelationData fresh = nextCorrelation();
             correlation = fresh;
             failure = null;
             try {
