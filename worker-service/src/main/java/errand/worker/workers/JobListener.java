@@ -140,12 +140,16 @@ final class JobListener implements JobSlot.Handler {
             return Settlement.REQUEUE;
         }
         AttemptResult result = runner.run(served.task(), job, (fraction, note) -> {
+            JobEvent.Progress progress = new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(),
+                    fraction, note);
+            if (startReport.holdUnlessDue(() -> publications.progress(progress))) {
+                return;
+            }
             // So that the first progress report is queued after the started event, on whatever channel.
             if (startReport.sendNow()) {
                 awaitQuietly(publications);
             }
-            publications.progress(new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(),
-                    fraction, note));
+            publications.progress(progress);
         }, Execution.Alarm.both(startReport, hold));
         metrics.executed(served.name(), result.outcome(), Duration.ofNanos(System.nanoTime() - start));
         if (startReport.close() && !awaitQuietly(publications)) {

@@ -95,8 +95,12 @@ final class BrokerClient implements AutoCloseable {
 
     /** The job's events as received, progress left out. */
     List<JobEvent> eventsOf(JobMessage job) {
-        return events.stream().filter(event -> event.jobId().equals(job.jobId()))
-                .filter(event -> !(event instanceof JobEvent.Progress)).toList();
+        return allEventsOf(job).stream().filter(event -> !(event instanceof JobEvent.Progress)).toList();
+    }
+
+    /** The job's events as received, progress included. */
+    List<JobEvent> allEventsOf(JobMessage job) {
+        return events.stream().filter(event -> event.jobId().equals(job.jobId())).toList();
     }
 
     List<WorkerHeartbeat> heartbeats() {

@@ -110,6 +110,31 @@ class WorkerIntegrationTests {
     }
 
     @Test
+    void reportsOnlyTheOutcomeOfAJobThatReportedProgressButEndedBeforeTheStartedReportDelay() {
+        JobMessage job = client.publish("prime-count", "{\"upTo\": 100000}", 3, Duration.ofSeconds(30));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.allEventsOf(job)).isNotEmpty());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(Topology.jobQueue("prime-count")))
+                .isEqualTo(Map.of("ready", 0, "unacked", 0)));
+        assertThat(client.allEventsOf(job)).singleElement().isInstanceOfSatisfying(JobEvent.Succeeded.class,
+                succeeded -> assertThat(succeeded.result()).isEqualTo(WireJson.mapper().readTree("{\"count\": 9592}")));
+    }
+
+    @Test
+    void reportsTheProgressHeldBeforeTheStartedReportDelayRightAfterTheStart() {
+        JobMessage job = client.publish("sleep", "{\"millis\": 700}", 3, Duration.ofSeconds(30));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job, JobEvent.Succeeded.class))
+                .hasSize(1));
+        List<JobEvent> history = client.allEventsOf(job);
+        assertThat(history.getFirst()).isInstanceOf(JobEvent.Started.class);
+        assertThat(history.get(1)).isInstanceOfSatisfying(JobEvent.Progress.class, progress ->
+                assertThat(progress.fraction()).as("the progress reported as the job began, held until its start")
+                        .isLessThan(0.2));
+        assertThat(history.getLast()).isInstanceOf(JobEvent.Succeeded.class);
+    }
+
+    @Test
     void retriesAFailedJobThroughTheOneSecondTierUntilItSucceeds() {
         JobMessage job = client.publish("fail", "{\"failTimes\": 1, \"retryable\": true}", 5, Duration.ofSeconds(30));
 
