@@ -89,6 +89,10 @@ class GroupCommit {
             }
         } catch (RuntimeException e) {
             batch.forEach(pending -> pending.finish(e));
+        } finally {
+            // an Error past the clauses above must not leave the batch's other submits waiting for good
+            batch.stream().filter(pending -> !pending.done).forEach(pending -> pending.finish(
+                    new IllegalStateException("the transaction of job " + pending.job.id() + " ended abnormally")));
         }
     }
 

@@ -110,6 +110,37 @@ class GroupCommitIntegrationTests {
     }
 
     @Test
+    void releasesEveryQueuedSubmitWhenTheirTransactionEndsInAnError() throws Exception {
+        GatedTransactions transactions = new GatedTransactions(new StackOverflowError("a bug"));
+        GroupCommit commits = new GroupCommit(new JobStore(jdbc), transactions);
+        List<NewJob> queuedJobs = List.of(aJob(UUID.randomUUID()), aJob(UUID.randomUUID()), aJob(UUID.randomUUID()));
+        var outcomes = new ConcurrentHashMap<UUID, String>();
+
+        try (ExecutorService submits = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> holder = submits.submit(() -> commits.insert(aJob(UUID.randomUUID())));
+            transactions.awaitHeld();
+            for (NewJob job : queuedJobs) {
+                submits.submit(() -> {
+                    try {
+                        commits.insert(job);
+                        outcomes.put(job.id(), "committed");
+                    } catch (RuntimeException | Error e) {
+                        outcomes.put(job.id(), e.getClass().getSimpleName());
+                    }
+                });
+            }
+            await().atMost(ofSeconds(10)).until(() -> commits.queuedJobs() == queuedJobs.size());
+            transactions.release();
+            holder.get(10, TimeUnit.SECONDS);
+            await("every queued submit answered").atMost(ofSeconds(10)).until(() -> outcomes.size() == 3);
+        }
+
+        assertThat(outcomes.values()).containsOnly("StackOverflowError", "IllegalStateException")
+                .containsOnlyOnce("StackOverflowError");
+        assertThat(queuedJobs).noneMatch(job -> isStored(job.id()));
+    }
+
+    @Test
     void failsEverySubmitOfATransactionTheDatabaseCannotStart() {
         TransactionTemplate unreachable = new TransactionTemplate(
                 new DataSourceTransactionManager(database.dataSource())) {
@@ -145,15 +176,24 @@ class GroupCommitIntegrationTests {
                 now, now, null, null, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     }
 
-    /** Real transactions, counted; the first is held open until {@link #release()}. */
+    /**
+     * Real transactions, counted; the first is held open until {@link #release()}, and those after it throw
+     * {@code laterError} instead, if there is one.
+     */
     private static final class GatedTransactions extends TransactionTemplate {
 
         private final CountDownLatch held = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
         private final AtomicInteger started = new AtomicInteger();
+        private final @Nullable Error laterError;
 
         GatedTransactions() {
+            this(null);
+        }
+
+        GatedTransactions(@Nullable Error laterError) {
             super(new DataSourceTransactionManager(database.dataSource()));
+            this.laterError = laterError;
         }
 
         GatedTransactions opened() {
@@ -171,6 +211,8 @@ class GroupCommitIntegrationTests {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
+            } else if (laterError != null) {
+                throw laterError;
             }
             return super.execute(action);
         }
