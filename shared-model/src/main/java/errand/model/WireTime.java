@@ -35,6 +35,7 @@ final class WireTime {
     private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
             100_000_000, 1_000_000_000};
     private static final int SHORTEST_INSTANT = "2026-11-25T20:05:13Z".length();
+    private static final long FIRST_FOUR_DIGIT_YEAR_SECOND = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
     private static final long LAST_FOUR_DIGIT_YEAR_SECOND = Instant.parse("9999-12-31T23:59:59.999999999Z")
             .getEpochSecond();
 
@@ -53,7 +54,7 @@ final class WireTime {
     /** {@code Instant.toString()}, written without {@code DateTimeFormatter} for the years 0 to 9999. */
     static String text(Instant instant) {
         long seconds = instant.getEpochSecond();
-        if (seconds < LocalDate.of(0, 1, 1).toEpochDay() * 86_400 || seconds > LAST_FOUR_DIGIT_YEAR_SECOND) {
+        if (seconds < FIRST_FOUR_DIGIT_YEAR_SECOND || seconds > LAST_FOUR_DIGIT_YEAR_SECOND) {
             return instant.toString();
         }
         LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));

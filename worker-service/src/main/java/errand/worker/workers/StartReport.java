@@ -65,7 +65,7 @@ final class StartReport implements Execution.Alarm {
      * {@link #sendNow}), or drops it.
      */
     synchronized boolean holdUnlessDue(Runnable publishProgress) {
-        if (state != State.PENDING || dueNanos - nanoTime.getAsLong() <= 0) {
+        if (nanosUntilDue() <= 0 || state != State.PENDING) {
             return false;
         }
         heldProgress = publishProgress;
