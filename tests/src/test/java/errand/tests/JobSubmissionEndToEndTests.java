@@ -40,7 +40,7 @@ class JobSubmissionEndToEndTests {
         JsonNode job = response.json();
         UUID id = UUID.fromString(job.path("id").asString());
         assertThatJob(job).hasType("echo").hasPayload(payload).hasTimestamps("createdAt");
-        assertThat(job.path("status").asString()).isIn("QUEUED", "RUNNING", "SUCCEEDED");
+        assertThat(job.path("status").asString()).as("the job as accepted").isEqualTo("QUEUED");
         String location = response.header("Location").orElseThrow();
         assertThat(location).endsWith("/api/v1/jobs/" + id);
         assertThat(api.get(java.net.URI.create(location).getPath()).json().path("id").asString())
@@ -61,8 +61,8 @@ class JobSubmissionEndToEndTests {
             Response third = api.submit(request, key);
 
             assertThat(first.status()).as("%s", first).isEqualTo(202);
-            assertThat(second.status()).as("%s", second).isIn(200, 202);
-            assertThat(third.status()).as("%s", third).isIn(200, 202);
+            assertThat(second.status()).as("%s", second).isEqualTo(202);
+            assertThat(third.status()).as("%s", third).isEqualTo(202);
             assertThat(second.jobId()).isEqualTo(id);
             assertThat(third.jobId()).isEqualTo(id);
             assertThat(platform.jobTable().countWithMarker(key)).as("job rows").isEqualTo(1);
@@ -123,7 +123,7 @@ class JobSubmissionEndToEndTests {
         try (BrokerSpy spy = BrokerSpy.onJobsExchange(platform.services(), "echo", "prime-count")) {
             Response response = api.submitBatch(requests);
 
-            assertThatProblem(response).isProblemWithStatusIn(400, 422).detailMentions("upTo");
+            assertThatProblem(response).isProblemWithStatusIn(400).detailMentions("upTo");
             assertThat(platform.jobTable().countWithMarker(marker)).as("job rows").isZero();
             UUID sentinel = api.accept(anEchoJob(json("{\"marker\":\"sentinel\"}"))).path("id").asString()
                     .transform(UUID::fromString);

@@ -204,7 +204,7 @@ class TaskTestKitTests {
 
         assertThat(run.isCancelled()).isTrue();
         assertThat(run.thrown()).isInstanceOf(InterruptedException.class);
-        assertThat(run.elapsed()).isBetween(Duration.ofMillis(100), Duration.ofSeconds(4));
+        assertThat(run.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
     }
 
     @Test

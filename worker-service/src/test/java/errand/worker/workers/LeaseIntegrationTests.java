@@ -64,7 +64,7 @@ class LeaseIntegrationTests {
         JobEvent.Started started = client.eventsOf(job, JobEvent.Started.class).getFirst();
         assertThat(leased.workerId()).isEqualTo("lease-it-1");
         assertThat(leased.leaseUntil()).isEqualTo(leased.at().plusSeconds(3));
-        assertThat(Duration.between(started.at(), leased.at())).isBetween(ofSeconds(1), ofSeconds(5));
+        assertThat(Duration.between(started.at(), leased.at())).isGreaterThanOrEqualTo(ofSeconds(1));
         // While the job still runs: no delivery held, no consumer waiting for the next one, the lease heartbeated.
         await().atMost(ofSeconds(7)).untilAsserted(() -> {
             assertThat(client.queueDepth(QUEUE)).containsEntry("ready", 0).containsEntry("unacked", 0);
