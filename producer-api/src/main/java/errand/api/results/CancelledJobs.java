@@ -36,10 +36,15 @@ class CancelledJobs {
             return;
         }
         try {
-            jdbc.queryForList("select id from jobs where id = any(?) and status = 'CANCELLED'", UUID.class,
-                    (Object) refusedStarts).forEach(control::broadcastCancel);
+            jdbc.query("select id, attempt from jobs where id = any(?) and status = 'CANCELLED'",
+                    (rs, n) -> new CancelledAttempt(rs.getObject("id", UUID.class), rs.getInt("attempt")),
+                    (Object) refusedStarts)
+                    .forEach(cancelled -> control.broadcastCancel(cancelled.jobId(), cancelled.attempt()));
         } catch (DataAccessException e) {
             // the attempt will run to an outcome the store ignores; nothing is lost
         }
+    }
+
+    private record CancelledAttempt(UUID jobId, int attempt) {
     }
 }
