@@ -1,5 +1,6 @@
 package errand.model;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -83,10 +84,25 @@ class WireJsonTests {
     }
 
     @Test
-    void roundTripsCancelCommands() {
-        ControlCommand cancel = new ControlCommand.CancelJob(JOB, AT);
+    void roundTripsCancelCommandsWithTheAttemptTheyFence() {
+        ControlCommand cancel = new ControlCommand.CancelJob(JOB, 2, AT);
 
-        assertThat(WireJson.tree(WireJson.write(cancel)).get("command").asString()).isEqualTo("cancel");
+        JsonNode json = WireJson.tree(WireJson.write(cancel));
+        assertThat(json.get("command").asString()).isEqualTo("cancel");
+        assertThat(json.get("attempt").asInt()).isEqualTo(2);
         assertThat(WireJson.read(WireJson.write(cancel), ControlCommand.class)).isEqualTo(cancel);
+    }
+
+    @Test
+    void readsACancelWithoutAnAttemptAsFencingTheAttemptRunningAndAtLeastTheFirst() {
+        ControlCommand read = WireJson.read(("{\"command\": \"cancel\", \"jobId\": \"" + JOB
+                + "\", \"at\": \"2026-11-25T10:15:30.123Z\"}").getBytes(StandardCharsets.UTF_8),
+                ControlCommand.class);
+
+        assertThat(read).isEqualTo(new ControlCommand.CancelJob(JOB, null, AT));
+        ControlCommand.CancelJob legacy = (ControlCommand.CancelJob) read;
+        assertThat(legacy.fencesUpTo(0)).as("nothing of the job runs here").isEqualTo(1);
+        assertThat(legacy.fencesUpTo(3)).as("attempt 3 of the job runs here").isEqualTo(3);
+        assertThat(new ControlCommand.CancelJob(JOB, 2, AT).fencesUpTo(3)).isEqualTo(2);
     }
 }

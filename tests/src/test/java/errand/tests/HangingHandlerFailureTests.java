@@ -7,6 +7,10 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +25,16 @@ import errand.model.JobEvent;
 import errand.model.JobStatus;
 
 /**
- * A handler that ignores its interrupt: a {@code fail} job with {@code hang} and a 1 s timeout, on a worker with a
- * single slot for its type. At the deadline the worker interrupts the handler, waits its stop grace (5 s), then
- * abandons it: the attempt is recorded as a retryable {@code timeout}, the slot takes the next job of the type while
- * the abandoned handler still runs, and the job is retried until its attempts are exhausted, then FAILED.
+ * A handler that ignores its interrupt: a {@code fail} job with {@code hang}, on a worker with a single slot for its
+ * type ({@code hang} is a diagnostic, honoured only with {@code errand.worker.diagnostics.enabled}).
+ * <ul>
+ *   <li>With a 1 s timeout: at the deadline the worker interrupts the handler, waits its stop grace (5 s), then
+ *       abandons it: the attempt is recorded as a retryable {@code timeout}, the slot takes the next job of the type
+ *       while the abandoned handler still runs, and the job is retried until its attempts are exhausted, then FAILED.
+ *   <li>Cancelled while it runs: the job is CANCELLED at once and stays so; the worker interrupts the handler,
+ *       abandons it after the grace, reports the attempt as {@code cancelled} and its slot runs the next job of the
+ *       type while the abandoned handler still runs.
+ * </ul>
  */
 class HangingHandlerFailureTests {
 
@@ -37,7 +47,7 @@ class HangingHandlerFailureTests {
 
     @RegisterExtension
     static final FaultPlatform platform = FaultPlatform.withWorkers(1)
-            .workerArguments("--errand.worker.concurrency.fail=1");
+            .workerArguments("--errand.worker.concurrency.fail=1", "--errand.worker.diagnostics.enabled=true");
 
     private final ErrandClient api = platform.api();
 
@@ -89,6 +99,57 @@ class HangingHandlerFailureTests {
                 .untilAsserted(() -> assertThat(api.workers()).singleElement()
                         .satisfies(worker -> assertThat(worker.path("inFlight").asInt(-1)).isZero()));
         assertThat(platform.ledger().completionsOf(hanging)).as("completed runs of the hanging job").isEmpty();
+    }
+
+    @Test
+    void cancelsAHandlerThatIgnoresItsInterruptAbandonsItAndFreesItsSlot() {
+        long hangingBefore = handlersHangingIn(platform.worker(1));
+        UUID hanging = accept(aHangingJob());
+        awaitStarted(hanging);
+        await("the handler hangs").atMost(ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> handlersHangingIn(platform.worker(1)) == hangingBefore + 1);
+        UUID queuedBehind = accept(aFailingJob(0, true));
+
+        ErrandClient.Response cancel = api.post(ErrandClient.JOBS + "/" + hanging + "/cancel", "application/json",
+                "", null);
+
+        assertThat(cancel.status()).as("%s", cancel).isEqualTo(202);
+        assertThatJob(api.job(hanging)).hasStatus(JobStatus.CANCELLED);
+        api.awaitStatus(queuedBehind, JobStatus.SUCCEEDED, ofSeconds(60));
+        await("the worker's report that it stopped the attempt, recorded on it").atMost(ofSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(api.job(hanging).path("attemptHistory")).singleElement()
+                        .satisfies(attempt -> {
+                            assertThat(attempt.path("status").asString()).isEqualTo("CANCELLED");
+                            assertThat(attempt.path("error").path("type").asString()).isEqualTo("cancelled");
+                        }));
+        assertThat(handlersHangingIn(platform.worker(1)))
+                .as("hanging handlers in the worker: the cancelled one was abandoned, not stopped")
+                .isEqualTo(hangingBefore + 1);
+        await("the worker reports nothing in flight though the abandoned handler still runs")
+                .atMost(ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(api.workers()).singleElement()
+                        .satisfies(worker -> assertThat(worker.path("inFlight").asInt(-1)).isZero()));
+        assertThatJob(api.job(hanging)).hasStatus(JobStatus.CANCELLED).hasAttempts(1);
+        assertThat(platform.ledger().completionsOf(hanging)).as("completed runs of the cancelled job").isEmpty();
+        FaultVerdict.awaitOutcomes(platform, List.of(hanging, queuedBehind), ofSeconds(30))
+                .report(getClass(), "handler ignores its interrupt (`hang`) and is cancelled, 1 slot",
+                        "cancelsAHandlerThatIgnoresItsInterruptAbandonsItAndFreesItsSlot", 2, null)
+                .assertNoneLost();
+    }
+
+    /**
+     * How many {@code fail} handlers hang in the worker right now, from a thread dump: a hanging handler ends only
+     * after {@code Fail.HANG_LIMIT} (5 minutes), so the count drops only if one was really stopped.
+     */
+    private static long handlersHangingIn(AppProcess worker) {
+        Path dump = FaultPlatform.dumpThreads(worker, "hanging");
+        assertThat(dump).as("thread dump of %s", worker).isNotNull();
+        try {
+            return Files.readAllLines(dump).stream().filter(line -> line.contains("hangIgnoringInterrupts")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private UUID accept(JobRequest job) {

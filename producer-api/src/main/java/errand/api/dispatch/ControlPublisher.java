@@ -30,16 +30,20 @@ public class ControlPublisher {
         this.rabbit = rabbit;
     }
 
-    public void broadcastCancel(UUID jobId) {
+    /**
+     * Tells every worker to stop the job's attempts up to {@code attempt}, the one the cancel was recorded on. Naming
+     * the attempt is what lets a retry after the cancel run: workers fence that attempt and older ones, not the job.
+     */
+    public void broadcastCancel(UUID jobId, int attempt) {
         MessageProperties props = new MessageProperties();
         props.setContentType(Headers.JSON);
         props.setCorrelationId(jobId.toString());
         try {
             rabbit.send(Topology.CONTROL_EXCHANGE, "",
-                    new Message(WireJson.write(new ControlCommand.CancelJob(jobId, Instant.now())), props));
+                    new Message(WireJson.write(new ControlCommand.CancelJob(jobId, attempt, Instant.now())), props));
         } catch (AmqpException e) {
-            log.warn("Could not broadcast the cancel of job {}; it is recorded and its outcome is fixed: {}",
-                    jobId, e.getMessage());
+            log.warn("Could not broadcast the cancel of job {} attempt {}; it is recorded and its outcome is fixed: {}",
+                    jobId, attempt, e.getMessage());
         }
     }
 }

@@ -24,10 +24,16 @@ class CancelRebroadcast {
     }
 
     void rebroadcastOnce() {
-        jdbc.queryForList("""
-                select j.id from jobs j join job_attempts a on a.job_id = j.id and a.attempt = j.attempt
+        // The attempt is read with the status: a retry that moves the job on meanwhile queues a later attempt, which
+        // this repeat must not stop.
+        jdbc.query("""
+                select j.id, j.attempt from jobs j join job_attempts a on a.job_id = j.id and a.attempt = j.attempt
                 where j.status = 'CANCELLED' and a.status = 'RUNNING'
                   and j.finished_at > now() - interval '5 minutes'
-                limit 1000""", UUID.class).forEach(control::broadcastCancel);
+                limit 1000""", (rs, n) -> new CancelledAttempt(rs.getObject("id", UUID.class), rs.getInt("attempt")))
+                .forEach(cancelled -> control.broadcastCancel(cancelled.jobId(), cancelled.attempt()));
+    }
+
+    private record CancelledAttempt(UUID jobId, int attempt) {
     }
 }

@@ -179,7 +179,7 @@ class JobService {
                         + " and can no longer be cancelled");
             });
             logContext.type(cancelled.type());
-            control.broadcastCancel(id);
+            control.broadcastCancel(id, cancelled.attempt());
             registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, cancelled.type(),
                     ErrandMetrics.TAG_STATUS, cancelled.status().name()).increment();
             log.debug("Cancelled job {}", id);

@@ -1,20 +1,29 @@
 package errand.api.results;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import errand.api.dispatch.ControlPublisher;
 import errand.model.JobEvent;
+import errand.model.JobStatus;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * A worker that starts a job which is already CANCELLED missed the cancel broadcast (it was disconnected, or the
- * job was still queued). The refused start gives it away: the cancel is broadcast again so the worker stops the
- * attempt instead of running it to an outcome nobody will record.
+ * A worker that starts an attempt the store refuses runs something whose outcome nobody will record. Two cases are
+ * worth stopping, and the refused start gives both away:
+ * <ul>
+ *   <li>the job is CANCELLED: the worker missed the cancel broadcast (it was disconnected, or the job was still
+ *       queued); the cancel is broadcast again, for the job's attempt;
+ *   <li>the job has moved on to a later attempt (it was retried after a cancel that this worker never heard, say
+ *       because it started afterwards): the stale attempt is cancelled, and only it, so the new one still runs.
+ * </ul>
+ * A start refused for another reason (a duplicate of an applied start, a late one) is left alone.
  */
 @Component
 class CancelledJobs {
@@ -29,17 +38,35 @@ class CancelledJobs {
 
     void stopStartsOfCancelledJobs(List<JobEvent> received, List<JobEvent> applied) {
         Set<JobEvent> appliedSet = new HashSet<>(applied);
-        UUID[] refusedStarts = received.stream()
-                .filter(e -> e instanceof JobEvent.Started && !appliedSet.contains(e))
-                .map(JobEvent::jobId).distinct().toArray(UUID[]::new);
-        if (refusedStarts.length == 0) {
+        Map<UUID, Integer> refusedStarts = new HashMap<>();
+        for (JobEvent event : received) {
+            if (event instanceof JobEvent.Started && !appliedSet.contains(event)) {
+                refusedStarts.merge(event.jobId(), event.attempt(), Math::max);
+            }
+        }
+        if (refusedStarts.isEmpty()) {
             return;
         }
+        List<Current> jobs;
         try {
-            jdbc.queryForList("select id from jobs where id = any(?) and status = 'CANCELLED'", UUID.class,
-                    (Object) refusedStarts).forEach(control::broadcastCancel);
+            jobs = jdbc.query("select id, attempt, status from jobs where id = any(?)",
+                    (rs, n) -> new Current(rs.getObject("id", UUID.class), rs.getInt("attempt"),
+                            JobStatus.valueOf(rs.getString("status"))),
+                    (Object) refusedStarts.keySet().toArray(UUID[]::new));
         } catch (DataAccessException e) {
             // the attempt will run to an outcome the store ignores; nothing is lost
+            return;
         }
+        for (Current job : jobs) {
+            int started = refusedStarts.get(job.id());
+            if (job.status() == JobStatus.CANCELLED) {
+                control.broadcastCancel(job.id(), Math.max(job.attempt(), started));
+            } else if (job.attempt() > started) {
+                control.broadcastCancel(job.id(), started);
+            }
+        }
+    }
+
+    private record Current(UUID id, int attempt, JobStatus status) {
     }
 }

@@ -85,13 +85,16 @@ class EventApplier {
 
     /**
      * The worker's report of an attempt it stopped because the job was cancelled: the job is CANCELLED already, so
-     * only the attempt's record changes; {@code CancelRebroadcast} stops repeating the cancel for it.
+     * only the attempt's record changes; {@code CancelRebroadcast} stops repeating the cancel for it. The job may
+     * also have moved on to a later attempt (retried after the cancel, before this report came in): the stopped
+     * attempt is recorded all the same, or the history would show it RUNNING for good.
      */
     private static final String ATTEMPT_CANCELLED = """
             update job_attempts a set status = 'CANCELLED', finished_at = ?, error = ?::jsonb
             from jobs j
             where a.job_id = ? and a.attempt = ? and a.status = 'RUNNING'
-              and j.id = a.job_id and j.status = 'CANCELLED' and j.attempt = a.attempt""";
+              and j.id = a.job_id
+              and (j.status = 'CANCELLED' and j.attempt = a.attempt or j.attempt > a.attempt)""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;

@@ -167,6 +167,23 @@ class EventApplierIntegrationTests {
     }
 
     @Test
+    void recordsTheWorkersReportOfACancelledAttemptThatArrivesAfterTheJobWasRetried() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1)));
+        jdbc.update("update jobs set status = 'CANCELLED', finished_at = now() where id = ?", job);
+        // POST /retry before the worker's report came in
+        jdbc.update("update jobs set status = 'QUEUED', attempt = attempt + 1, finished_at = null where id = ?", job);
+        JobEvent stopped = new JobEvent.Failed(job, 1, "worker-1", T0, T0.plusSeconds(1),
+                new Failure(Failure.CANCELLED, "cancelled on request", false), null);
+
+        List<JobEvent> changed = applier.applyAll(List.of(stopped)).changed();
+
+        assertThat(changed).isEmpty();
+        assertThat(row(job)).containsEntry("status", "QUEUED").containsEntry("attempt", 2);
+        assertThat(attemptStatuses(job)).containsExactly("CANCELLED");
+    }
+
+    @Test
     void leavesTheAttemptOfAJobThatWasNotCancelledToTheJobsOwnTransitions() {
         UUID job = aQueuedJob();
         applier.applyAll(List.of(started(job, 1)));

@@ -42,8 +42,9 @@ final class ControlListener implements MessageListener {
         }
         switch (command) {
             case ControlCommand.CancelJob cancel -> {
-                log.info("Cancel requested for job {}", cancel.jobId());
-                running.cancel(cancel.jobId());
+                log.info("Cancel requested for job {} up to attempt {}", cancel.jobId(),
+                        cancel.attempt() == null ? "(unnamed)" : cancel.attempt());
+                running.cancel(cancel);
             }
         }
     }

@@ -127,6 +127,10 @@ final class Execution implements Runnable {
         return job.jobId();
     }
 
+    int attempt() {
+        return job.attempt();
+    }
+
     /** Runs the handler; on a handler thread. */
     @Override
     public void run() {

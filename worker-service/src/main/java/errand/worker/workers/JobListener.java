@@ -32,7 +32,8 @@ import org.springframework.amqp.core.Message;
  * <ul>
  *   <li>undecodable body, missing fields or another type's job: {@code basic.reject(requeue=false)}, so the quorum
  *       queue dead-letters it to {@code errand.dead}; never requeued;
- *   <li>a job cancelled before it started: acknowledged and dropped;
+ *   <li>an attempt cancelled before it started (a cancel of that attempt or a later one was heard): acknowledged
+ *       and dropped; a later attempt, queued by a retry after the cancel, runs;
  *   <li>handler success, failure, timeout or cancel: reported, then acknowledged once confirmed;
  *   <li>a publish that fails, is nacked, unroutable or unconfirmed within {@code confirmTimeout}: published again
  *       after a pause, twice; then {@code basic.reject(requeue=true)}, so the job runs again (a duplicate is
@@ -126,8 +127,8 @@ final class JobListener implements JobSlot.Handler {
     }
 
     private Settlement process(JobMessage job, @Nullable String traceparent, Hold hold) {
-        if (running.isCancelled(job.jobId())) {
-            log.info("Dropping job {} attempt {}: it was cancelled", job.jobId(), job.attempt());
+        if (running.isCancelled(job.jobId(), job.attempt())) {
+            log.info("Dropping job {} attempt {}: that attempt was cancelled", job.jobId(), job.attempt());
             return Settlement.ACK;
         }
         JobPublisher.Publications publications = publisher.forJob(job, traceparent);

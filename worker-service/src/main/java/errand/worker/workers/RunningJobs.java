@@ -8,24 +8,27 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import errand.model.ControlCommand;
 import errand.model.WorkerHeartbeat;
 
 /**
  * What this worker is doing right now: the jobs it runs per task type (each keeps its slot busy, whether its delivery
  * is still held or was converted to a lease), the attempts it runs (so a cancel can reach them), the attempts it runs
- * under a lease (listed in every heartbeat), the jobs recently cancelled (so a later delivery of one is dropped) and
- * whether it is stopping. Thread-safe: slot threads, the control listener and the heartbeat read and change it
+ * under a lease (listed in every heartbeat), the attempts recently cancelled (so a later delivery of one is dropped)
+ * and whether it is stopping. A cancel fences attempts, not jobs: it is remembered as the highest attempt it stops, so
+ * the attempt that {@code POST /retry} queues after it runs. Thread-safe: slot threads, the control listener and the heartbeat read and change it
  * concurrently.
  */
 final class RunningJobs {
 
-    /** How many cancelled job ids to remember; the oldest are forgotten first. */
+    /** How many cancelled jobs to remember; the least recently cancelled are forgotten first. */
     static final int REMEMBERED_CANCELS = 10_000;
 
     private final Set<Execution> executions = ConcurrentHashMap.newKeySet();
-    private final Map<UUID, Boolean> cancelled = new LinkedHashMap<>() {
+    /** Per job, the highest attempt cancelled: that attempt and older ones are dropped. */
+    private final Map<UUID, Integer> cancelled = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<UUID, Integer> eldest) {
             return size() > REMEMBERED_CANCELS;
         }
     };
@@ -34,28 +37,42 @@ final class RunningJobs {
     private int heldTotal;
     private volatile boolean stopping;
 
-    /** Records a cancel and stops the job's attempt if it runs here. */
-    void cancel(UUID jobId) {
+    /**
+     * Records a cancel command and stops the attempts it fences that run here. A command without an attempt (from an
+     * API that predates it) fences the highest attempt of the job running here, or the first.
+     */
+    void cancel(ControlCommand.CancelJob command) {
+        int runningHere = executions.stream().filter(execution -> execution.jobId().equals(command.jobId()))
+                .mapToInt(Execution::attempt).max().orElse(0);
+        cancel(command.jobId(), command.fencesUpTo(runningHere));
+    }
+
+    /** Records that the job's attempts up to {@code upToAttempt} are cancelled and stops those that run here. */
+    void cancel(UUID jobId, int upToAttempt) {
         synchronized (cancelled) {
-            cancelled.put(jobId, Boolean.TRUE);
+            // Removed and put again, so a job cancelled again (after a retry) counts as recent.
+            Integer before = cancelled.remove(jobId);
+            cancelled.put(jobId, before == null ? upToAttempt : Math.max(before, upToAttempt));
         }
         for (Execution execution : executions) {
-            if (execution.jobId().equals(jobId)) {
+            if (execution.jobId().equals(jobId) && execution.attempt() <= upToAttempt) {
                 execution.stop(Execution.StopReason.CANCELLED);
             }
         }
     }
 
-    boolean isCancelled(UUID jobId) {
+    /** Whether this attempt of the job was cancelled: a cancel of it, or of a later attempt, was heard. */
+    boolean isCancelled(UUID jobId, int attempt) {
         synchronized (cancelled) {
-            return cancelled.containsKey(jobId);
+            Integer upTo = cancelled.get(jobId);
+            return upTo != null && attempt <= upTo;
         }
     }
 
-    /** Tracks a running attempt; one whose job was cancelled meanwhile is stopped at once. */
+    /** Tracks a running attempt; one that was cancelled meanwhile is stopped at once. */
     void add(Execution execution) {
         executions.add(execution);
-        if (isCancelled(execution.jobId())) {
+        if (isCancelled(execution.jobId(), execution.attempt())) {
             execution.stop(Execution.StopReason.CANCELLED);
         }
     }

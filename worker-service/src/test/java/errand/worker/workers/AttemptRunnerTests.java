@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import errand.model.ControlCommand;
 import errand.model.Failure;
 import errand.model.JobMessage;
 import errand.model.TaskKind;
@@ -179,7 +181,7 @@ class AttemptRunnerTests {
                 () -> runner.run(theTask(new Waiter()), job, this::record));
         started.await();
 
-        running.cancel(job.jobId());
+        running.cancel(job.jobId(), job.attempt());
 
         assertThat(result.get()).isEqualTo(new AttemptResult.Cancelled());
         assertThat(interrupted).isTrue();
@@ -188,10 +190,50 @@ class AttemptRunnerTests {
     @Test
     void neverStartsTheHandlerOfAJobCancelledBeforeIt() {
         JobMessage job = aJob("wait", "{\"n\": 0}");
-        running.cancel(job.jobId());
+        running.cancel(job.jobId(), job.attempt());
 
         assertThat(runner.run(theTask(new Waiter()), job, this::record)).isEqualTo(new AttemptResult.Cancelled());
         assertThat(started.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void runsTheAttemptAfterTheOneThatWasCancelled() {
+        JobMessage cancelledAttempt = aJob("double", "{\"n\": 2}");
+        running.cancel(cancelledAttempt.jobId(), cancelledAttempt.attempt());
+
+        AttemptResult result = runner.run(theTask(new Doubler()), cancelledAttempt.nextAttempt(), this::record);
+
+        assertThat(result).isEqualTo(new AttemptResult.Succeeded(WireJson.mapper().valueToTree(new Output(4))));
+    }
+
+    @Test
+    void leavesALaterRunningAttemptAloneWhenAnOlderAttemptIsCancelledLate() throws Exception {
+        JobMessage retried = aJob("wait", "{\"n\": 0}").nextAttempt();
+        CompletableFuture<AttemptResult> result = CompletableFuture.supplyAsync(
+                () -> runner.run(theTask(new Waiter()), retried, this::record));
+        started.await();
+
+        // A rebroadcast of the cancel of attempt 1, still on its way when the job was retried as attempt 2.
+        running.cancel(retried.jobId(), 1);
+        release.countDown();
+
+        assertThat(result.get()).isEqualTo(new AttemptResult.Succeeded(WireJson.mapper().valueToTree(new Output(0))));
+        assertThat(interrupted).isFalse();
+    }
+
+    @Test
+    void stopsTheRunningAttemptOnACancelThatNamesNoAttempt() throws Exception {
+        JobMessage retried = aJob("wait", "{\"n\": 0}").nextAttempt();
+        CompletableFuture<AttemptResult> result = CompletableFuture.supplyAsync(
+                () -> runner.run(theTask(new Waiter()), retried, this::record));
+        started.await();
+
+        // From an API that predates the attempt in cancel commands.
+        running.cancel(new ControlCommand.CancelJob(retried.jobId(), null, Instant.now()));
+
+        assertThat(result.get()).isEqualTo(new AttemptResult.Cancelled());
+        assertThat(running.isCancelled(retried.jobId(), retried.attempt())).isTrue();
+        assertThat(running.isCancelled(retried.jobId(), retried.attempt() + 1)).isFalse();
     }
 
     @Test

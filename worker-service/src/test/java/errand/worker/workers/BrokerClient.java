@@ -87,9 +87,13 @@ final class BrokerClient implements AutoCloseable {
     }
 
     JobMessage publish(String type, String payload, int maxAttempts, Duration timeout) {
-        JobMessage job = new JobMessage(UUID.randomUUID(), type, 1, maxAttempts, timeout,
-                WireJson.mapper().readTree(payload), Instant.now());
-        rabbit.send(Topology.JOBS_EXCHANGE, type, JobMessageCodec.jobMessage(job, null));
+        return publish(new JobMessage(UUID.randomUUID(), type, 1, maxAttempts, timeout,
+                WireJson.mapper().readTree(payload), Instant.now()));
+    }
+
+    /** Publishes this job message as the API would: any attempt of any job. */
+    JobMessage publish(JobMessage job) {
+        rabbit.send(Topology.JOBS_EXCHANGE, job.type(), JobMessageCodec.jobMessage(job, null));
         return job;
     }
 

@@ -3,9 +3,11 @@ package errand.worker.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import errand.model.ControlCommand;
 import org.junit.jupiter.api.Test;
 
 class RunningJobsTests {
@@ -13,17 +15,53 @@ class RunningJobsTests {
     private final RunningJobs running = new RunningJobs();
 
     @Test
-    void remembersRecentCancelsAndForgetsTheOldestFirst() {
+    void remembersRecentCancelsAndForgetsTheLeastRecentlyCancelledFirst() {
         UUID oldest = UUID.randomUUID();
-        running.cancel(oldest);
+        UUID cancelledAgain = UUID.randomUUID();
+        running.cancel(cancelledAgain, 1);
+        running.cancel(oldest, 1);
+        running.cancel(cancelledAgain, 2);
         UUID newest = null;
-        for (int i = 0; i < RunningJobs.REMEMBERED_CANCELS; i++) {
+        for (int i = 0; i < RunningJobs.REMEMBERED_CANCELS - 1; i++) {
             newest = UUID.randomUUID();
-            running.cancel(newest);
+            running.cancel(newest, 1);
         }
 
-        assertThat(running.isCancelled(newest)).isTrue();
-        assertThat(running.isCancelled(oldest)).isFalse();
+        assertThat(running.isCancelled(newest, 1)).isTrue();
+        assertThat(running.isCancelled(cancelledAgain, 2)).isTrue();
+        assertThat(running.isCancelled(oldest, 1)).isFalse();
+    }
+
+    @Test
+    void fencesTheCancelledAttemptAndOlderOnesButNotALaterOne() {
+        UUID job = UUID.randomUUID();
+
+        running.cancel(job, 2);
+
+        assertThat(running.isCancelled(job, 1)).isTrue();
+        assertThat(running.isCancelled(job, 2)).isTrue();
+        assertThat(running.isCancelled(job, 3)).as("the attempt a retry queues after the cancel").isFalse();
+    }
+
+    @Test
+    void keepsTheHighestFenceWhenAnOlderCancelArrivesLate() {
+        UUID job = UUID.randomUUID();
+        running.cancel(job, 3);
+
+        running.cancel(job, 1);
+
+        assertThat(running.isCancelled(job, 3)).isTrue();
+        assertThat(running.isCancelled(job, 4)).isFalse();
+    }
+
+    @Test
+    void fencesTheFirstAttemptOnACancelThatNamesNoAttemptWhileNothingOfTheJobRunsHere() {
+        UUID job = UUID.randomUUID();
+
+        running.cancel(new ControlCommand.CancelJob(job, null, Instant.now()));
+
+        assertThat(running.isCancelled(job, 1)).isTrue();
+        assertThat(running.isCancelled(job, 2)).isFalse();
     }
 
     @Test

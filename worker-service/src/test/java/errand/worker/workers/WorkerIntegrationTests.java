@@ -189,7 +189,7 @@ class WorkerIntegrationTests {
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).first().isInstanceOf(JobEvent.Started.class));
 
         client.rabbit().send(Topology.CONTROL_EXCHANGE, "", new Message(WireJson.write(
-                new ControlCommand.CancelJob(job.jobId(), Instant.now()))));
+                new ControlCommand.CancelJob(job.jobId(), job.attempt(), Instant.now()))));
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).last()
                 .isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
@@ -197,6 +197,43 @@ class WorkerIntegrationTests {
                     assertThat(failed.failure().retryable()).isFalse();
                     assertThat(failed.retryAt()).isNull();
                 }));
+    }
+
+    @Test
+    void runsTheRetriedAttemptOfAJobCancelledWhileItRan() {
+        JobMessage job = client.publish("sleep", "{\"millis\": 60000}", 1, Duration.ofMinutes(5));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).first()
+                .isInstanceOf(JobEvent.Started.class));
+        cancel(job.jobId(), job.attempt());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).last()
+                .isInstanceOfSatisfying(JobEvent.Failed.class, failed ->
+                        assertThat(failed.failure().type()).isEqualTo("cancelled")));
+
+        JobMessage retried = client.publish(attempt(job, 2, "{\"millis\": 300}"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).last()
+                .isInstanceOfSatisfying(JobEvent.Succeeded.class, succeeded ->
+                        assertThat(succeeded.attempt()).isEqualTo(retried.attempt())));
+    }
+
+    @Test
+    void dropsAQueuedDeliveryOfTheCancelledAttemptButRunsTheRetriedOne() throws Exception {
+        JobMessage job = new JobMessage(UUID.randomUUID(), "sleep", 1, 1, Duration.ofMinutes(5),
+                WireJson.mapper().readTree("{\"millis\": 60000}"), Instant.now());
+        cancel(job.jobId(), job.attempt());
+        // The cancel reaches the worker's exclusive control queue before the job: a queued job is cancelled before
+        // any worker takes its delivery.
+        await().atMost(WAIT).until(() -> cancelHeard(job));
+
+        client.publish(job);
+        JobMessage retried = client.publish(attempt(job, 2, "{\"millis\": 300}"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).last()
+                .isInstanceOf(JobEvent.Succeeded.class));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(Topology.jobQueue("sleep")))
+                .isEqualTo(Map.of("ready", 0, "unacked", 0)));
+        assertThat(client.eventsOf(job)).as("only the retried attempt ran").extracting(JobEvent::attempt)
+                .containsOnly(retried.attempt());
     }
 
     @Test
@@ -267,6 +304,22 @@ class WorkerIntegrationTests {
                 .contains("errand_worker_execution_seconds_bucket{")
                 .contains("errand_worker_in_flight{")
                 .contains("errand_worker_concurrency{"));
+    }
+
+    /** Broadcasts a cancel of the job's attempts up to {@code attempt}, as the API does. */
+    private static void cancel(UUID jobId, int attempt) {
+        client.rabbit().send(Topology.CONTROL_EXCHANGE, "", new Message(WireJson.write(
+                new ControlCommand.CancelJob(jobId, attempt, Instant.now()))));
+    }
+
+    private static boolean cancelHeard(JobMessage job) {
+        return worker.getBean(RunningJobs.class).isCancelled(job.jobId(), job.attempt());
+    }
+
+    /** Another attempt of the same job, with a payload of its own. */
+    private static JobMessage attempt(JobMessage job, int attempt, String payload) {
+        return new JobMessage(job.jobId(), job.type(), attempt, Math.max(attempt, job.maxAttempts()), job.timeout(),
+                WireJson.mapper().readTree(payload), job.createdAt());
     }
 
     private static double rejectedAsUnconfirmed(String type) throws Exception {
