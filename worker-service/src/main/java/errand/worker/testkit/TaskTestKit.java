@@ -44,9 +44,9 @@ import tools.jackson.databind.node.NullNode;
  *
  * <pre>{@code
  * TaskTestKit<HashChain.Input, HashChain.Output> kit = TaskTestKit.of(new HashChain());
- * assertThat(kit.run("{\"seed\": \"abc\", \"rounds\": 1}").output().digest()).startsWith("ba7816bf");
- * assertThat(kit.run("{\"seed\": \"abc\", \"rounds\": 0}").failure().type()).isEqualTo("invalid-input");
- * assertThat(kit.cancelAtProgress(0.1).run("{\"seed\": \"abc\", \"rounds\": 900000000}").isCancelled()).isTrue();
+ * assertThat(kit.run("{\"seed\": \"abc\", \"iterations\": 1}").output().hex()).startsWith("ba7816bf");
+ * assertThat(kit.run("{\"seed\": \"abc\", \"iterations\": 0}").failure().type()).isEqualTo("invalid-input");
+ * assertThat(kit.cancelAtProgress(0.1).run("{\"seed\": \"abc\", \"iterations\": 900000000}").isCancelled()).isTrue();
  * }</pre>
  *
  * <p><b>Thread:</b> {@code run} blocks the calling thread until the handler returned, or was stopped and given up on
