@@ -314,6 +314,7 @@ public final class TaskTestKit<I, O> {
         @SuppressWarnings("resource") // lives as long as the class loader, like the runtime's validator bean
         private static final ValidatorFactory VALIDATORS = Validation.buildDefaultValidatorFactory();
 
-        static final InputDecoder DECODER = new InputDecoder(VALIDATORS.getValidator());
+        // A handler's test exercises every option it has, the diagnostic ones too.
+        static final InputDecoder DECODER = new InputDecoder(VALIDATORS.getValidator(), true);
     }
 }
