@@ -249,7 +249,8 @@ class BuiltInTaskTypesEndToEndTests {
         ObjectNode expected = object().put("totalWords", total).put("distinctWords", counts.size());
         ArrayNode words = expected.putArray("top");
         counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .limit(top)
                 .forEach(entry -> words.addObject().put("word", entry.getKey()).put("count", entry.getValue()));
         return expected;

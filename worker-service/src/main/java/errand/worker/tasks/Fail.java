@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  */
 @Task(name = "fail", description = "Fails the first failTimes attempts (retryably unless retryable is false), "
         + "then returns the attempt number. Diagnostics, only on workers that enable them: crash halts the worker "
-        + "process on every attempt; hang ignores interrupts for 5 minutes.", kind = TaskKind.IO, timeout = "PT30S", maxAttempts = 5,
+        + "process on every attempt; hang ignores interrupts for 5 minutes.", kind = TaskKind.IO, timeout = "PT30S",
+        maxAttempts = 5,
         example = "{\"failTimes\": 2, \"retryable\": true}")
 final class Fail implements TaskHandler<Fail.Input, Fail.Output> {
 

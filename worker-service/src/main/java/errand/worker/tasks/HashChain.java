@@ -18,8 +18,8 @@ import jakarta.validation.constraints.Size;
  * seed. Checks for cancellation and reports progress every {@value #CHUNK} iterations; deterministic on every
  * attempt. The property names are the HTTP contract's ({@code {"seed", "iterations"} → {"hex"}}).
  */
-@Task(name = "hash-chain", description = "Applies SHA-256 iterations times to the seed (then to each digest) and returns "
-        + "the last digest in hex.", kind = TaskKind.CPU, timeout = "PT10M",
+@Task(name = "hash-chain", description = "Applies SHA-256 iterations times to the seed (then to each digest) and "
+        + "returns the last digest in hex.", kind = TaskKind.CPU, timeout = "PT10M",
         example = "{\"seed\": \"abc\", \"iterations\": 1000}")
 final class HashChain implements TaskHandler<HashChain.Input, HashChain.Output> {
 

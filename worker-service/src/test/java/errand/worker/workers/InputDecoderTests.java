@@ -34,7 +34,8 @@ class InputDecoderTests {
     void refusesADiagnosticOptionNamingItWhenDiagnosticsAreOff() {
         assertThatExceptionOfType(InvalidInputException.class)
                 .isThrownBy(() -> decoder.decode(json("{\"failTimes\": 1, \"crash\": true}"), Misbehave.class))
-                .withMessage("crash: a diagnostic option, accepted only when errand.worker.diagnostics.enabled is true");
+                .withMessage("crash: a diagnostic option, accepted only when "
+                        + "errand.worker.diagnostics.enabled is true");
         assertThatExceptionOfType(InvalidInputException.class)
                 .as("even a harmless value: the announced schema has no such property")
                 .isThrownBy(() -> decoder.decode(json("{\"crash\": false}"), Misbehave.class));

@@ -133,7 +133,8 @@ class WorkerIntegrationTests {
         List<Double> fractions = history.stream().filter(JobEvent.Progress.class::isInstance)
                 .map(event -> ((JobEvent.Progress) event).fraction()).toList();
         assertThat(history.get(1)).isInstanceOfSatisfying(JobEvent.Progress.class, progress ->
-                assertThat(progress.fraction()).as("the progress held until the start").isEqualTo(fractions.getFirst()));
+                assertThat(progress.fraction()).as("the progress held until the start")
+                        .isEqualTo(fractions.getFirst()));
         assertThat(fractions).isSorted();
         assertThat(history.getLast()).isInstanceOf(JobEvent.Succeeded.class);
     }
