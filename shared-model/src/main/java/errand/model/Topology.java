@@ -36,10 +36,16 @@ public final class Topology {
     /** How many times the broker delivers one job message before dead-lettering it (a job that kills its worker). */
     public static final int DELIVERY_LIMIT = 5;
 
-    /** The delay queues of the retry backoff, shortest first. */
+    /**
+     * The delay queues of the retry backoff, shortest first: powers of two seconds from 1 s to 2048 s, then one hour,
+     * the longest backoff. A doubling backoff from a power-of-two base lands exactly on a tier, and any backoff from
+     * 1 s to an hour has a tier less than twice as long (see {@link #retryTierFor}).
+     */
     public static final List<Duration> RETRY_TIERS = List.of(
-            Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
-            Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1));
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8),
+            Duration.ofSeconds(16), Duration.ofSeconds(32), Duration.ofSeconds(64), Duration.ofSeconds(128),
+            Duration.ofSeconds(256), Duration.ofSeconds(512), Duration.ofSeconds(1024), Duration.ofSeconds(2048),
+            Duration.ofHours(1));
 
     private Topology() {
     }
@@ -56,15 +62,19 @@ public final class Topology {
         return RETRY_EXCHANGE + "." + retryTierName(tier);
     }
 
-    /** The longest tier not longer than {@code delay}, or the shortest tier. */
+    /**
+     * The shortest tier not shorter than {@code delay}, or the longest tier for a longer delay. A retry message's own
+     * {@code expiration} (at most {@code delay}) then sets its wait; the tier's TTL bounds it: a queue expires
+     * messages only at its head, so a message may wait for the ones ahead of it, but each of those was enqueued
+     * earlier with an expiration no longer than the TTL.
+     */
     public static Duration retryTierFor(Duration delay) {
-        Duration chosen = RETRY_TIERS.getFirst();
         for (Duration tier : RETRY_TIERS) {
-            if (tier.compareTo(delay) <= 0) {
-                chosen = tier;
+            if (tier.compareTo(delay) >= 0) {
+                return tier;
             }
         }
-        return chosen;
+        return RETRY_TIERS.getLast();
     }
 
     /** A per-type work queue: quorum, delivery limit, at-least-once dead-lettering to {@link #DEAD_EXCHANGE}. */

@@ -1,6 +1,7 @@
 package errand.tests;
 
 import static errand.tests.JobAssert.assertThatJob;
+import static errand.tests.JobAssert.assertThatProblem;
 import static errand.tests.JobFixtures.aFailingJob;
 import static errand.tests.JobFixtures.aPiJob;
 import static errand.tests.JobFixtures.aPrimeCountJob;
@@ -8,21 +9,35 @@ import static errand.tests.JobFixtures.aRichPayload;
 import static errand.tests.JobFixtures.aSleepJob;
 import static errand.tests.JobFixtures.anEchoJob;
 import static errand.tests.JobFixtures.json;
+import static errand.tests.JobFixtures.object;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import errand.model.JobStatus;
 
-/** Every built-in task type, run by a real worker, gives its documented result. */
+/**
+ * Every built-in task type, run by a real worker, gives its documented result, checked against values computed here
+ * independently (or known, such as the prime counts). The worker runs without diagnostics, as by default.
+ */
 class BuiltInTaskTypesEndToEndTests {
 
     @RegisterExtension
@@ -52,8 +67,52 @@ class BuiltInTaskTypesEndToEndTests {
     @Test
     void primeCountCountsThePrimesUpToTheLimit() {
         JsonNode job = runToEnd(aPrimeCountJob(100_000));
+        JsonNode million = runToEnd(aPrimeCountJob(1_000_000));
+        JsonNode tiny = runToEnd(aPrimeCountJob(1));
 
+        // pi(10^5) and pi(10^6), the known values
         assertThatJob(job).succeededWith(json("{\"count\":9592}"));
+        assertThatJob(million).succeededWith(json("{\"count\":78498}"));
+        assertThatJob(tiny).succeededWith(json("{\"count\":0}"));
+    }
+
+    @Test
+    void hashChainAnswersWithTheHexOfTheSha256AppliedIterationsTimes() throws NoSuchAlgorithmException {
+        for (String seed : List.of("abc", "", "héllo wörld")) {
+            JsonNode job = runToEnd(JobRequest.of("hash-chain",
+                    object().put("seed", seed).put("iterations", 1000)));
+
+            assertThatJob(job).as("seed '%s'", seed).hasType("hash-chain").hasAttempts(1)
+                    .succeededWith(object().put("hex", sha256Chain(seed, 1000)));
+        }
+        assertThatJob(runToEnd(JobRequest.of("hash-chain", json("{\"seed\":\"abc\",\"iterations\":1}"))))
+                .succeededWith(json("{\"hex\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"}"));
+    }
+
+    @Test
+    void wordFrequencyCountsEveryWordIgnoringCaseMostFrequentFirst() {
+        String text = "The cat sat on the mat. The dog sat too; a cat, a dog, THE end! Mat mat mat.";
+
+        JsonNode job = runToEnd(JobRequest.of("word-frequency", object().put("text", text).put("top", 4)));
+
+        assertThatJob(job).hasType("word-frequency").succeededWith(wordCounts(text, 4));
+    }
+
+    @Test
+    void wordFrequencyReturnsTheTenMostFrequentWordsUnlessToldOtherwise() {
+        String text = "one two three four five six seven eight nine ten eleven twelve two three three";
+
+        JsonNode job = runToEnd(JobRequest.of("word-frequency", object().put("text", text)));
+
+        assertThatJob(job).succeededWith(wordCounts(text, 10));
+    }
+
+    @Test
+    void piEstimateIsTheShareOfSeededSamplesInsideTheQuarterCircle() {
+        JsonNode job = runToEnd(aPiJob(200_000, 42));
+
+        assertThatJob(job).hasStatus(JobStatus.SUCCEEDED);
+        assertThat(job.path("result").path("estimate").asDouble()).isEqualTo(monteCarloPi(200_000, 42));
     }
 
     @Test
@@ -102,6 +161,23 @@ class BuiltInTaskTypesEndToEndTests {
     }
 
     @Test
+    void refusesAFailJobAskingToCrashWhileTheWorkersRunWithoutDiagnostics() {
+        long jobsBefore = platform.jobTable().count();
+
+        ErrandClient.Response response = api.submit(JobRequest.of("fail", json("{\"crash\":true}")));
+
+        assertThatProblem(response).isProblem(400).detailMentions("/payload/crash");
+        assertThat(response.json().path("errors").valueStream().map(error -> error.path("field").asString()))
+                .contains("/payload/crash");
+        assertThatProblem(api.submit(JobRequest.of("fail", json("{\"failTimes\":1,\"hang\":true}"))))
+                .isProblem(400).detailMentions("/payload/hang");
+        assertThat(platform.jobTable().count()).as("job rows").isEqualTo(jobsBefore);
+        JsonNode failSchema = api.taskType("fail").orElseThrow().path("inputSchema");
+        assertThat(failSchema.path("properties").propertyNames()).as("%s", failSchema)
+                .contains("failTimes", "retryable").doesNotContain("crash", "hang");
+    }
+
+    @Test
     void listsEveryBuiltInTypeWithItsSchemaAndLiveWorkers() {
         JsonNode types = api.taskTypes();
 
@@ -145,6 +221,53 @@ class BuiltInTaskTypesEndToEndTests {
 
             assertThatJob(job).as("example of %s", name).hasStatus(JobStatus.SUCCEEDED);
         }
+    }
+
+    /** SHA-256 of the seed's UTF-8 bytes, then of each 32-byte digest, {@code iterations} times in all. */
+    private static String sha256Chain(String seed, int iterations) throws NoSuchAlgorithmException {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        byte[] digest = seed.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < iterations; i++) {
+            digest = sha256.digest(digest);
+        }
+        return HexFormat.of().formatHex(digest);
+    }
+
+    /**
+     * Counts ASCII words the plain way (lowercase, split on anything but letters and digits), for texts without
+     * apostrophes or other scripts; the most frequent {@code top}, ties alphabetically.
+     */
+    private static JsonNode wordCounts(String text, int top) {
+        Map<String, Integer> counts = new TreeMap<>();
+        int total = 0;
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+            if (!word.isEmpty()) {
+                counts.merge(word, 1, Integer::sum);
+                total++;
+            }
+        }
+        ObjectNode expected = object().put("totalWords", total).put("distinctWords", counts.size());
+        ArrayNode words = expected.putArray("top");
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(top)
+                .forEach(entry -> words.addObject().put("word", entry.getKey()).put("count", entry.getValue()));
+        return expected;
+    }
+
+    /** Four times the share of points (x, y), drawn in turn from a seeded SplittableRandom, with x² + y² ≤ 1. */
+    private static double monteCarloPi(long samples, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long inside = 0;
+        for (long i = 0; i < samples; i++) {
+            double x = random.nextDouble();
+            double y = random.nextDouble();
+            if (x * x + y * y <= 1.0) {
+                inside++;
+            }
+        }
+        return 4.0 * inside / samples;
     }
 
     private JsonNode runToEnd(JobRequest request) {

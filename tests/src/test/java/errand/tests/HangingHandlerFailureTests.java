@@ -47,6 +47,7 @@ class HangingHandlerFailureTests {
 
     @RegisterExtension
     static final FaultPlatform platform = FaultPlatform.withWorkers(1)
+            // hang is a diagnostic option: a worker honours it only with diagnostics enabled
             .workerArguments("--errand.worker.concurrency.fail=1", "--errand.worker.diagnostics.enabled=true");
 
     private final ErrandClient api = platform.api();

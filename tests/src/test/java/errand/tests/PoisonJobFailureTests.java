@@ -37,10 +37,12 @@ class PoisonJobFailureTests {
 
     /**
      * The crashing workers run their default 16 slots of {@code fail}: all of a type's consumers share one channel,
-     * so a crash costs the poison job exactly one delivery however many slots the worker has.
+     * so a crash costs the poison job exactly one delivery however many slots the worker has. {@code crash} is a
+     * diagnostic option, which a worker honours only with diagnostics enabled.
      */
     @RegisterExtension
-    static final FaultPlatform platform = FaultPlatform.withWorkers(2);
+    static final FaultPlatform platform = FaultPlatform.withWorkers(2)
+            .workerArguments("--errand.worker.diagnostics.enabled=true");
 
     private final ErrandClient api = platform.api();
 

@@ -19,11 +19,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code hang}: ignores interruption (cancel, timeout, shutdown) for {@link #HANG_LIMIT}, then fails, so the
  *       runtime must abandon it to free its slot.
  * </ul>
- * {@code crash} wins over {@code hang}, and both over {@code failTimes}.
+ * {@code crash} wins over {@code hang}, and both over {@code failTimes}. Both are {@link Diagnostic} options: a
+ * worker without {@code errand.worker.diagnostics.enabled=true} leaves them out of the schema it announces (so the
+ * API refuses them) and refuses a payload naming them before this handler runs.
  */
 @Task(name = "fail", description = "Fails the first failTimes attempts (retryably unless retryable is false), "
-        + "then returns the attempt number. Diagnostics: crash halts the worker process on every attempt; hang "
-        + "ignores interrupts for 5 minutes.", kind = TaskKind.IO, timeout = "PT30S", maxAttempts = 5,
+        + "then returns the attempt number. Diagnostics, only on workers that enable them: crash halts the worker "
+        + "process on every attempt; hang ignores interrupts for 5 minutes.", kind = TaskKind.IO, timeout = "PT30S",
+        maxAttempts = 5,
         example = "{\"failTimes\": 2, \"retryable\": true}")
 final class Fail implements TaskHandler<Fail.Input, Fail.Output> {
 
@@ -40,7 +43,7 @@ final class Fail implements TaskHandler<Fail.Input, Fail.Output> {
     }
 
     record Input(@Nullable @PositiveOrZero @Max(100) Integer failTimes, @Nullable Boolean retryable,
-            @Nullable Boolean crash, @Nullable Boolean hang) {
+            @Diagnostic @Nullable Boolean crash, @Diagnostic @Nullable Boolean hang) {
     }
 
     record Output(int attempt) {

@@ -44,9 +44,9 @@ import tools.jackson.databind.node.NullNode;
  *
  * <pre>{@code
  * TaskTestKit<HashChain.Input, HashChain.Output> kit = TaskTestKit.of(new HashChain());
- * assertThat(kit.run("{\"seed\": \"abc\", \"rounds\": 1}").output().digest()).startsWith("ba7816bf");
- * assertThat(kit.run("{\"seed\": \"abc\", \"rounds\": 0}").failure().type()).isEqualTo("invalid-input");
- * assertThat(kit.cancelAtProgress(0.1).run("{\"seed\": \"abc\", \"rounds\": 900000000}").isCancelled()).isTrue();
+ * assertThat(kit.run("{\"seed\": \"abc\", \"iterations\": 1}").output().hex()).startsWith("ba7816bf");
+ * assertThat(kit.run("{\"seed\": \"abc\", \"iterations\": 0}").failure().type()).isEqualTo("invalid-input");
+ * assertThat(kit.cancelAtProgress(0.1).run("{\"seed\": \"abc\", \"iterations\": 900000000}").isCancelled()).isTrue();
  * }</pre>
  *
  * <p><b>Thread:</b> {@code run} blocks the calling thread until the handler returned, or was stopped and given up on
@@ -314,6 +314,7 @@ public final class TaskTestKit<I, O> {
         @SuppressWarnings("resource") // lives as long as the class loader, like the runtime's validator bean
         private static final ValidatorFactory VALIDATORS = Validation.buildDefaultValidatorFactory();
 
-        static final InputDecoder DECODER = new InputDecoder(VALIDATORS.getValidator());
+        // A handler's test exercises every option it has, the diagnostic ones too.
+        static final InputDecoder DECODER = new InputDecoder(VALIDATORS.getValidator(), true);
     }
 }

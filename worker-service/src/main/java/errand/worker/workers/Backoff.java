@@ -6,14 +6,27 @@ import java.util.random.RandomGenerator;
 import errand.model.Topology;
 
 /**
- * The delay before a failed job's next attempt: {@code base × 2^(attempt−1)}, held in the broker's retry tiers.
- * The tier is {@link Topology#retryTierFor} of that backoff (the longest tier not longer, capped at the longest);
- * the message's own expiration then takes up to {@link #JITTER} off the wait, so jobs that failed together do not
- * all come back at once. A delay shorter than the shortest tier is honoured through the expiration.
+ * The delay before a failed job's next attempt: {@code base × 2^(attempt−1)} (1 s, 2 s, 4 s, … for a 1 s base),
+ * capped at the longest retry tier (one hour), less up to {@link #JITTER} of it at random so that jobs that failed
+ * together do not all come back at once. The jitter only takes time off.
+ *
+ * <p>The wait is held in the broker: the message goes to the tier {@link Topology#retryTierFor} picks, the shortest
+ * not shorter than the backoff, with its own {@code expiration} set to the jittered delay. How long it really waits
+ * there, from its enqueueing to its expiry:
+ * <ul>
+ *   <li>at least the delay, so at least {@code (1 − JITTER) × backoff}: the broker never expires a message early;
+ *   <li>at most the tier's TTL: a queue expires messages only at its head, so a message whose expiration ran out
+ *       waits for the ones ahead of it, but each of those was enqueued earlier and expires no later than its own
+ *       enqueueing plus the TTL. A tier is less than twice the backoff ({@link Topology#RETRY_TIERS} are powers of
+ *       two seconds, then one hour), and equal to it when the base is a power of two seconds (the default 1 s), as
+ *       then every message in a tier has an expiration between {@code (1 − JITTER) × TTL} and the TTL.
+ * </ul>
+ * A backoff shorter than the shortest tier (1 s) waits its own delay, or at most that second. The next attempt then
+ * queues behind whatever is ready in the type's job queue.
  */
 final class Backoff {
 
-    /** The largest share of the wait taken off at random. */
+    /** The largest share of the backoff taken off at random. */
     static final double JITTER = 0.2;
 
     private final Duration base;
@@ -27,8 +40,8 @@ final class Backoff {
     /**
      * Where to park the next attempt after {@code failedAttempt} failed.
      *
-     * @param tier  the delay queue, by its TTL
-     * @param delay the per-message expiration, never longer than the tier
+     * @param tier  the delay queue, by its TTL; never shorter than {@code delay}
+     * @param delay the per-message expiration: the backoff less the jitter
      */
     record RetryPlan(Duration tier, Duration delay) {
     }
@@ -42,10 +55,8 @@ final class Backoff {
         if (backoff.compareTo(longest) > 0) {
             backoff = longest;
         }
-        Duration tier = Topology.retryTierFor(backoff);
-        Duration wait = backoff.compareTo(tier) < 0 ? backoff : tier;
-        long jitterMillis = (long) (wait.toMillis() * JITTER * random.nextDouble());
-        Duration delay = wait.minusMillis(jitterMillis);
-        return new RetryPlan(tier, delay.isPositive() ? delay : Duration.ofMillis(1));
+        long jitterMillis = (long) (backoff.toMillis() * JITTER * random.nextDouble());
+        Duration delay = backoff.minusMillis(jitterMillis);
+        return new RetryPlan(Topology.retryTierFor(backoff), delay.isPositive() ? delay : Duration.ofMillis(1));
     }
 }

@@ -1,6 +1,7 @@
 package errand.worker.workers;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,6 +43,17 @@ final class ErrandWorkerMetrics {
     /** Tag: why a delivery was rejected. */
     static final String REASON = "reason";
 
+    /** Every {@link #OUTCOME}: the {@link AttemptResult#outcome()} values. */
+    static final List<String> OUTCOMES = List.of("succeeded", "failed", "timeout", "cancelled", "interrupted");
+
+    /** {@link #REASON}: a delivery that is not a job message of its queue's type, dead-lettered. */
+    static final String POISON = "poison";
+
+    /** {@link #REASON}: the broker did not confirm what was published for the job in time; requeued. */
+    static final String UNCONFIRMED = "unconfirmed";
+
+    static final List<String> REASONS = List.of(POISON, UNCONFIRMED);
+
     private final MeterRegistry registry;
 
     /** The meters of each type and outcome, built once: building them looks them up in the registry every time. */
@@ -68,6 +80,15 @@ final class ErrandWorkerMetrics {
                     .description("Jobs of the type this worker runs at once")
                     .tag(TYPE, task.name())
                     .register(registry);
+            // Counters exist from the start at 0, so dashboards and alerts see 0 rather than no data before the
+            // first event (and increase() counts that first event). The execution timers stay lazy: a quantile of
+            // an empty histogram says nothing, and each one is dozens of bucket series.
+            for (String outcome : OUTCOMES) {
+                executedCounter(task.name(), outcome);
+            }
+            for (String reason : REASONS) {
+                rejectedCounter(task.name(), reason);
+            }
         }
     }
 
@@ -79,10 +100,7 @@ final class ErrandWorkerMetrics {
 
     private ExecutionMeters executionMeters(TypeAndOutcome key) {
         return new ExecutionMeters(
-                Counter.builder(JOBS_EXECUTED)
-                        .description("Job attempts that ended")
-                        .tags(TYPE, key.type(), OUTCOME, key.outcome())
-                        .register(registry),
+                executedCounter(key.type(), key.outcome()),
                 Timer.builder(EXECUTION)
                         .description("How long job attempts ran")
                         .tags(TYPE, key.type(), OUTCOME, key.outcome())
@@ -90,11 +108,22 @@ final class ErrandWorkerMetrics {
                         .register(registry));
     }
 
+    private Counter executedCounter(String type, String outcome) {
+        return Counter.builder(JOBS_EXECUTED)
+                .description("Job attempts that ended")
+                .tags(TYPE, type, OUTCOME, outcome)
+                .register(registry);
+    }
+
+    /** @param reason {@link #POISON} or {@link #UNCONFIRMED} */
     void rejected(String type, String reason) {
-        Counter.builder(DELIVERIES_REJECTED)
+        rejectedCounter(type, reason).increment();
+    }
+
+    private Counter rejectedCounter(String type, String reason) {
+        return Counter.builder(DELIVERIES_REJECTED)
                 .description("Job deliveries rejected back to the broker")
                 .tags(TYPE, type, REASON, reason)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 }

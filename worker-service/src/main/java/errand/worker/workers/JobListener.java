@@ -100,7 +100,7 @@ final class JobListener implements JobSlot.Handler {
         }
         catch (JobMessageCodec.PoisonMessageException ex) {
             log.warn("Dead-lettering a poison delivery from the queue of '{}': {}", type, ex.getMessage());
-            metrics.rejected(type, "poison");
+            metrics.rejected(type, ErrandWorkerMetrics.POISON);
             settle(delivery, Settlement.DEAD_LETTER);
             return;
         }
@@ -217,7 +217,7 @@ final class JobListener implements JobSlot.Handler {
             return;
         }
         log.warn("Requeueing job {} attempt {}: {}", job.jobId(), job.attempt(), ex.getMessage());
-        metrics.rejected(served.name(), "unconfirmed");
+        metrics.rejected(served.name(), ErrandWorkerMetrics.UNCONFIRMED);
     }
 
     private void reportFailure(JobMessage job, JobPublisher.Publications publications, Instant startedAt,

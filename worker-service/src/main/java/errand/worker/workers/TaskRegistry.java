@@ -19,6 +19,8 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every {@link TaskHandler} of the application, by task type name. Built once at start; a handler that cannot be
@@ -78,12 +80,36 @@ final class TaskRegistry {
         try {
             return new RegisteredTask(name, task.description(), task.kind(), timeout, task.maxAttempts(),
                     retryBackoff, task.concurrency(), (TaskHandler<Object, Object>) handler, handlerClass, inputType,
-                    JsonSchemaGenerator.schemaOf(generics.getGeneric(0).getType()),
+                    announcedInputSchema(generics.getGeneric(0).getType(), inputType, decoder),
                     JsonSchemaGenerator.schemaOf(outputType), example);
         }
         catch (IllegalArgumentException ex) {
             throw new IllegalStateException(handlerClass.getName() + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The input schema, without the {@link errand.worker.tasks.Diagnostic} options unless the decoder accepts them:
+     * the schema allows no other property, so the API then refuses a payload naming one.
+     */
+    private static ObjectNode announcedInputSchema(Type type, Class<?> inputType, InputDecoder decoder) {
+        ObjectNode schema = JsonSchemaGenerator.schemaOf(type);
+        if (decoder.acceptsDiagnostics()) {
+            return schema;
+        }
+        for (String option : InputDecoder.diagnosticOptions(inputType)) {
+            if (schema.get("properties") instanceof ObjectNode properties) {
+                properties.remove(option);
+            }
+            if (schema.get("required") instanceof ArrayNode required) {
+                for (int i = required.size() - 1; i >= 0; i--) {
+                    if (option.equals(required.get(i).asString())) {
+                        required.remove(i);
+                    }
+                }
+            }
+        }
+        return schema;
     }
 
     private static Duration parsePositive(Class<?> handlerClass, String attribute, String value) {

@@ -35,8 +35,8 @@ class WorkerConfiguration {
     }
 
     @Bean
-    InputDecoder inputDecoder(Validator validator) {
-        return new InputDecoder(validator);
+    InputDecoder inputDecoder(Validator validator, DiagnosticsProperties diagnostics) {
+        return new InputDecoder(validator, diagnostics.enabled());
     }
 
     @Bean

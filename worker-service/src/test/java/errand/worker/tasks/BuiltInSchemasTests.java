@@ -81,10 +81,11 @@ class BuiltInSchemasTests {
         "fail        | {\"crash\": \"yes\"}",
         "fail        | {\"hang\": 1}",
         "echo        | [1, 2]",
-        "hash-chain  | {\"seed\": \"abc\", \"rounds\": 0}",
-        "hash-chain  | {\"rounds\": 10}",
-        "hash-chain  | {\"seed\": null, \"rounds\": 10}",
-        "hash-chain  | {\"seed\": \"abc\", \"rounds\": 1000000001}",
+        "hash-chain  | {\"seed\": \"abc\", \"iterations\": 0}",
+        "hash-chain  | {\"iterations\": 10}",
+        "hash-chain  | {\"seed\": null, \"iterations\": 10}",
+        "hash-chain  | {\"seed\": \"abc\", \"iterations\": 1000000001}",
+        "hash-chain  | {\"seed\": \"abc\", \"rounds\": 1000}",
     })
     void rejectsPayloadsItsHandlerWouldRefuse(String name, String payload) {
         Class<?> type = builtInTypes().stream()

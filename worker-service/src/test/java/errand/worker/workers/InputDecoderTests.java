@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import java.util.List;
 
 import errand.model.WireJson;
+import errand.worker.tasks.Diagnostic;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,7 +25,36 @@ class InputDecoderTests {
     record Outer(@Valid List<Range> ranges) {
     }
 
+    record Misbehave(@Nullable Integer failTimes, @Diagnostic @Nullable Boolean crash) {
+    }
+
     private final InputDecoder decoder = aDecoder();
+
+    @Test
+    void refusesADiagnosticOptionNamingItWhenDiagnosticsAreOff() {
+        assertThatExceptionOfType(InvalidInputException.class)
+                .isThrownBy(() -> decoder.decode(json("{\"failTimes\": 1, \"crash\": true}"), Misbehave.class))
+                .withMessage("crash: a diagnostic option, accepted only when "
+                        + "errand.worker.diagnostics.enabled is true");
+        assertThatExceptionOfType(InvalidInputException.class)
+                .as("even a harmless value: the announced schema has no such property")
+                .isThrownBy(() -> decoder.decode(json("{\"crash\": false}"), Misbehave.class));
+        assertThat(decoder.acceptsDiagnostics()).isFalse();
+    }
+
+    @Test
+    void decodesADiagnosticOptionWhenDiagnosticsAreOn() throws Exception {
+        InputDecoder diagnostic = aDecoder(true);
+
+        assertThat(diagnostic.decode(json("{\"failTimes\": 1, \"crash\": true}"), Misbehave.class))
+                .isEqualTo(new Misbehave(1, true));
+        assertThat(diagnostic.acceptsDiagnostics()).isTrue();
+    }
+
+    @Test
+    void decodesAPayloadWithoutDiagnosticOptionsWhenDiagnosticsAreOff() throws Exception {
+        assertThat(decoder.decode(json("{\"failTimes\": 2}"), Misbehave.class)).isEqualTo(new Misbehave(2, null));
+    }
 
     @Test
     void decodesAValidPayloadIntoTheRecord() throws Exception {

@@ -16,12 +16,21 @@ final class TaskFixtures {
     private TaskFixtures() {
     }
 
+    /** A decoder as a worker has by default: diagnostic options refused. */
     static InputDecoder aDecoder() {
-        return new InputDecoder(Validation.buildDefaultValidatorFactory().getValidator());
+        return aDecoder(false);
+    }
+
+    static InputDecoder aDecoder(boolean diagnostics) {
+        return new InputDecoder(Validation.buildDefaultValidatorFactory().getValidator(), diagnostics);
     }
 
     static TaskRegistry aRegistryOf(TaskHandler<?, ?>... handlers) {
         return new TaskRegistry(List.of(handlers), aDecoder());
+    }
+
+    static TaskRegistry aRegistryWithDiagnosticsOf(TaskHandler<?, ?>... handlers) {
+        return new TaskRegistry(List.of(handlers), aDecoder(true));
     }
 
     static RegisteredTask theTask(TaskHandler<?, ?> handler) {

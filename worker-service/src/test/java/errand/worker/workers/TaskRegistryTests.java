@@ -1,6 +1,7 @@
 package errand.worker.workers;
 
 import static errand.worker.workers.TaskFixtures.aRegistryOf;
+import static errand.worker.workers.TaskFixtures.aRegistryWithDiagnosticsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -8,10 +9,12 @@ import java.time.Duration;
 
 import errand.model.TaskKind;
 import errand.model.WireJson;
+import errand.worker.tasks.Diagnostic;
 import errand.worker.tasks.Task;
 import errand.worker.tasks.TaskContext;
 import errand.worker.tasks.TaskHandler;
 import jakarta.validation.constraints.Positive;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,6 +34,17 @@ class TaskRegistryTests {
     class Counter implements TaskHandler<Count, Total> {
         @Override
         public Total handle(Count input, TaskContext context) {
+            return new Total(input.upTo());
+        }
+    }
+
+    record Trouble(@Positive long upTo, @Diagnostic boolean crash, @Diagnostic @Nullable Boolean hang) {
+    }
+
+    @Task(name = "trouble", kind = TaskKind.IO)
+    class Troublemaker implements TaskHandler<Trouble, Total> {
+        @Override
+        public Total handle(Trouble input, TaskContext context) {
             return new Total(input.upTo());
         }
     }
@@ -163,5 +177,23 @@ class TaskRegistryTests {
         assertThatIllegalStateException().isThrownBy(() -> aRegistryOf(new BadTimeout()))
                 .withMessageContaining(BadTimeout.class.getName())
                 .withMessageContaining("one minute");
+    }
+
+    @Test
+    void announcesNoDiagnosticOptionWhenDiagnosticsAreOff() {
+        ObjectNode schema = aRegistryOf(new Troublemaker()).find("trouble").orElseThrow().inputSchema();
+
+        assertThat(schema.get("properties").propertyNames()).containsExactly("upTo");
+        assertThat(schema.get("required").valueStream().map(name -> name.asString()).toList())
+                .containsExactly("upTo");
+        assertThat(schema.get("additionalProperties").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void announcesTheDiagnosticOptionsWhenDiagnosticsAreOn() {
+        ObjectNode schema = aRegistryWithDiagnosticsOf(new Troublemaker()).find("trouble").orElseThrow()
+                .inputSchema();
+
+        assertThat(schema.get("properties").propertyNames()).containsExactlyInAnyOrder("upTo", "crash", "hang");
     }
 }

@@ -128,9 +128,14 @@ class WorkerIntegrationTests {
                 .hasSize(1));
         List<JobEvent> history = client.allEventsOf(job);
         assertThat(history.getFirst()).isInstanceOf(JobEvent.Started.class);
+        // The held progress is the earliest one (reported as the handler began), sent right after the start and
+        // before any later progress: order, not timing, shows it was held.
+        List<Double> fractions = history.stream().filter(JobEvent.Progress.class::isInstance)
+                .map(event -> ((JobEvent.Progress) event).fraction()).toList();
         assertThat(history.get(1)).isInstanceOfSatisfying(JobEvent.Progress.class, progress ->
-                assertThat(progress.fraction()).as("the progress reported as the job began, held until its start")
-                        .isLessThan(0.2));
+                assertThat(progress.fraction()).as("the progress held until the start")
+                        .isEqualTo(fractions.getFirst()));
+        assertThat(fractions).isSorted();
         assertThat(history.getLast()).isInstanceOf(JobEvent.Succeeded.class);
     }
 
@@ -290,6 +295,31 @@ class WorkerIntegrationTests {
         assertThat(primes.inputSchema().get("properties").has("upTo")).isTrue();
         assertThat(primes.outputSchema().get("properties").has("count")).isTrue();
         assertThat(primes.example()).isEqualTo(WireJson.mapper().readTree("{\"upTo\": 100000}"));
+    }
+
+    @Test
+    void announcesFailWithoutItsDiagnosticOptionsWhenDiagnosticsAreOff() {
+        await().atMost(WAIT).until(() -> !client.heartbeats().isEmpty());
+        TaskTypeDescriptor fail = client.heartbeats().getLast().taskTypes().stream()
+                .filter(type -> type.name().equals("fail")).findFirst().orElseThrow();
+
+        assertThat(fail.inputSchema().get("properties").propertyNames())
+                .contains("failTimes", "retryable")
+                .doesNotContain("crash", "hang");
+        assertThat(fail.inputSchema().get("additionalProperties").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void refusesAFailJobAskingToCrashWhenDiagnosticsAreOff() {
+        // Were crash honoured, it would halt this test's JVM.
+        JobMessage job = client.publish("fail", "{\"crash\": true}", 3, Duration.ofSeconds(30));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).isNotEmpty());
+        assertThat(client.eventsOf(job)).singleElement().isInstanceOfSatisfying(JobEvent.Failed.class, failed -> {
+            assertThat(failed.failure()).isEqualTo(new Failure("invalid-input",
+                    "crash: a diagnostic option, accepted only when errand.worker.diagnostics.enabled is true", false));
+            assertThat(failed.willRetry()).isFalse();
+        });
     }
 
     @Test
