@@ -33,5 +33,7 @@ class GelfLogsEndToEndTests extends StructuredLogFormatContract {
         assertThat(line.has("short_message")).as("short_message of %s", line).isTrue();
         assertThat(line.path("timestamp").isNumber()).as("timestamp of %s", line).isTrue();
         assertThat(line.path("level").isNumber()).as("level (syslog severity) of %s", line).isTrue();
+        assertThat(line.path("_log_logger").asString()).as("_log_logger of %s", line).isNotBlank();
+        assertThat(line.path("_process_thread_name").asString()).as("_process_thread_name of %s", line).isNotBlank();
     }
 }
