@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
 import errand.tests.ErrandClient.Response;
 
 /**
- * The README's health probes on both apps: {@code /actuator/health/readiness} reflects the broker and (API) the
+ * The README's health probes on both apps, on management ports of their own ({@code management.server.port}, as an
+ * orchestrator would probe them): {@code /actuator/health/readiness} reflects the broker and (API) the
  * database, or (worker) whether its consumers are consuming; {@code /actuator/health/liveness} is for restarts, so it
  * stays UP while a service the app needs is unreachable: restarting the app would not bring the service back. The
  * links to the database (API) and to the broker (worker) go through proxies the test cuts.
@@ -23,13 +24,19 @@ class HealthProbesEndToEndTests {
 
     @RegisterExtension
     static final FaultPlatform platform = FaultPlatform.withWorkers(1).workersReachBrokerThroughProxy()
-            .databaseThroughProxy();
+            .databaseThroughProxy()
+            .apiArguments("--management.server.port=" + AppProcess.freePort())
+            .workerArguments("--management.server.port=" + AppProcess.freePort());
 
     @Test
-    void bothAppsAreLiveAndReadyAndTheWorkersReadinessShowsItsConsumers() {
+    void bothAppsAreLiveAndReadyOnTheirManagementPortsAndTheWorkersReadinessShowsItsConsumers() {
         for (AppProcess app : List.of(platform.apiProcess(), platform.worker(1))) {
+            assertThat(app.managementUri().getPort()).as("management port of %s", app).isNotEqualTo(app.port());
             assertUp(probe(app, "liveness"));
             assertUp(probe(app, "readiness"));
+            // not on the application port: the probes really are the management port's
+            assertThat(new ErrandClient(app::baseUri).get("/actuator/health/liveness").status())
+                    .as("liveness on the application port of %s", app).isEqualTo(404);
         }
         JsonNode workerReadiness = probe(platform.worker(1), "readiness").json();
         assertThat(workerReadiness.path("components").path("rabbit").path("status").asString()).isEqualTo("UP");
@@ -66,7 +73,7 @@ class HealthProbesEndToEndTests {
     }
 
     private static Response probe(AppProcess app, String probe) {
-        return new ErrandClient(app::baseUri).get("/actuator/health/" + probe);
+        return new ErrandClient(app::managementUri).get("/actuator/health/" + probe);
     }
 
     private static void assertUp(Response response) {

@@ -29,7 +29,7 @@ public final class PrometheusScrape {
 
     /** Scrapes {@code app} now; fails the test if it does not answer 200. */
     public static PrometheusScrape of(AppProcess app) {
-        ErrandClient.Response response = new ErrandClient(app::baseUri).get("/actuator/prometheus");
+        ErrandClient.Response response = new ErrandClient(app::managementUri).get("/actuator/prometheus");
         assertThat(response.status()).as("scrape of %s: %s", app, response).isEqualTo(200);
         List<Sample> samples = new ArrayList<>();
         for (String line : response.body().split("\n")) {
