@@ -4,15 +4,23 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import errand.model.JobStatus;
+import errand.model.Topology;
+import errand.model.WireJson;
 
 /**
  * Sampling at probability 1 ({@code management.tracing.sampling.probability}, the README's
@@ -47,13 +55,29 @@ class TraceSamplingEndToEndTests {
     }
 
     @Test
-    void followsACallersUnsampledFlagAndStillStoresItsTraceId() {
+    void followsACallersUnsampledFlagYetStoresAndPropagatesItsTraceId() throws Exception {
         String unsampledTrace = "8bf92f3577b34da6a3ce929d0e0e4736";
-        ErrandClient.Response submitted = platform.api().submitInTrace(JobFixtures.anEchoJobNumbered(2),
-                "00-" + unsampledTrace + "-" + CALLER_SPAN + "-00");
-        assertThat(submitted.status()).as("%s", submitted).isEqualTo(202);
-        assertThat(platform.api().awaitStatus(submitted.jobId(), JobStatus.SUCCEEDED, ofSeconds(30))
-                .path("traceId").asString()).isEqualTo(unsampledTrace);
+        Map<String, List<String>> eventTraceparents = new ConcurrentHashMap<>();
+        try (Connection broker = platform.services().openBroker()) {
+            Channel channel = broker.createChannel();
+            String spy = channel.queueDeclare("", false, true, true, null).getQueue();
+            channel.queueBind(spy, Topology.RESULTS_EXCHANGE, "");
+            channel.basicConsume(spy, true, (tag, delivery) -> eventTraceparents.computeIfAbsent(
+                    WireJson.tree(delivery.getBody()).path("jobId").asString(), id -> new CopyOnWriteArrayList<>())
+                    .add(delivery.getProperties().getHeaders() == null ? "none"
+                            : String.valueOf(delivery.getProperties().getHeaders().get("traceparent"))), tag -> { });
+
+            ErrandClient.Response submitted = platform.api().submitInTrace(JobFixtures.anEchoJobNumbered(2),
+                    "00-" + unsampledTrace + "-" + CALLER_SPAN + "-00");
+            assertThat(submitted.status()).as("%s", submitted).isEqualTo(202);
+            UUID id = submitted.jobId();
+            assertThat(platform.api().awaitStatus(id, JobStatus.SUCCEEDED, ofSeconds(30)).path("traceId").asString())
+                    .isEqualTo(unsampledTrace);
+            // the worker's events go on in the caller's trace, still unsampled
+            await().atMost(ofSeconds(10)).untilAsserted(() -> assertThat(eventTraceparents.get(id.toString()))
+                    .isNotEmpty().allSatisfy(traceparent -> assertThat(traceparent)
+                            .matches("00-" + unsampledTrace + "-[0-9a-f]{16}-00")));
+        }
 
         // a new (so, at probability 1, sampled) job after it: once its spans are in from both apps, anything the
         // earlier job recorded would have been exported too

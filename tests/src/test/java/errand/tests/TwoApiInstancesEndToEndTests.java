@@ -33,6 +33,7 @@ import errand.tests.ErrandClient.Response;
  */
 class TwoApiInstancesEndToEndTests {
 
+    private static final System.Logger LOG = System.getLogger(TwoApiInstancesEndToEndTests.class.getName());
     private static final int JOBS = 400;
     private static final int BATCH = 20;
 
@@ -115,6 +116,8 @@ class TwoApiInstancesEndToEndTests {
         double publishedByB = delta(beforeB, afterB, "errand_outbox_published_total");
         double appliedByA = delta(beforeA, afterA, "errand_results_applied_total");
         double appliedByB = delta(beforeB, afterB, "errand_results_applied_total");
+        LOG.log(System.Logger.Level.INFO, "published by api-1 {0}, api-2 {1}; results applied by api-1 {2}, api-2 {3}",
+                publishedByA, publishedByB, appliedByA, appliedByB);
         assertThat(publishedByA).as("published by api-1").isPositive();
         assertThat(publishedByB).as("published by api-2").isPositive();
         // no row was claimed by both relays
