@@ -145,6 +145,18 @@ class TracePropagationEndToEndTests {
         assertThat(collector.spansOfTrace(unsampledTrace)).as("spans of the unsampled trace").isEmpty();
     }
 
+    @Test
+    void startsANewTraceForARequestWithoutOne() {
+        platform.awaitTaskTypesKnown(List.of("echo"));
+        UUID first = platform.api().submit(JobFixtures.anEchoJobNumbered(1)).jobId();
+        UUID second = platform.api().submit(JobFixtures.anEchoJobNumbered(2)).jobId();
+
+        String firstTrace = platform.api().job(first).path("traceId").asString();
+        String secondTrace = platform.api().job(second).path("traceId").asString();
+
+        assertThat(firstTrace).matches("[0-9a-f]{32}").isNotEqualTo(secondTrace);
+    }
+
     /** Submits a sampled job in {@code trace}, waits until both apps exported its spans. */
     private static void awaitBothAppsExportedASampledJob(String trace) {
         UUID id = submitInTrace(JobFixtures.anEchoJobNumbered(5), trace, CALLER_SPAN, "01");
@@ -168,17 +180,5 @@ class TracePropagationEndToEndTests {
     private static OtlpCollector.ExportedSpan attemptNumbered(List<OtlpCollector.ExportedSpan> spans, String n) {
         return spans.stream().filter(span -> n.equals(span.attributes().get("errand.attempt"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no attempt " + n + " in " + spans));
-    }
-
-    @Test
-    void startsANewTraceForARequestWithoutOne() {
-        platform.awaitTaskTypesKnown(List.of("echo"));
-        UUID first = platform.api().submit(JobFixtures.anEchoJobNumbered(1)).jobId();
-        UUID second = platform.api().submit(JobFixtures.anEchoJobNumbered(2)).jobId();
-
-        String firstTrace = platform.api().job(first).path("traceId").asString();
-        String secondTrace = platform.api().job(second).path("traceId").asString();
-
-        assertThat(firstTrace).matches("[0-9a-f]{32}").isNotEqualTo(secondTrace);
     }
 }
