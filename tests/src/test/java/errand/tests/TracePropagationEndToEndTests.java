@@ -120,14 +120,18 @@ class TracePropagationEndToEndTests {
         UUID id = submitInTrace(JobFixtures.aFailingJob(1, true), trace, CALLER_SPAN, "01");
         platform.api().awaitStatus(id, JobStatus.SUCCEEDED, ofSeconds(60));
 
-        List<OtlpCollector.ExportedSpan> attempts = await("both attempts' spans exported").atMost(ofSeconds(30))
-                .until(() -> collector.spansOfTrace(trace).stream()
-                        .filter(span -> span.name().equals(ATTEMPT_SPAN)).toList(), found -> found.size() >= 2);
+        // each app exports on its own schedule: wait for the request's span and both attempts'
+        List<OtlpCollector.ExportedSpan> spans = await("the request's and both attempts' spans exported")
+                .atMost(ofSeconds(30)).until(() -> collector.spansOfTrace(trace), found -> found.stream()
+                        .filter(span -> span.name().equals(ATTEMPT_SPAN)).count() >= 2
+                        && found.stream().anyMatch(span -> span.name().equals(REQUEST_SPAN)));
 
+        List<OtlpCollector.ExportedSpan> attempts = spans.stream().filter(span -> span.name().equals(ATTEMPT_SPAN))
+                .toList();
         assertThat(attempts).hasSize(2);
         OtlpCollector.ExportedSpan first = attemptNumbered(attempts, "1");
         OtlpCollector.ExportedSpan second = attemptNumbered(attempts, "2");
-        assertThat(first.parentSpanId()).isEqualTo(only(collector.spansOfTrace(trace), REQUEST_SPAN).spanId());
+        assertThat(first.parentSpanId()).isEqualTo(only(spans, REQUEST_SPAN).spanId());
         assertThat(second.parentSpanId()).as("the retry's parent").isEqualTo(first.spanId());
     }
 
