@@ -110,6 +110,10 @@ class TwoApiInstancesEndToEndTests {
             }
         }
 
+        // a relay counts a round once it is marked published, which may come after its jobs ran: wait for the sum
+        await("both relays' counts add up to " + JOBS).atMost(ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                .until(() -> delta(beforeA, PrometheusScrape.of(platform.apiProcess()), "errand_outbox_published_total")
+                        + delta(beforeB, PrometheusScrape.of(apiB), "errand_outbox_published_total") >= JOBS);
         PrometheusScrape afterA = PrometheusScrape.of(platform.apiProcess());
         PrometheusScrape afterB = PrometheusScrape.of(apiB);
         double publishedByA = delta(beforeA, afterA, "errand_outbox_published_total");
