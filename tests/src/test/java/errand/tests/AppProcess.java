@@ -33,6 +33,7 @@ public final class AppProcess {
             .connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static final String START_MARKER = "===== ";
+    private static final String MANAGEMENT_PORT = "--management.server.port=";
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly)));
@@ -130,7 +131,7 @@ public final class AppProcess {
 
     private int readinessStatus() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(baseUri().resolve("/actuator/health/readiness"))
+            HttpRequest request = HttpRequest.newBuilder(managementUri().resolve("/actuator/health/readiness"))
                     .timeout(Duration.ofSeconds(2)).GET().build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
@@ -185,6 +186,16 @@ public final class AppProcess {
 
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Where the actuator endpoints answer: {@link #baseUri()}, or the port of a {@code --management.server.port}
+     * argument the app was started with.
+     */
+    public URI managementUri() {
+        return arguments.stream().filter(argument -> argument.startsWith(MANAGEMENT_PORT)).reduce((a, b) -> b)
+                .map(argument -> URI.create("http://127.0.0.1:" + argument.substring(MANAGEMENT_PORT.length())))
+                .orElseGet(this::baseUri);
     }
 
     public String name() {

@@ -38,6 +38,7 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
     private ErrandTestServices.Isolated services;
     private Path logDirectory;
     private AppProcess api;
+    private final List<AppProcess> otherApis = new ArrayList<>();
     private final List<AppProcess> workers = new ArrayList<>();
     private final ErrandClient client = new ErrandClient(() -> api.baseUri());
     private JobTable jobTable;
@@ -95,6 +96,8 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
     public void afterAll(ExtensionContext context) {
         workers.forEach(AppProcess::stop);
         workers.clear();
+        otherApis.forEach(AppProcess::stop);
+        otherApis.clear();
         if (api != null) {
             api.stop();
         }
@@ -111,6 +114,17 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
 
     public AppProcess apiProcess() {
         return api;
+    }
+
+    /**
+     * Starts one more API instance ({@code api-2}, {@code api-3}, ...) with the same arguments, vhost and database as
+     * the first, on a port of its own, and waits until it is ready: what scaling the API out looks like.
+     */
+    public AppProcess startAnotherApi() {
+        AppProcess another = AppProcess.start("api-" + (otherApis.size() + 2), jar("errand.api.jar"),
+                apiCommandLine(), logDirectory);
+        otherApis.add(another);
+        return another;
     }
 
     /** Starts one more worker process, serving every built-in type, and waits until it is ready. */

@@ -59,7 +59,7 @@ public final class ReadinessWatch implements AutoCloseable {
     /** The readiness status of {@code app} right now: 200, 503, or -1 for no answer. */
     public static int readiness(AppProcess app) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(app.baseUri().resolve("/actuator/health/readiness"))
+            HttpRequest request = HttpRequest.newBuilder(app.managementUri().resolve("/actuator/health/readiness"))
                     .timeout(Duration.ofSeconds(15)).GET().build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {

@@ -92,7 +92,7 @@ class StructuredLogsEndToEndTests {
     }
 
     /** The lines that name the job, as JSON; a line that is not JSON fails the test. */
-    private static List<JsonNode> linesAbout(UUID jobId, AppProcess app) {
+    static List<JsonNode> linesAbout(UUID jobId, AppProcess app) {
         return app.outputSinceStart().stream()
                 .filter(line -> line.contains(jobId.toString()))
                 .map(line -> {
@@ -113,7 +113,8 @@ class StructuredLogsEndToEndTests {
         return all;
     }
 
-    private static @Nullable JsonNode json(String line) {
+    /** The line as a JSON object, or null if it is not one. */
+    static @Nullable JsonNode json(String line) {
         try {
             JsonNode node = WireJson.mapper().readTree(line);
             return node != null && node.isObject() ? node : null;
