@@ -32,7 +32,8 @@ public final class StorableJson {
      * A value the store cannot keep exactly.
      *
      * @param pointer where, as a JSON pointer (RFC 6901) relative to the checked value; a key's own problem points
-     *                at the property
+     *                at the property. Its tokens are {@link #readable}: an answer naming a key that holds a lone
+     *                surrogate could not be written as UTF-8 otherwise
      * @param rule    {@code nul-character}, {@code lone-surrogate} or {@code number}
      * @param message what is wrong, for people
      */
@@ -165,7 +166,7 @@ public final class StorableJson {
     private static String pointer(List<String> path) {
         StringBuilder pointer = new StringBuilder();
         for (String token : path) {
-            pointer.append('/').append(token.replace("~", "~0").replace("/", "~1"));
+            pointer.append('/').append(readable(token).replace("~", "~0").replace("/", "~1"));
         }
         return pointer.toString();
     }

@@ -20,7 +20,9 @@ import tools.jackson.core.JacksonException;
  * <p>Threading: called on a listener container consumer thread, one batch at a time per consumer. Ack mode is
  * manual: the batch is acknowledged only after its transaction committed, so a crash before the commit gets the
  * events redelivered (and re-applied harmlessly). While the database is unavailable the batch is retried with
- * back-off ({@link EventSink}). An undecodable event is logged and dropped: redelivering it could never succeed.
+ * back-off ({@link EventSink}). An undecodable event is logged and dropped: redelivering it could never succeed. A
+ * result the store cannot keep exactly fails its attempt for good ({@link StorableEvents}), and an event the store
+ * refuses anyway is applied alone ({@link EventSink}), so one bad event never holds up the rest of its batch.
  */
 @Component
 class ResultListener implements ChannelAwareBatchMessageListener {
@@ -66,7 +68,7 @@ class ResultListener implements ChannelAwareBatchMessageListener {
         List<JobEvent> events = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
-                events.add(WireJson.read(message.getBody(), JobEvent.class));
+                events.add(StorableEvents.storable(WireJson.read(message.getBody(), JobEvent.class)));
             } catch (JacksonException e) {
                 log.error("Dropping an undecodable job event (correlation id {}): {}",
                         message.getMessageProperties().getCorrelationId(), e.getOriginalMessage());
