@@ -1,6 +1,7 @@
 package errand.worker.workers;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,6 +43,12 @@ final class ErrandWorkerMetrics {
     /** Tag: why a delivery was rejected. */
     static final String REASON = "reason";
 
+    /** Every value of {@link #OUTCOME} ({@link AttemptResult#outcome()}). */
+    static final List<String> OUTCOMES = List.of("succeeded", "failed", "timeout", "cancelled", "interrupted");
+
+    /** Every value of {@link #REASON}. */
+    static final List<String> REASONS = List.of("poison", "unconfirmed");
+
     private final MeterRegistry registry;
 
     /** The meters of each type and outcome, built once: building them looks them up in the registry every time. */
@@ -68,6 +75,14 @@ final class ErrandWorkerMetrics {
                     .description("Jobs of the type this worker runs at once")
                     .tag(TYPE, task.name())
                     .register(registry);
+            // Every series exists from the start, at 0: a dashboard or alert (rate, absent) reads a fresh worker
+            // as "nothing happened yet" instead of "no data".
+            for (String outcome : OUTCOMES) {
+                executions.computeIfAbsent(new TypeAndOutcome(task.name(), outcome), this::executionMeters);
+            }
+            for (String reason : REASONS) {
+                rejectedCounter(task.name(), reason);
+            }
         }
     }
 
@@ -91,10 +106,13 @@ final class ErrandWorkerMetrics {
     }
 
     void rejected(String type, String reason) {
-        Counter.builder(DELIVERIES_REJECTED)
+        rejectedCounter(type, reason).increment();
+    }
+
+    private Counter rejectedCounter(String type, String reason) {
+        return Counter.builder(DELIVERIES_REJECTED)
                 .description("Job deliveries rejected back to the broker")
                 .tags(TYPE, type, REASON, reason)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 }
