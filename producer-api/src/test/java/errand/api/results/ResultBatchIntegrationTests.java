@@ -96,6 +96,23 @@ class ResultBatchIntegrationTests {
     }
 
     @Test
+    void failsTheAttemptOfAResultThatNamesAKeyTwiceAndAppliesTheRestOfTheBatch() throws Exception {
+        UUID repeated = aQueuedJob();
+        UUID fine = aQueuedJob();
+        Channel channel = mock(Channel.class);
+
+        new ResultListener(sink, metrics).onMessageBatch(List.of(
+                message(1, succeeded(repeated, "{\"a\": 1, \"a\": 2}")),
+                message(2, succeeded(fine, "{\"a\": 1}"))), channel);
+
+        then(channel).should().basicAck(2, true);
+        assertThat(status(fine)).isEqualTo("SUCCEEDED");
+        assertThat(status(repeated)).isEqualTo("FAILED");
+        assertThat(error(repeated).get("type").asString()).isEqualTo("output-encoding");
+        assertThat(error(repeated).get("message").asString()).contains("Duplicate").contains("\"a\"");
+    }
+
+    @Test
     void failsTheAttemptOfAResultTheDatabaseRefusesAndAppliesTheRestOfTheBatch() {
         UUID fine = aQueuedJob();
         UUID refused = aQueuedJob();
