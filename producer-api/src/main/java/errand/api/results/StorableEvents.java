@@ -25,7 +25,11 @@ final class StorableEvents {
     private StorableEvents() {
     }
 
-    /** The event itself when the store can keep it as it is, as nearly every event: no copy on the hot path. */
+    /**
+     * The event itself when the store can keep it as it is, as nearly every event: no copy on the hot path.
+     * {@link StorableJson#readable} answers the very string it was given when it has nothing to replace, so
+     * {@code ==} tells whether anything changed.
+     */
     static JobEvent storable(JobEvent event) {
         String workerId = readable(event.workerId());
         return switch (event) {

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.mock;
+import static org.mockito.BDDMockito.never;
 import static org.mockito.BDDMockito.then;
 
 /**
@@ -77,7 +78,7 @@ class ResultBatchIntegrationTests {
         new ResultListener(sink, metrics).onMessageBatch(batch, channel);
 
         then(channel).should().basicAck(5, true);
-        then(channel).should(org.mockito.Mockito.never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
+        then(channel).should(never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
         assertThat(status(fine)).isEqualTo("SUCCEEDED");
         assertThat(result(fine).get("exact").decimalValue())
                 .isEqualTo(new java.math.BigDecimal("0.1234567890123456789012345678901234567890"));
