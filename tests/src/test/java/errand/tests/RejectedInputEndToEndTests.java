@@ -137,6 +137,13 @@ class RejectedInputEndToEndTests {
     }
 
     @Test
+    void refusesANulInTheTypeFilterOfTheJobListNamingTheParameter() {
+        Response response = api.get(ErrandClient.JOBS + "?type=echo%00");
+
+        assertThatProblem(response).isProblem(400).hasErrorOn("?type", "nul-character");
+    }
+
+    @Test
     void refusesAnUnknownPayloadPropertyNamingIt() {
         Response response = api.post(ErrandClient.JOBS, "application/json",
                 "{\"type\":\"prime-count\",\"payload\":{\"upTo\":100,\"lang\":\"en\"}}", null);
