@@ -57,6 +57,11 @@ class EventSink {
                 return;
             } catch (DataAccessException e) {
                 pause = pauseAfter(e, events.size(), pause);
+            } catch (RuntimeException e) {
+                // not the database: an event it cannot even bind (a worker left out a time, say) fails the same way
+                // on every try, so it must not hold up, or requeue, the rest of its batch
+                applyOneByOne(events, e);
+                return;
             }
         }
     }
@@ -73,17 +78,19 @@ class EventSink {
         return doubled.compareTo(properties.retryDelay()) <= 0 ? doubled : properties.retryDelay();
     }
 
-    private void applyOneByOne(List<JobEvent> events, NonTransientDataAccessException batchError) {
+    private void applyOneByOne(List<JobEvent> events, RuntimeException batchError) {
         if (events.size() == 1) {
             if (events.getFirst() instanceof JobEvent.Succeeded result) {
                 // the attempt fails for good rather than leaving the job to wait for an outcome that never comes
                 log.error("The job store refuses the result of job {} attempt {}; the attempt fails instead",
                         result.jobId(), result.attempt(), batchError);
-                applyUntilCommitted(List.of(StorableEvents.refused(result, "the job store refused it ("
-                        + batchError.getMostSpecificCause().getMessage() + ")")));
+                String cause = batchError instanceof DataAccessException dataAccess
+                        ? dataAccess.getMostSpecificCause().getMessage() : batchError.toString();
+                applyUntilCommitted(List.of(StorableEvents.refused(result, "the job store refused it (" + cause
+                        + ")")));
                 return;
             }
-            log.error("The job store refuses event {}; it is dropped", events.getFirst(), batchError);
+            log.error("The job store refuses event {}; it is dropped, not requeued", events.getFirst(), batchError);
             return;
         }
         for (JobEvent event : events) {

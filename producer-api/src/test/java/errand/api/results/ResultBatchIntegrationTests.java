@@ -131,6 +131,24 @@ class ResultBatchIntegrationTests {
         assertThat(attemptStatus(refused)).isEqualTo("FAILED");
     }
 
+    @Test
+    void appliesTheRestOfABatchWhenAnEventLacksWhatItNeedsAndRequeuesNothing() throws Exception {
+        UUID fine = aQueuedJob();
+        UUID timeless = aQueuedJob();
+        Channel channel = mock(Channel.class);
+        // a worker in another language that left out startedAt and at: the event decodes, but cannot be bound
+        String withoutTimes = "{\"event\":\"succeeded\",\"jobId\":\"" + timeless + "\",\"attempt\":1,"
+                + "\"workerId\":\"py-1\",\"result\":{\"n\":1}}";
+
+        new ResultListener(sink, metrics).onMessageBatch(List.of(message(1, withoutTimes),
+                message(2, succeeded(fine, "{\"n\": 2}"))), channel);
+
+        then(channel).should().basicAck(2, true);
+        then(channel).should(never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
+        assertThat(status(fine)).isEqualTo("SUCCEEDED");
+        assertThat(status(timeless)).isEqualTo("QUEUED");
+    }
+
     private static String succeeded(UUID job, String result) {
         return "{\"event\":\"succeeded\",\"jobId\":\"" + job + "\",\"attempt\":1,\"workerId\":\"worker-1\","
                 + "\"startedAt\":\"" + T0 + "\",\"at\":\"" + T0.plusSeconds(1) + "\",\"result\":" + result + "}";
