@@ -1,7 +1,10 @@
 package errand.api;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 
+import errand.model.StorableJson;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.exc.StreamReadException;
 
 /**
  * Problems that are not about one feature: unreadable bodies, wrong media types, an unavailable database, and
@@ -33,6 +38,9 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
 
+    /** How Jackson's strict duplicate detection begins its message. */
+    private static final String DUPLICATE = "Duplicate Object property";
+
     @Override
     protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -41,6 +49,10 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem(HttpStatus.CONTENT_TOO_LARGE,
                         "body-too-large", "Request body too large", tooLarge.getMessage()));
             }
+            if (cause instanceof StreamReadException read && read.getOriginalMessage() != null
+                    && read.getOriginalMessage().startsWith(DUPLICATE)) {
+                return ResponseEntity.badRequest().body(duplicateKey(read));
+            }
         }
         String detail = e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")
                 ? "The request body is missing; send a JSON object"
@@ -48,6 +60,21 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail);
         problem.setProperty("field", "");
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    /**
+     * The parser stops at the second occurrence of a key, so its read context is the duplicate's place: the problem
+     * names it as a JSON pointer, the way validation errors name fields.
+     */
+    private static ProblemDetail duplicateKey(StreamReadException e) {
+        String pointer = e.processor() instanceof JsonParser parser
+                ? StorableJson.readable(parser.streamReadContext().pathAsPointer().toString()) : "";
+        String message = "is a key this object already has; a key may appear once per object";
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "duplicate-key", "Duplicate key",
+                pointer + ": " + message);
+        problem.setProperty("field", pointer);
+        problem.setProperty("errors", List.of(Map.of("field", pointer, "rule", "duplicate-key", "message", message)));
+        return problem;
     }
 
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,

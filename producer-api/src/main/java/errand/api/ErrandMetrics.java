@@ -1,5 +1,9 @@
 package errand.api;
 
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Timer;
+
 /**
  * Every metric name the API exports, declared once: the Grafana dashboards and alert rules query these, and a test
  * checks that each one they use exists. Prometheus shows dots as underscores and adds {@code _total},
@@ -56,6 +60,17 @@ public final class ErrandMetrics {
     public static final String TAG_STATUS = "status";
     public static final String TAG_EVENT = "event";
 
+    /** Jobs may wait and run for hours: the histogram buckets of the job timers must reach that far. */
+    private static final Duration LONGEST = Duration.ofHours(6);
+
     private ErrandMetrics() {
+    }
+
+    /**
+     * The one way a job timer ({@link #JOB_LATENCY}, {@link #JOB_QUEUE_WAIT}, {@link #RESULTS_LAG}) is built: a
+     * meter registered first at start ({@link TypeMeters}) keeps its settings, so every registration must agree.
+     */
+    public static Timer.Builder jobTimer(String name) {
+        return Timer.builder(name).publishPercentileHistogram().maximumExpectedValue(LONGEST);
     }
 }

@@ -1,5 +1,6 @@
 package errand.model;
 
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.cfg.DateTimeFeature;
@@ -9,6 +10,11 @@ import tools.jackson.databind.json.JsonMapper;
  * The one JSON mapping of the wire contract: ISO-8601 instants and durations (read fast in the form Java writes them,
  * see {@link WireTime}), unknown properties ignored so that newer senders stay readable. Jackson 3 throws unchecked
  * {@code JacksonException}s.
+ *
+ * <p>Payloads and results are data and pass through unchanged: a JSON number in a tree is read as a
+ * {@code BigDecimal} (or an exact integer of any size), never rounded to a double, so {@code 1e400} stays 10^400 and
+ * a decimal keeps every digit; an object with the same key twice is refused rather than silently keeping one value.
+ * What the job store cannot keep at all is checked separately ({@link StorableJson}).
  */
 public final class WireJson {
 
@@ -17,6 +23,8 @@ public final class WireJson {
             .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .addModule(WireTime.module())
             .build();
 

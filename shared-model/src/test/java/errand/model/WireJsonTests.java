@@ -105,4 +105,27 @@ class WireJsonTests {
         assertThat(legacy.fencesUpTo(3)).as("attempt 3 of the job runs here").isEqualTo(3);
         assertThat(new ControlCommand.CancelJob(JOB, 2, AT).fencesUpTo(3)).isEqualTo(2);
     }
+
+    @Test
+    void carriesPayloadNumbersExactlyThroughAJobMessage() {
+        String payload = "{\"int\":123456789012345678901234567890123456789012345678901234567890,"
+                + "\"decimal\":0.1234567890123456789012345678901234567890,\"huge\":1e400,\"scale\":2.50}";
+        var message = new JobMessage(JOB, "echo", 1, 3, Duration.ofSeconds(30), WireJson.mapper().readTree(payload), AT);
+
+        JsonNode read = WireJson.read(WireJson.write(message), JobMessage.class).payload();
+
+        assertThat(read.get("int").bigIntegerValue())
+                .isEqualTo(new java.math.BigInteger("123456789012345678901234567890123456789012345678901234567890"));
+        assertThat(read.get("decimal").decimalValue())
+                .isEqualTo(new java.math.BigDecimal("0.1234567890123456789012345678901234567890"));
+        assertThat(read.get("huge").decimalValue()).isEqualByComparingTo(java.math.BigDecimal.TEN.pow(400));
+        assertThat(read.get("scale").decimalValue()).isEqualTo(new java.math.BigDecimal("2.50"));
+    }
+
+    @Test
+    void refusesAnObjectWithTheSameKeyTwice() {
+        assertThatThrownBy(() -> WireJson.tree("{\"a\":{\"b\":1,\"b\":2}}".getBytes()))
+                .isInstanceOf(tools.jackson.core.exc.StreamReadException.class)
+                .hasMessageContaining("Duplicate");
+    }
 }

@@ -33,6 +33,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import errand.model.JobStatus;
+import errand.tests.ErrandClient.Response;
 
 /**
  * Every built-in task type, run by a real worker, gives its documented result, checked against values computed here
@@ -45,6 +46,15 @@ class BuiltInTaskTypesEndToEndTests {
 
     private final ErrandClient api = platform.api();
 
+    /** 60 digits, 40 digits, 1e400, -0.0, an emoji and a G clef as raw UTF-8 and as escaped surrogate pairs. */
+    private static final String EXACT_PAYLOAD = """
+            {"integer": 123456789012345678901234567890123456789012345678901234567890,
+             "negative": -123456789012345678901234567890123456789012345678901234567890,
+             "decimal": 1234567890.123456789012345678901234567890,
+             "huge": 1e400, "tiny": 1E-400, "negativeZero": -0.0, "scaled": 2.50,
+             "emoji": "😀 𝄞 ünï 汉字", "escaped": "\\ud83d\\ude00 \\ud834\\udd1e \\u00fc",
+             "nested": {"list": [1, [2.0, {"deep": [null, true, false, "", {}]}], []], "empty": {}}}""";
+
     @Test
     void echoAnswersWithItsPayload() {
         JsonNode payload = aRichPayload();
@@ -52,6 +62,80 @@ class BuiltInTaskTypesEndToEndTests {
         JsonNode job = runToEnd(anEchoJob(payload));
 
         assertThatJob(job).hasType("echo").hasPayload(payload).succeededWith(payload).hasAttempts(1);
+    }
+
+    /**
+     * A payload is data: numbers of any size and precision, unicode beyond the basic plane and nesting come back from
+     * {@code echo} as they were sent, through the API, the store, the broker, the worker and back. Numbers are
+     * compared as decimals ({@code 1e400} is stored as its 401 digits; {@code -0.0} is zero, as PostgreSQL's
+     * {@code numeric} has no negative zero), everything else exactly.
+     */
+    @Test
+    void echoAnswersWithEveryDigitAndCharacterOfItsPayload() {
+        String payload = EXACT_PAYLOAD;
+
+        Response accepted = api.post(ErrandClient.JOBS, "application/json",
+                "{\"type\":\"echo\",\"payload\":" + payload + "}", null);
+        assertThat(accepted.status()).as("%s", accepted).isEqualTo(202);
+        JsonNode job = api.awaitTerminal(accepted.jobId(), ofSeconds(60));
+
+        assertThatJob(job).hasStatus(JobStatus.SUCCEEDED);
+        assertSameJson(job.path("payload"), json(payload), "stored payload");
+        assertSameJson(job.path("result"), json(payload), "echoed result");
+        assertThat(job.path("result").path("integer").bigIntegerValue()).isEqualTo(
+                new java.math.BigInteger("123456789012345678901234567890123456789012345678901234567890"));
+        assertThat(job.path("result").path("decimal").decimalValue()).isEqualTo(
+                new java.math.BigDecimal("1234567890.123456789012345678901234567890"));
+        assertThat(job.path("result").path("huge").decimalValue()).isEqualByComparingTo(
+                java.math.BigDecimal.TEN.pow(400));
+        assertThat(job.path("result").path("emoji").asString()).isEqualTo("\ud83d\ude00 \ud834\udd1e ünï 汉字");
+    }
+
+    @Test
+    void echoAnswersWithEveryDigitAndCharacterOfAPayloadSubmittedInABatch() {
+        Response accepted = api.post(ErrandClient.JOBS + "/batch", "application/json",
+                "{\"jobs\":[{\"type\":\"echo\",\"payload\":" + EXACT_PAYLOAD + "}]}", null);
+        assertThat(accepted.status()).as("%s", accepted).isEqualTo(202);
+        UUID id = UUID.fromString(accepted.json().path("jobs").get(0).path("id").asString());
+
+        JsonNode job = api.awaitTerminal(id, ofSeconds(60));
+
+        assertThatJob(job).hasStatus(JobStatus.SUCCEEDED);
+        assertSameJson(job.path("result"), json(EXACT_PAYLOAD), "echoed result");
+    }
+
+    /** The same JSON: objects with the same keys, arrays in order, numbers of equal value, the rest equal. */
+    private static void assertSameJson(JsonNode actual, JsonNode expected, String what) {
+        assertThat(sameJson(actual, expected)).as("%s %s is the same JSON as %s", what, actual, expected).isTrue();
+    }
+
+    private static boolean sameJson(JsonNode actual, JsonNode expected) {
+        if (expected.isNumber()) {
+            return actual.isNumber() && actual.decimalValue().compareTo(expected.decimalValue()) == 0;
+        }
+        if (expected.isObject()) {
+            if (!actual.isObject() || !new java.util.HashSet<>(actual.propertyNames()).equals(new java.util.HashSet<>(expected.propertyNames()))) {
+                return false;
+            }
+            for (String name : expected.propertyNames()) {
+                if (!sameJson(actual.get(name), expected.get(name))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (expected.isArray()) {
+            if (!actual.isArray() || actual.size() != expected.size()) {
+                return false;
+            }
+            for (int i = 0; i < expected.size(); i++) {
+                if (!sameJson(actual.get(i), expected.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return actual.equals(expected);
     }
 
     @Test

@@ -96,16 +96,6 @@ public final class JobAssert extends AbstractAssert<JobAssert, JsonNode> {
             return isProblemDocument();
         }
 
-        /** One of the given status codes, as a problem document. */
-        public ProblemAssert isProblemWithStatusIn(int... statuses) {
-            isNotNull();
-            if (java.util.Arrays.stream(statuses).noneMatch(status -> status == actual.status())) {
-                failWithMessage("Expected a problem with status in %s but got %s",
-                        java.util.Arrays.toString(statuses), actual);
-            }
-            return isProblemDocument();
-        }
-
         private ProblemAssert isProblemDocument() {
             if (!actual.contentType().startsWith("application/problem+json")) {
                 failWithMessage("Expected content type application/problem+json but got %s", actual);
@@ -129,9 +119,31 @@ public final class JobAssert extends AbstractAssert<JobAssert, JsonNode> {
             return this;
         }
 
+        /**
+         * The problem's {@code errors} (as the README shows them: {@code field}, a JSON pointer, {@code rule} and
+         * {@code message}) hold one for {@code field} breaking {@code rule}, and the {@code detail} names the field.
+         */
+        public ProblemAssert hasErrorOn(String field, String rule) {
+            isNotNull();
+            JsonNode errors = actual.json().path("errors");
+            boolean found = false;
+            for (JsonNode error : errors) {
+                found |= field.equals(error.path("field").asString(null)) && rule.equals(error.path("rule").asString(null))
+                        && !error.path("message").asString("").isBlank();
+            }
+            if (!found) {
+                failWithMessage("Expected the problem's errors to name field '%s' breaking rule '%s' but got %s",
+                        field, rule, actual);
+            }
+            return detailMentions(field);
+        }
+
         /** The {@code detail} names {@code text}, such as the offending field. */
         public ProblemAssert detailMentions(String text) {
             isNotNull();
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("a detail always mentions nothing: name what it must mention");
+            }
             String detail = actual.json().path("detail").asString("");
             if (!detail.contains(text)) {
                 failWithMessage("Expected the problem detail to mention '%s' but got %s", text, actual);

@@ -123,7 +123,7 @@ class JobSubmissionEndToEndTests {
         try (BrokerSpy spy = BrokerSpy.onJobsExchange(platform.services(), "echo", "prime-count")) {
             Response response = api.submitBatch(requests);
 
-            assertThatProblem(response).isProblemWithStatusIn(400).detailMentions("upTo");
+            assertThatProblem(response).isProblem(400).hasErrorOn("/jobs/1/payload/upTo", "minimum");
             assertThat(platform.jobTable().countWithMarker(marker)).as("job rows").isZero();
             UUID sentinel = api.accept(anEchoJob(json("{\"marker\":\"sentinel\"}"))).path("id").asString()
                     .transform(UUID::fromString);

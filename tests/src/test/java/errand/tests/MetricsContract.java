@@ -72,13 +72,46 @@ final class MetricsContract {
         return names;
     }
 
+    /**
+     * The label names of each series in a Prometheus text exposition, over all its samples: {@code
+     * errand_jobs_completed_total -> [type, status]}. Label values here are task types, statuses and the like: they
+     * hold no quotes or commas.
+     */
+    static Map<String, Set<String>> labelNames(String exposition) {
+        Map<String, Set<String>> labels = new LinkedHashMap<>();
+        for (String line : exposition.split("\n")) {
+            String sample = line.strip();
+            if (sample.isEmpty() || sample.startsWith("#")) {
+                continue;
+            }
+            int brace = sample.indexOf('{');
+            int space = sample.indexOf(' ');
+            String name = sample.substring(0, brace >= 0 && (space < 0 || brace < space) ? brace : space);
+            Set<String> names = labels.computeIfAbsent(name, n -> new LinkedHashSet<>());
+            if (brace >= 0 && name.length() == brace) {
+                for (String pair : sample.substring(brace + 1, sample.indexOf('}')).split(",")) {
+                    int equals = pair.indexOf('=');
+                    if (equals > 0) {
+                        names.add(pair.substring(0, equals).strip());
+                    }
+                }
+            }
+        }
+        return labels;
+    }
+
     /** The series names {@code endpoint} exports, or empty if it cannot be reached or does not answer 200. */
     static Optional<Set<String>> scrape(URI endpoint) {
+        return exposition(endpoint).map(MetricsContract::seriesNames);
+    }
+
+    /** The text exposition {@code endpoint} answers, or empty if it cannot be reached or does not answer 200. */
+    static Optional<String> exposition(URI endpoint) {
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20))
                 .header("Accept", "text/plain; version=0.0.4; charset=utf-8").GET().build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(seriesNames(response.body())) : Optional.empty();
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -78,4 +78,42 @@ class MetricsContractTests {
     private static MonitoringQueries.Query query(String source, String expr) {
         return new MonitoringQueries.Query(source, expr, PromQlMetricNames.in(expr));
     }
+
+    @Test
+    void readsTheLabelNamesOfEverySeries() {
+        Map<String, Set<String>> labels = MetricsContract.labelNames("""
+                # TYPE errand_jobs_completed_total counter
+                errand_jobs_completed_total{status="FAILED",type="echo"} 0.0
+                errand_results_received_total 0.0
+                errand_job_latency_seconds_bucket{status="SUCCEEDED",type="echo",le="+Inf"} 1
+                """);
+
+        assertThat(labels).containsEntry("errand_jobs_completed_total", Set.of("status", "type"))
+                .containsEntry("errand_results_received_total", Set.of())
+                .containsEntry("errand_job_latency_seconds_bucket", Set.of("status", "type", "le"));
+    }
+
+    @Test
+    void readsTheMetricsTheReadmePromisesWithTheirTags() {
+        ReadmeMetrics readme = ReadmeMetrics.parse("""
+                | metric (Prometheus name) | tags | meaning |
+                |---|---|---|
+                | `errand_jobs_completed_total` | type, status | jobs |
+                | `errand_outbox_published_total`, `errand_outbox_publish_failures_total` | | outbox relay |
+                | `errand_job_latency_seconds` (histogram) | type, status | latency |
+
+                  Workers export `errand_worker_jobs_executed_total{type,outcome}`, `errand_worker_execution_seconds{type,outcome}`
+                  (histogram), `errand_worker_in_flight{type}`.
+                """);
+
+        assertThat(readme.metrics()).containsExactly(
+                new ReadmeMetrics.Metric("errand_jobs_completed_total", Set.of("type", "status"), false),
+                new ReadmeMetrics.Metric("errand_outbox_published_total", Set.of(), false),
+                new ReadmeMetrics.Metric("errand_outbox_publish_failures_total", Set.of(), false),
+                new ReadmeMetrics.Metric("errand_job_latency_seconds", Set.of("type", "status"), true),
+                new ReadmeMetrics.Metric("errand_worker_jobs_executed_total", Set.of("type", "outcome"), false),
+                new ReadmeMetrics.Metric("errand_worker_execution_seconds", Set.of("type", "outcome"), true),
+                new ReadmeMetrics.Metric("errand_worker_in_flight", Set.of("type"), false));
+        assertThat(readme.metrics().get(3).series()).isEqualTo("errand_job_latency_seconds_bucket");
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.UUID;
 
 import errand.model.JobStatus;
+import errand.model.StorableJson;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
@@ -90,6 +91,10 @@ class JobController {
             @RequestParam(required = false) @Nullable String after) {
         int size = limitOf(limit);
         UUID cursor = after == null ? null : JobIds.parseParameter(after, "after");
+        if (type != null && !StorableJson.readable(type).equals(type)) {
+            // no task type holds one, and PostgreSQL would refuse the query over it with an error, not an empty page
+            throw invalidParameter("type", "nul-character", "holds a NUL character or a lone surrogate");
+        }
         List<Job> page = jobs.page(new JobQuery(statusOf(status), type, size, cursor));
         String next = page.size() == size ? page.getLast().id().toString() : null;
         return new PageResponse(page.stream().map(JobResponse::of).toList(), next);

@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import errand.api.tasktypes.PayloadValidator;
 import errand.api.tasktypes.TaskTypeCatalog;
+import errand.model.StorableJson;
 import errand.model.TaskTypeDescriptor;
 import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns a submitted JSON object into a {@link NewJob}, or into the list of every rule it breaks: shape, known
- * type, the type's payload schema, durations and numbers. Nothing invalid gets past here to the store or queue.
+ * type, the type's payload schema, durations and numbers. Nothing invalid gets past here to the store or queue, and
+ * nothing the store could not keep exactly ({@link StorableJson}: NUL characters, lone surrogates, numbers too long).
  */
 @Component
 class SubmitRequestParser {
@@ -52,6 +54,12 @@ class SubmitRequestParser {
             List<FieldError> errors) {
         if (!request.isObject()) {
             errors.add(new FieldError("", "type", "a job must be a JSON object"));
+            return Optional.empty();
+        }
+        // first, and alone: a NUL in the type name would otherwise reach the catalog's query
+        List<StorableJson.Problem> unstorable = StorableJson.problems(request);
+        if (!unstorable.isEmpty()) {
+            unstorable.forEach(p -> errors.add(new FieldError(p.pointer(), p.rule(), p.message())));
             return Optional.empty();
         }
         for (String name : request.propertyNames()) {

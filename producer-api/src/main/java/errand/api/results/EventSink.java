@@ -18,7 +18,9 @@ import org.springframework.transaction.TransactionSystemException;
  * Applies job events until they are committed, for the listeners that receive them. While the database is
  * unavailable it retries with back-off on the caller's thread, so the caller's deliveries stay unacknowledged
  * rather than bouncing through the broker (which would count towards a quorum queue's delivery limit). Events the
- * database refuses for good are applied one by one and the refused ones logged.
+ * database refuses for good are applied one by one, so the rest of the batch is kept; a refused result fails its
+ * attempt for good instead ({@link StorableEvents#refused}), any other refused event is logged and dropped. Nothing
+ * refused is requeued.
  */
 @Component
 class EventSink {
@@ -55,6 +57,11 @@ class EventSink {
                 return;
             } catch (DataAccessException e) {
                 pause = pauseAfter(e, events.size(), pause);
+            } catch (RuntimeException e) {
+                // not the database: an event it cannot even bind (a worker left out a time, say) fails the same way
+                // on every try, so it must not hold up, or requeue, the rest of its batch
+                applyOneByOne(events, e);
+                return;
             }
         }
     }
@@ -71,9 +78,19 @@ class EventSink {
         return doubled.compareTo(properties.retryDelay()) <= 0 ? doubled : properties.retryDelay();
     }
 
-    private void applyOneByOne(List<JobEvent> events, NonTransientDataAccessException batchError) {
+    private void applyOneByOne(List<JobEvent> events, RuntimeException batchError) {
         if (events.size() == 1) {
-            log.error("The job store refuses event {}; it is dropped", events.getFirst(), batchError);
+            if (events.getFirst() instanceof JobEvent.Succeeded result) {
+                // the attempt fails for good rather than leaving the job to wait for an outcome that never comes
+                log.error("The job store refuses the result of job {} attempt {}; the attempt fails instead",
+                        result.jobId(), result.attempt(), batchError);
+                String cause = batchError instanceof DataAccessException dataAccess
+                        ? dataAccess.getMostSpecificCause().getMessage() : batchError.toString();
+                applyUntilCommitted(List.of(StorableEvents.refused(result, "the job store refused it (" + cause
+                        + ")")));
+                return;
+            }
+            log.error("The job store refuses event {}; it is dropped, not requeued", events.getFirst(), batchError);
             return;
         }
         for (JobEvent event : events) {

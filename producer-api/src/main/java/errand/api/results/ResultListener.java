@@ -7,12 +7,16 @@ import java.util.List;
 import com.rabbitmq.client.Channel;
 import errand.model.JobEvent;
 import errand.model.WireJson;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Consumes worker events from {@code errand.results} in batches and applies them to the job store.
@@ -20,12 +24,18 @@ import tools.jackson.core.JacksonException;
  * <p>Threading: called on a listener container consumer thread, one batch at a time per consumer. Ack mode is
  * manual: the batch is acknowledged only after its transaction committed, so a crash before the commit gets the
  * events redelivered (and re-applied harmlessly). While the database is unavailable the batch is retried with
- * back-off ({@link EventSink}). An undecodable event is logged and dropped: redelivering it could never succeed.
+ * back-off ({@link EventSink}). An undecodable event is logged and dropped: redelivering it could never succeed. A
+ * result the store cannot keep exactly fails its attempt for good ({@link StorableEvents}), and an event the store
+ * refuses anyway is applied alone ({@link EventSink}), so one bad event never holds up the rest of its batch.
  */
 @Component
 class ResultListener implements ChannelAwareBatchMessageListener {
 
     private static final Logger log = LoggerFactory.getLogger(ResultListener.class);
+
+    /** The wire mapping, except that a repeated key keeps its last value. */
+    private static final JsonMapper LENIENT = WireJson.mapper().rebuild()
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final EventSink sink;
     private final ResultMetrics metrics;
@@ -66,12 +76,37 @@ class ResultListener implements ChannelAwareBatchMessageListener {
         List<JobEvent> events = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
-                events.add(WireJson.read(message.getBody(), JobEvent.class));
+                events.add(StorableEvents.storable(WireJson.read(message.getBody(), JobEvent.class)));
             } catch (JacksonException e) {
-                log.error("Dropping an undecodable job event (correlation id {}): {}",
-                        message.getMessageProperties().getCorrelationId(), e.getOriginalMessage());
+                JobEvent repeatedKeys = withRepeatedKeys(message.getBody(), e);
+                if (repeatedKeys != null) {
+                    events.add(repeatedKeys);
+                } else {
+                    log.error("Dropping an undecodable job event (correlation id {}): {}",
+                            message.getMessageProperties().getCorrelationId(), e.getOriginalMessage());
+                }
             }
         }
         return events;
+    }
+
+    /**
+     * An event that is only refused for naming a key twice (a worker in another language may write one) still
+     * settles its attempt: a result fails it for good, since which value was meant cannot be known; any other event
+     * is applied as read. Null when the body is no event even so. Only ever runs for such a rare body.
+     */
+    private static @Nullable JobEvent withRepeatedKeys(byte[] body, JacksonException refusal) {
+        if (!(refusal instanceof StreamReadException) || refusal.getOriginalMessage() == null
+                || !refusal.getOriginalMessage().startsWith("Duplicate Object property")) {
+            return null;
+        }
+        try {
+            JobEvent event = LENIENT.readValue(body, JobEvent.class);
+            return event instanceof JobEvent.Succeeded result
+                    ? StorableEvents.refused(result, refusal.getOriginalMessage())
+                    : StorableEvents.storable(event);
+        } catch (JacksonException e) {
+            return null;
+        }
     }
 }

@@ -2,6 +2,7 @@ package errand.api.results;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import errand.api.ErrandMetrics;
 import errand.model.JobEvent;
@@ -19,15 +20,17 @@ import org.springframework.stereotype.Component;
 @Component
 class ResultMetrics {
 
-    /** Jobs may wait and run for hours: the histogram buckets must reach that far. */
-    private static final Duration LONGEST = Duration.ofHours(6);
-
     private final MeterRegistry registry;
     private final Counter received;
 
     ResultMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.received = registry.counter(ErrandMetrics.RESULTS_RECEIVED);
+        // every series from the start, at 0, so dashboards and alerts have them before the first event
+        for (String kind : List.of("started", "progress", "leased", "succeeded", "failed")) {
+            registry.counter(ErrandMetrics.RESULTS_APPLIED, ErrandMetrics.TAG_EVENT, kind);
+        }
+        timer(ErrandMetrics.RESULTS_LAG, null, null);
     }
 
     void received(int events) {
@@ -83,7 +86,7 @@ class ResultMetrics {
     }
 
     private Timer timer(String name, @Nullable String type, @Nullable JobStatus status) {
-        Timer.Builder builder = Timer.builder(name).publishPercentileHistogram().maximumExpectedValue(LONGEST);
+        Timer.Builder builder = ErrandMetrics.jobTimer(name);
         if (type != null) {
             builder.tag(ErrandMetrics.TAG_TYPE, type);
         }

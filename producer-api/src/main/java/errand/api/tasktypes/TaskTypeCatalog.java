@@ -7,9 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import errand.api.TypeMeters;
 import errand.api.dispatch.JobQueues;
 import errand.model.TaskTypeDescriptor;
 import errand.model.WireJson;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,11 +27,23 @@ public class TaskTypeCatalog {
 
     private final JdbcTemplate jdbc;
     private final JobQueues jobQueues;
+    private final TypeMeters typeMeters;
     private final Map<String, TaskTypeDescriptor> known = new ConcurrentHashMap<>();
 
-    TaskTypeCatalog(JdbcTemplate jdbc, JobQueues jobQueues) {
+    TaskTypeCatalog(JdbcTemplate jdbc, JobQueues jobQueues, TypeMeters typeMeters) {
         this.jdbc = jdbc;
         this.jobQueues = jobQueues;
+        this.typeMeters = typeMeters;
+    }
+
+    /** The per-type series of the types known from before a restart exist before any worker announces them. */
+    @EventListener(ApplicationReadyEvent.class)
+    void registerMetersOfStoredTypes() {
+        try {
+            all().forEach(type -> typeMeters.register(type.name()));
+        } catch (DataAccessException e) {
+            // they are registered when their workers announce them, or a job of theirs is submitted
+        }
     }
 
     public Optional<TaskTypeDescriptor> find(String name) {
@@ -62,6 +78,7 @@ public class TaskTypeCatalog {
 
     private void cache(TaskTypeDescriptor descriptor) {
         jobQueues.ensureDeclared(descriptor.name());
+        typeMeters.register(descriptor.name());
         known.put(descriptor.name(), descriptor);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import errand.api.ErrandMetrics;
+import errand.api.TypeMeters;
 import errand.model.TaskTypeDescriptor;
 import errand.model.WorkerHeartbeat;
 import io.micrometer.core.instrument.Gauge;
@@ -25,11 +26,13 @@ public class WorkerDirectory {
     private final Set<String> gaugedTypes = ConcurrentHashMap.newKeySet();
     private final TaskTypeProperties properties;
     private final MeterRegistry registry;
+    private final TypeMeters typeMeters;
     private final Clock clock;
 
-    WorkerDirectory(TaskTypeProperties properties, MeterRegistry registry) {
+    WorkerDirectory(TaskTypeProperties properties, MeterRegistry registry, TypeMeters typeMeters) {
         this.properties = properties;
         this.registry = registry;
+        this.typeMeters = typeMeters;
         this.clock = Clock.systemUTC();
     }
 
@@ -47,6 +50,7 @@ public class WorkerDirectory {
             if (gaugedTypes.add(type.name())) {
                 Gauge.builder(ErrandMetrics.WORKERS_LIVE, this, d -> d.liveWorkersByType().getOrDefault(type.name(), 0))
                         .tag(ErrandMetrics.TAG_TYPE, type.name()).register(registry);
+                typeMeters.register(type.name());
             }
         }
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import errand.model.Failure;
 import errand.model.JobLogContext;
+import errand.model.StorableJson;
 import errand.model.TaskKind;
 import errand.model.WireJson;
 import errand.worker.tasks.NonRetryableException;
@@ -18,15 +19,14 @@ import errand.worker.tasks.Task;
 import errand.worker.tasks.TaskHandler;
 import errand.worker.workers.InputDecoder;
 import errand.worker.workers.InvalidInputException;
+import errand.worker.workers.OutputEncoder;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.NullNode;
 
 /**
  * Runs a task handler the way the worker does, without a broker, and answers a {@link TaskRun} to assert on:
@@ -278,12 +278,10 @@ public final class TaskTestKit<I, O> {
 
     private static TaskRun.Outcome succeeded(@Nullable Object value) {
         try {
-            return new TaskRun.Outcome.Succeeded(value == null ? NullNode.getInstance()
-                    : WireJson.mapper().valueToTree(value));
+            return new TaskRun.Outcome.Succeeded(OutputEncoder.encode(value));
         }
-        catch (JacksonException ex) {
-            return new TaskRun.Outcome.Failed(failure("output-encoding", "the handler's output cannot be encoded as "
-                    + "JSON: " + ex.getOriginalMessage(), false));
+        catch (OutputEncoder.UnencodableOutputException ex) {
+            return new TaskRun.Outcome.Failed(failure(OutputEncoder.OUTPUT_ENCODING, ex.getMessage(), false));
         }
     }
 
@@ -303,9 +301,10 @@ public final class TaskTestKit<I, O> {
     }
 
     private static Failure failure(String type, String message, boolean retryable) {
+        message = StorableJson.readable(message);
         String shortened = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH) + "…"
                 : message;
-        return new Failure(type, shortened, retryable);
+        return new Failure(StorableJson.readable(type), shortened, retryable);
     }
 
     /** Built on first use: a validator factory takes a moment to start. */

@@ -6,11 +6,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 import errand.model.Failure;
 import errand.model.JobMessage;
-import errand.model.WireJson;
+import errand.model.StorableJson;
 import errand.worker.tasks.NonRetryableException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.node.NullNode;
 
 /**
  * Runs one attempt of a job: decodes and validates its input, runs the handler on the executor of its kind, waits
@@ -111,15 +109,11 @@ final class AttemptRunner {
     }
 
     private static AttemptResult succeeded(@Nullable Object value) {
-        if (value == null) {
-            return new AttemptResult.Succeeded(NullNode.getInstance());
-        }
         try {
-            return new AttemptResult.Succeeded(WireJson.mapper().valueToTree(value));
+            return new AttemptResult.Succeeded(OutputEncoder.encode(value));
         }
-        catch (JacksonException ex) {
-            return new AttemptResult.Failed(failure("output-encoding", "the handler's output cannot be encoded as "
-                    + "JSON: " + ex.getOriginalMessage(), false));
+        catch (OutputEncoder.UnencodableOutputException ex) {
+            return new AttemptResult.Failed(failure(OutputEncoder.OUTPUT_ENCODING, ex.getMessage(), false));
         }
     }
 
@@ -137,9 +131,15 @@ final class AttemptRunner {
         return failure(failure.type(), failure.message(), retryable);
     }
 
+    /**
+     * A failure as reported: the message cut to 2,000 characters, and type and message made
+     * {@linkplain StorableJson#readable readable} (an exception message may hold a NUL or a lone surrogate, which
+     * the event could not carry to the job store).
+     */
     static Failure failure(String type, String message, boolean retryable) {
+        message = StorableJson.readable(message);
         String shortened = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH) + "…"
                 : message;
-        return new Failure(type, shortened, retryable);
+        return new Failure(StorableJson.readable(type), shortened, retryable);
     }
 }

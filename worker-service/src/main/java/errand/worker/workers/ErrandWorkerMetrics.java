@@ -80,11 +80,10 @@ final class ErrandWorkerMetrics {
                     .description("Jobs of the type this worker runs at once")
                     .tag(TYPE, task.name())
                     .register(registry);
-            // Counters exist from the start at 0, so dashboards and alerts see 0 rather than no data before the
-            // first event (and increase() counts that first event). The execution timers stay lazy: a quantile of
-            // an empty histogram says nothing, and each one is dozens of bucket series.
+            // Every series exists from the start, at 0: a dashboard or alert (rate, absent) reads a fresh worker
+            // as "nothing happened yet" instead of "no data".
             for (String outcome : OUTCOMES) {
-                executedCounter(task.name(), outcome);
+                executions.computeIfAbsent(new TypeAndOutcome(task.name(), outcome), this::executionMeters);
             }
             for (String reason : REASONS) {
                 rejectedCounter(task.name(), reason);

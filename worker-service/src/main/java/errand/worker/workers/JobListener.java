@@ -9,6 +9,7 @@ import java.util.List;
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
+import errand.model.StorableJson;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,8 +142,9 @@ final class JobListener implements JobSlot.Handler {
             return Settlement.REQUEUE;
         }
         AttemptResult result = runner.run(served.task(), job, (fraction, note) -> {
+            // a note is for people: a NUL or lone surrogate in it becomes U+FFFD rather than an event nobody can store
             JobEvent.Progress progress = new JobEvent.Progress(job.jobId(), job.attempt(), workerId, clock.instant(),
-                    fraction, note);
+                    fraction, note == null ? null : StorableJson.readable(note));
             if (startReport.holdUnlessDue(() -> publications.progress(progress))) {
                 return;
             }

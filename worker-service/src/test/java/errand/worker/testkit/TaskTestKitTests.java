@@ -76,6 +76,17 @@ class TaskTestKitTests {
         }
     }
 
+    record Note(String note) {
+    }
+
+    @Task(name = "nul-note", kind = TaskKind.IO)
+    class Unstorable implements TaskHandler<Input, Note> {
+        @Override
+        public Note handle(Input input, TaskContext context) {
+            return new Note("before\u0000after");
+        }
+    }
+
     class Unannotated implements TaskHandler<Input, Output> {
         @Override
         public Output handle(Input input, TaskContext context) {
@@ -123,6 +134,15 @@ class TaskTestKitTests {
         assertThat(kit.run("[1, 2]").failure()).isEqualTo(new Failure("invalid-input",
                 "payload: must be a JSON object", false));
         assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void failsForGoodNamingTheFieldWhenTheOutputHoldsWhatTheStoreCannotKeep() {
+        TaskRun<Note> run = TaskTestKit.of(new Unstorable()).run("{\"n\": 1}");
+
+        assertThat(run.failure().type()).isEqualTo("output-encoding");
+        assertThat(run.failure().retryable()).isFalse();
+        assertThat(run.failure().message()).contains("/note").contains("NUL");
     }
 
     @Test

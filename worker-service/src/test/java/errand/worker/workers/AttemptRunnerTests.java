@@ -57,6 +57,37 @@ class AttemptRunnerTests {
         }
     }
 
+    record Text(String text) {
+    }
+
+    /** Returns what the job store cannot keep: n = 0 a NUL character, otherwise a lone surrogate. */
+    @Task(name = "unstorable", kind = TaskKind.IO)
+    class Unstorable implements TaskHandler<Input, Text> {
+        @Override
+        public Text handle(Input input, TaskContext context) {
+            return new Text(input.n() == 0 ? "a\u0000b" : "\ud800");
+        }
+    }
+
+    /** Returns its payload, as {@code echo} does. */
+    @Task(name = "mirror", kind = TaskKind.IO)
+    class Mirror implements TaskHandler<tools.jackson.databind.node.ObjectNode, tools.jackson.databind.node.ObjectNode> {
+        @Override
+        public tools.jackson.databind.node.ObjectNode handle(tools.jackson.databind.node.ObjectNode input,
+                TaskContext context) {
+            return input;
+        }
+    }
+
+    /** Throws an exception whose message holds a NUL character and a lone surrogate. */
+    @Task(name = "throw-unstorable", kind = TaskKind.IO)
+    class UnstorableThrower implements TaskHandler<Input, Output> {
+        @Override
+        public Output handle(Input input, TaskContext context) {
+            throw new IllegalStateException("bad\u0000 \udc00 byte");
+        }
+    }
+
     @Task(name = "throw", kind = TaskKind.IO)
     class Thrower implements TaskHandler<Input, Output> {
         @Override
@@ -126,6 +157,49 @@ class AttemptRunnerTests {
         AttemptResult result = run(new Doubler(), "{\"n\": 21}");
 
         assertThat(result).isEqualTo(new AttemptResult.Succeeded(WireJson.mapper().valueToTree(new Output(42))));
+    }
+
+    @Test
+    void failsForGoodNamingTheFieldWhenTheOutputHoldsANulCharacter() {
+        assertThat(run(new Unstorable(), "{\"n\": 0}")).isInstanceOfSatisfying(AttemptResult.Failed.class, failed -> {
+            assertThat(failed.failure().type()).isEqualTo("output-encoding");
+            assertThat(failed.failure().retryable()).isFalse();
+            assertThat(failed.failure().message()).contains("/text").contains("NUL");
+        });
+    }
+
+    @Test
+    void failsForGoodNamingTheFieldWhenTheOutputHoldsALoneSurrogate() {
+        assertThat(run(new Unstorable(), "{\"n\": 1}")).isInstanceOfSatisfying(AttemptResult.Failed.class, failed -> {
+            assertThat(failed.failure().type()).isEqualTo("output-encoding");
+            assertThat(failed.failure().retryable()).isFalse();
+            assertThat(failed.failure().message()).contains("/text").contains("lone UTF-16 surrogate");
+        });
+    }
+
+    @Test
+    void returnsJsonOutputWithEveryDigitOfItsNumbers() {
+        String payload = "{\"int\": 123456789012345678901234567890123456789012345678901234567890, "
+                + "\"decimal\": 0.1234567890123456789012345678901234567890, \"huge\": 1e400, \"list\": [2.50, -0.0]}";
+
+        AttemptResult result = run(new Mirror(), payload);
+
+        assertThat(result).isInstanceOfSatisfying(AttemptResult.Succeeded.class, succeeded -> {
+            var read = WireJson.mapper().readTree(WireJson.write(succeeded.result()));
+            assertThat(read.get("int").bigIntegerValue()).isEqualTo(
+                    new java.math.BigInteger("123456789012345678901234567890123456789012345678901234567890"));
+            assertThat(read.get("decimal").decimalValue())
+                    .isEqualTo(new java.math.BigDecimal("0.1234567890123456789012345678901234567890"));
+            assertThat(read.get("huge").decimalValue()).isEqualByComparingTo(java.math.BigDecimal.TEN.pow(400));
+            assertThat(read.get("list").get(0).decimalValue()).isEqualTo(new java.math.BigDecimal("2.50"));
+            assertThat(read.get("list").get(1).decimalValue()).isEqualByComparingTo(java.math.BigDecimal.ZERO);
+        });
+    }
+
+    @Test
+    void reportsAFailureMessageWithWhatTheStoreCannotKeepReplaced() {
+        assertThat(run(new UnstorableThrower(), "{\"n\": 0}")).isEqualTo(new AttemptResult.Failed(
+                new Failure("IllegalStateException", "bad\uFFFD \uFFFD byte", true)));
     }
 
     @Test

@@ -328,12 +328,21 @@ class WorkerIntegrationTests {
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(WireJson.mapper().readTree(readiness.body()).get("status").asString()).isEqualTo("UP");
 
+        double before = executed("echo", "succeeded");
         client.publish("echo", "{}", 1, Duration.ofSeconds(30));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
-                .contains("errand_worker_jobs_executed_total{", "outcome=\"succeeded\"", "type=\"echo\"")
+        // every series exists at 0 from the start, so only a count that went up shows the job was counted
+        await().atMost(WAIT).untilAsserted(() -> assertThat(executed("echo", "succeeded")).isGreaterThan(before));
+        assertThat(get("/actuator/prometheus").body())
                 .contains("errand_worker_execution_seconds_bucket{")
                 .contains("errand_worker_in_flight{")
-                .contains("errand_worker_concurrency{"));
+                .contains("errand_worker_concurrency{");
+    }
+
+    private static double executed(String type, String outcome) throws Exception {
+        Pattern sample = Pattern.compile("^errand_worker_jobs_executed_total\\{[^}]*outcome=\"" + outcome + "\""
+                + "[^}]*type=\"" + type + "\"[^}]*} (\\S+)$", Pattern.MULTILINE);
+        Matcher matcher = sample.matcher(get("/actuator/prometheus").body());
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }
 
     /** Broadcasts a cancel of the job's attempts up to {@code attempt}, as the API does. */
