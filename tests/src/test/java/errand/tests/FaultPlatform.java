@@ -26,8 +26,11 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@link BrokerControl} and {@link JobRecords} to act on the broker and read the store.
  * </ul>
  * Workers are named {@code worker-1}, {@code worker-2}, ... and use that name as their {@code errand.worker.id}, so
- * attempt records and events say which process ran what. Heartbeats every second; every run reports its start
- * ({@code started-report-delay=0}), so {@link JobLedger} sees runs a fault cuts short.
+ * attempt records and events say which process ran what. Heartbeats every second. Workers keep the shipped
+ * {@code started-report-delay} (100 ms), so the suite tests what runs in production: a run shorter than that reports
+ * only its outcome (the job goes from QUEUED to SUCCEEDED without RUNNING), and {@link JobLedger} does not see a run
+ * that a fault cuts short within its first 100 ms. A test that must see every start passes
+ * {@code --errand.worker.started-report-delay=0} in {@link #workerArguments} and says why.
  *
  * <p>Register it as a static {@code @RegisterExtension}. After the last test every process is killed (the vhost and
  * database are dropped anyway, and a paused process would not stop gracefully). Logs go to
@@ -191,8 +194,6 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         List<String> arguments = new ArrayList<>(brokerArguments(brokerRoute != BrokerRoute.DIRECT));
         arguments.add("--errand.worker.id=" + name);
         arguments.add("--errand.worker.heartbeat-interval=1s");
-        // Every run reports its start, so the ledger counts a run that a crash cuts short too.
-        arguments.add("--errand.worker.started-report-delay=0");
         arguments.addAll(workerArguments);
         arguments.addAll(List.of(ownArguments));
         AppProcess worker = AppProcess.start(name, jar("errand.worker.jar"), arguments, logDirectory);
