@@ -47,7 +47,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     private final boolean databaseProxy;
 
     /** Which apps reach RabbitMQ through the {@link #brokerLink()}. */
-    private enum BrokerRoute { DIRECT, ALL_APPS, WORKERS_ONLY }
+    private enum BrokerRoute { DIRECT, ALL_APPS, WORKERS_ONLY, API_ONLY }
 
     private ErrandTestServices.@Nullable Isolated services;
     private @Nullable JobLedger ledger;
@@ -95,6 +95,11 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     public FaultPlatform workersReachBrokerThroughProxy() {
         return new FaultPlatform(initialWorkers, apiArguments, workerArguments, BrokerRoute.WORKERS_ONLY,
                 databaseProxy);
+    }
+
+    /** The API reaches RabbitMQ through one {@link #brokerLink()}; the workers connect directly. */
+    public FaultPlatform apiReachesBrokerThroughProxy() {
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, BrokerRoute.API_ONLY, databaseProxy);
     }
 
     /** The API reaches PostgreSQL through {@link #databaseLink()}. */
@@ -191,7 +196,8 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
      */
     public AppProcess startWorker(String... ownArguments) {
         String name = "worker-" + (workers.size() + 1);
-        List<String> arguments = new ArrayList<>(brokerArguments(brokerRoute != BrokerRoute.DIRECT));
+        List<String> arguments = new ArrayList<>(brokerArguments(
+                brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.WORKERS_ONLY));
         arguments.add("--errand.worker.id=" + name);
         arguments.add("--errand.worker.heartbeat-interval=1s");
         arguments.addAll(workerArguments);
@@ -287,7 +293,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         return new JobRecords(services());
     }
 
-    /** The proxy between the apps and RabbitMQ; only with {@link #brokerThroughProxy()} or its workers' variant. */
+    /** The proxy between the apps and RabbitMQ; only with {@link #brokerThroughProxy()} or its one-sided variants. */
     public TcpProxy brokerLink() {
         return require(brokerLink, "broker proxy (use brokerThroughProxy())");
     }
@@ -311,7 +317,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.username=" + isolated.jdbcUser(),
                 "--spring.datasource.password=" + isolated.jdbcPassword()));
-        arguments.addAll(brokerArguments(brokerRoute == BrokerRoute.ALL_APPS));
+        arguments.addAll(brokerArguments(brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.API_ONLY));
         arguments.addAll(apiArguments);
         return arguments;
     }
