@@ -231,13 +231,17 @@ public final class BrokerControl implements AutoCloseable {
         }
     }
 
-    /** Whether {@code rabbitmqctl} can reach the broker from here (local services). */
-    public static boolean rabbitmqctlAvailable() {
+    /**
+     * Fails, with what {@code rabbitmqctl} answered, unless it can reach the broker from here: a test that overrides
+     * broker settings proves nothing without it, so it must fail, never be skipped. Only local services give the
+     * tests a {@code rabbitmqctl} for their broker ({@code .ci/run} checks it before the build).
+     */
+    public static void requireRabbitmqctl() {
         try {
             rabbitmqctl("eval", "ok.");
-            return true;
         } catch (RuntimeException e) {
-            return false;
+            throw new AssertionError("This test overrides broker settings with rabbitmqctl, which cannot reach the "
+                    + "test broker from here: " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,6 @@ package errand.tests;
 import static errand.tests.JobFixtures.json;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import errand.model.JobStatus;
  * <p>This class changes two <b>global</b> settings of the shared broker, for about 30 s, and restores exactly the
  * values read before whatever happens (try-with-resources); if another run on the same broker had already set the same
  * short values, RabbitMQ's defaults (30 min, 60 s). Channels that other clients open meanwhile get the short timeout
- * too. Skipped where {@code rabbitmqctl} cannot reach the broker.
+ * too. It fails where {@code rabbitmqctl} cannot reach the broker.
  */
 class ConsumerTimeoutFailureTests {
 
@@ -41,7 +40,7 @@ class ConsumerTimeoutFailureTests {
 
     @Test
     void completesAJobLongerThanAShortenedConsumerTimeoutExactlyOnce() {
-        assumeTrue(BrokerControl.rabbitmqctlAvailable(), "rabbitmqctl cannot reach the broker");
+        BrokerControl.requireRabbitmqctl();
         UUID longJob;
         List<UUID> shortJobs = new ArrayList<>();
         try (BrokerControl.SettingOverride timeout = BrokerControl.override("consumer_timeout",

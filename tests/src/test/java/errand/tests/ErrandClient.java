@@ -229,7 +229,8 @@ public final class ErrandClient {
     // ---- server-sent events
 
     /**
-     * Reads {@code GET /api/v1/jobs/{id}/events} until the server closes the stream or {@code atMost} passes.
+     * Reads {@code GET /api/v1/jobs/{id}/events} until the server closes the stream or {@code atMost} passes. An
+     * answer other than 2xx fails the calling test ({@link AssertionError}): it is no stream, not an empty one.
      *
      * @return the events' data, parsed, and whether the server closed the stream
      */
@@ -247,6 +248,15 @@ public final class ErrandClient {
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("No answer from the event stream of " + id, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            // An error answer has no events: read as a stream it would look like an empty one that closed.
+            String body;
+            try (Stream<String> lines = response.body()) {
+                body = lines.collect(java.util.stream.Collectors.joining("\n"));
+            }
+            throw new AssertionError("GET " + JOBS + "/" + id + "/events answered " + response.statusCode()
+                    + " instead of an event stream: " + body);
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         CompletableFuture<Boolean> reading = CompletableFuture.supplyAsync(() -> {

@@ -34,6 +34,7 @@ public final class ErrandTestServices {
 
     private static final String LOCAL_RABBITMQ_URI = "amqp://guest:guest@127.0.0.1:5672/%2F";
     private static final String LOCAL_MANAGEMENT_URI = "http://guest:guest@127.0.0.1:15672";
+    private static final int BROKER_PROMETHEUS_PORT = 15692;
     private static final String LOCAL_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
 
     private static volatile Services services;
@@ -93,14 +94,18 @@ public final class ErrandTestServices {
             String management = System.getenv().getOrDefault("ERRAND_TEST_RABBITMQ_MANAGEMENT_URI",
                     LOCAL_MANAGEMENT_URI);
             String jdbc = jdbcUrl != null ? jdbcUrl : LOCAL_JDBC_URL;
+            String prometheus = System.getenv().getOrDefault("ERRAND_TEST_RABBITMQ_PROMETHEUS_URI",
+                    "http://" + URI.create(amqp).getHost() + ":" + BROKER_PROMETHEUS_PORT);
             return Services.of("local services " + URI.create(amqp).getHost(), URI.create(amqp),
-                    URI.create(management), jdbc);
+                    URI.create(management), URI.create(prometheus), jdbc);
         }
         return startContainers();
     }
 
     private static Services startContainers() {
         RabbitMQContainer rabbit = new RabbitMQContainer("rabbitmq:4-management");
+        // the official image enables the Prometheus plugin; the dashboards' broker series are checked against it
+        rabbit.addExposedPort(BROKER_PROMETHEUS_PORT);
         PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17");
         rabbit.start();
         postgres.start();
@@ -114,18 +119,20 @@ public final class ErrandTestServices {
                 rabbit.getAdminPassword(), rabbit.getHost(), rabbit.getHttpPort()));
         String jdbc = postgres.getJdbcUrl() + (postgres.getJdbcUrl().contains("?") ? "&" : "?") + "user="
                 + postgres.getUsername() + "&password=" + postgres.getPassword();
-        return Services.of("Testcontainers", amqp, management, jdbc);
+        URI prometheus = URI.create("http://%s:%d".formatted(rabbit.getHost(),
+                rabbit.getMappedPort(BROKER_PROMETHEUS_PORT)));
+        return Services.of("Testcontainers", amqp, management, prometheus, jdbc);
     }
 
     /** Connection facts of the shared services, plus the administration the isolation needs. */
     private record Services(String description, String amqpHost, int amqpPort, String amqpUser,
-            String amqpPassword, URI management, String managementUser, String managementPassword,
+            String amqpPassword, URI management, String managementUser, String managementPassword, URI prometheus,
             String jdbcBase, String jdbcUser, String jdbcPassword) {
 
         private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
 
-        static Services of(String description, URI amqp, URI management, String jdbcUrl) {
+        static Services of(String description, URI amqp, URI management, URI prometheus, String jdbcUrl) {
             String[] amqpUser = userInfo(amqp, "guest");
             String[] managementUser = userInfo(management, amqpUser[0], amqpUser[1]);
             URI managementBase = URI.create(management.getScheme() + "://" + management.getHost() + ":"
@@ -135,7 +142,7 @@ public final class ErrandTestServices {
             String jdbcBase = jdbcUrl.contains("?") ? jdbcUrl.substring(0, jdbcUrl.indexOf('?')) : jdbcUrl;
             int port = amqp.getPort() == -1 ? 5672 : amqp.getPort();
             return new Services(description, amqp.getHost(), port, amqpUser[0], amqpUser[1], managementBase,
-                    managementUser[0], managementUser[1], jdbcBase, jdbcUser, jdbcPassword);
+                    managementUser[0], managementUser[1], prometheus, jdbcBase, jdbcUser, jdbcPassword);
         }
 
         void createVhost(String vhost) {
@@ -278,6 +285,11 @@ public final class ErrandTestServices {
 
         public URI managementUri() {
             return services.management();
+        }
+
+        /** The broker's Prometheus endpoint (its {@code rabbitmq_prometheus} plugin), without a path. */
+        public URI brokerPrometheusUri() {
+            return services.prometheus();
         }
 
         /** A new JDBC connection to this class's database. */

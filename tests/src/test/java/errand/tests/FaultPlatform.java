@@ -26,8 +26,11 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@link BrokerControl} and {@link JobRecords} to act on the broker and read the store.
  * </ul>
  * Workers are named {@code worker-1}, {@code worker-2}, ... and use that name as their {@code errand.worker.id}, so
- * attempt records and events say which process ran what. Heartbeats every second; every run reports its start
- * ({@code started-report-delay=0}), so {@link JobLedger} sees runs a fault cuts short.
+ * attempt records and events say which process ran what. Heartbeats every second. Workers keep the shipped
+ * {@code started-report-delay} (100 ms), so the suite tests what runs in production: a run shorter than that reports
+ * only its outcome (the job goes from QUEUED to SUCCEEDED without RUNNING), and {@link JobLedger} does not see a run
+ * that a fault cuts short within its first 100 ms. A test that must see every start passes
+ * {@code --errand.worker.started-report-delay=0} in {@link #workerArguments} and says why.
  *
  * <p>Register it as a static {@code @RegisterExtension}. After the last test every process is killed (the vhost and
  * database are dropped anyway, and a paused process would not stop gracefully). Logs go to
@@ -44,7 +47,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     private final boolean databaseProxy;
 
     /** Which apps reach RabbitMQ through the {@link #brokerLink()}. */
-    private enum BrokerRoute { DIRECT, ALL_APPS, WORKERS_ONLY }
+    private enum BrokerRoute { DIRECT, ALL_APPS, WORKERS_ONLY, API_ONLY }
 
     private ErrandTestServices.@Nullable Isolated services;
     private @Nullable JobLedger ledger;
@@ -92,6 +95,11 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     public FaultPlatform workersReachBrokerThroughProxy() {
         return new FaultPlatform(initialWorkers, apiArguments, workerArguments, BrokerRoute.WORKERS_ONLY,
                 databaseProxy);
+    }
+
+    /** The API reaches RabbitMQ through one {@link #brokerLink()}; the workers connect directly. */
+    public FaultPlatform apiReachesBrokerThroughProxy() {
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, BrokerRoute.API_ONLY, databaseProxy);
     }
 
     /** The API reaches PostgreSQL through {@link #databaseLink()}. */
@@ -188,11 +196,10 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
      */
     public AppProcess startWorker(String... ownArguments) {
         String name = "worker-" + (workers.size() + 1);
-        List<String> arguments = new ArrayList<>(brokerArguments(brokerRoute != BrokerRoute.DIRECT));
+        List<String> arguments = new ArrayList<>(brokerArguments(
+                brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.WORKERS_ONLY));
         arguments.add("--errand.worker.id=" + name);
         arguments.add("--errand.worker.heartbeat-interval=1s");
-        // Every run reports its start, so the ledger counts a run that a crash cuts short too.
-        arguments.add("--errand.worker.started-report-delay=0");
         arguments.addAll(workerArguments);
         arguments.addAll(List.of(ownArguments));
         AppProcess worker = AppProcess.start(name, jar("errand.worker.jar"), arguments, logDirectory);
@@ -286,7 +293,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         return new JobRecords(services());
     }
 
-    /** The proxy between the apps and RabbitMQ; only with {@link #brokerThroughProxy()} or its workers' variant. */
+    /** The proxy between the apps and RabbitMQ; only with {@link #brokerThroughProxy()} or its one-sided variants. */
     public TcpProxy brokerLink() {
         return require(brokerLink, "broker proxy (use brokerThroughProxy())");
     }
@@ -310,7 +317,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
                 "--spring.datasource.url=" + jdbcUrl,
                 "--spring.datasource.username=" + isolated.jdbcUser(),
                 "--spring.datasource.password=" + isolated.jdbcPassword()));
-        arguments.addAll(brokerArguments(brokerRoute == BrokerRoute.ALL_APPS));
+        arguments.addAll(brokerArguments(brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.API_ONLY));
         arguments.addAll(apiArguments);
         return arguments;
     }

@@ -28,9 +28,10 @@ import tools.jackson.databind.JsonNode;
  * The Jepsen-style end check of a failure test: N accepted jobs must give N recorded outcomes. It waits (without
  * failing) until every accepted job is terminal or the time is up, then reads the store and the {@link JobLedger}
  * once and counts: outcomes by status, lost jobs (accepted, but no row or not terminal), jobs executed more than once
- * and jobs whose handler completed more than once. {@link #report} writes the counts to the test log and to
- * {@code tests/target/failure-reports/<TestClass>.md}, one table row per test; the asserts come after, so a failing
- * run still reports what it saw.
+ * and jobs whose handler completed more than once. The ledger's counts hold only if it could read every message on
+ * the results exchange, so {@link #assertNoneLost} also asserts that it could. {@link #report} writes the counts to
+ * the test log and to {@code tests/target/failure-reports/<TestClass>.md}, one table row per test; the asserts come
+ * after, so a failing run still reports what it saw.
  */
 public final class FaultVerdict {
 
@@ -43,6 +44,7 @@ public final class FaultVerdict {
     private final List<UUID> completedTwice;
     private final Duration waited;
     private final List<String> misattributed;
+    private final List<String> undecodable;
     private final FaultPlatform platform;
 
     private FaultVerdict(List<UUID> accepted, Map<UUID, JobRecords.JobRow> rows,
@@ -57,6 +59,7 @@ public final class FaultVerdict {
         this.completedTwice = completedTwice;
         this.waited = waited;
         this.misattributed = misattributedSuccesses(ledger);
+        this.undecodable = ledger.undecodable();
     }
 
     /** Waits up to {@code atMost} for every one of {@code accepted} to be terminal in the store, then judges. */
@@ -184,11 +187,12 @@ public final class FaultVerdict {
         LOG.log(System.Logger.Level.INFO, "FAULT REPORT {0}.{1}: {2} submitted, {3} accepted, {4} succeeded, "
                 + "{5} failed, {6} cancelled, {7} lost, {8} executed more than once, {9} completed more than once, "
                 + "recovery {10}, waited {11} ms for outcomes; lost: {12}; executed twice: {13}; "
-                + "SUCCEEDED attempt records crediting a worker that did not complete them: {14}",
+                + "SUCCEEDED attempt records crediting a worker that did not complete them: {14}; "
+                + "undecodable messages on the results exchange: {15}",
                 testClass.getSimpleName(), test, submitted, accepted.size(), count("SUCCEEDED"), count("FAILED"),
                 count("CANCELLED"), lost().size(), executedTwice.size(), completedTwice.size(), recovered,
                 waited.toMillis(), lost().stream().limit(10).toList(), executedTwice.stream().limit(10).toList(),
-                misattributed);
+                misattributed, undecodable.size());
         if (!lost().isEmpty()) {
             for (UUID id : lost().stream().limit(5).toList()) {
                 LOG.log(System.Logger.Level.WARNING, "lost job {0}: row {1}; events seen by the ledger: {2}", id,
@@ -218,8 +222,13 @@ public final class FaultVerdict {
 
     // ---- asserts
 
-    /** None lost, and every accepted job has a terminal row with exactly one terminal attempt record. */
+    /**
+     * None lost, every accepted job has a terminal row with exactly one terminal attempt record, and the ledger could
+     * decode every message on the results exchange (a message it could not read is an execution it did not count).
+     */
     public FaultVerdict assertNoneLost() {
+        assertThat(undecodable).as("messages on the results exchange the ledger could not decode as job events")
+                .isEmpty();
         assertThat(lost()).as("accepted jobs lost (no row, or never terminal): %s",
                 lost().stream().map(id -> id + "=" + rows.get(id)).limit(20).toList()).isEmpty();
         assertThat(withoutExactlyOneTerminalRecord()).as("jobs without exactly one terminal attempt record")

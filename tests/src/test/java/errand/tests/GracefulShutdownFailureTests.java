@@ -71,7 +71,8 @@ class GracefulShutdownFailureTests {
                     .extracting(JobLedger.Execution::workerId).containsExactly(stoppingId);
         }
         for (UUID id : after) {
-            assertThat(platform.ledger().executionsOf(id)).as("runs of %s, submitted after SIGTERM", id)
+            assertThat(platform.ledger().executionsOf(id)).as("runs of %s, submitted after worker-1 said STOPPING "
+                    + "(signalled at %s)", id, signalled)
                     .extracting(JobLedger.Execution::workerId).doesNotContain(stoppingId);
         }
         assertThat(exitedAfter).as("time from SIGTERM to exit").isLessThan(GRACE.plusSeconds(10));

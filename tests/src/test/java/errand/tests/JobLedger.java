@@ -18,6 +18,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
 import errand.model.JobEvent;
@@ -49,12 +50,17 @@ public final class JobLedger implements AutoCloseable {
     public record Received(JobEvent event, Instant receivedAt) {
     }
 
-    private final Connection connection;
+    private final @Nullable Connection connection;
     private final Map<UUID, List<Received>> events = new ConcurrentHashMap<>();
     private final List<String> undecodable = new CopyOnWriteArrayList<>();
 
-    private JobLedger(Connection connection) {
+    private JobLedger(@Nullable Connection connection) {
         this.connection = connection;
+    }
+
+    /** A ledger fed only through {@link #record}, to test its counting without a broker. */
+    static JobLedger unconnected() {
+        return new JobLedger(null);
     }
 
     /** Declares (if needed) the results exchange and the ledger's queue, and starts recording. */
@@ -88,7 +94,8 @@ public final class JobLedger implements AutoCloseable {
         }
     }
 
-    private void record(byte[] body) {
+    /** Records one message from the results exchange (as the consumer does for each delivery). */
+    void record(byte[] body) {
         try {
             JobEvent event = WireJson.read(body, JobEvent.class);
             events.computeIfAbsent(event.jobId(), id -> new CopyOnWriteArrayList<>())
@@ -103,7 +110,11 @@ public final class JobLedger implements AutoCloseable {
         return List.copyOf(events.getOrDefault(jobId, List.of()));
     }
 
-    /** The distinct handler runs of the job that reported anything. */
+    /**
+     * The distinct handler runs of the job that reported anything. A run shorter than the worker's
+     * {@code started-report-delay} sends no Started, only its outcome, which carries the run's start: it still counts
+     * once, and a run that sent both counts once too.
+     */
     public Set<Execution> executionsOf(UUID jobId) {
         Set<Execution> executions = new LinkedHashSet<>();
         for (Received received : eventsOf(jobId)) {
@@ -191,6 +202,9 @@ public final class JobLedger implements AutoCloseable {
 
     @Override
     public void close() {
+        if (connection == null) {
+            return;
+        }
         try {
             connection.close();
         } catch (IOException | RuntimeException e) {

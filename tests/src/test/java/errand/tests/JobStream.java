@@ -26,7 +26,8 @@ import errand.tests.ErrandClient.Response;
  * A stream of single submissions from several concurrent clients, as a busy front end sends them while a test breaks
  * something. Each job {@code i} is submitted with {@code Idempotency-Key: <name>-<i>} and resubmitted (after a pause)
  * until it gets a {@code 202}, so a lost answer never turns into a second job: the clients behave as the contract
- * tells a careful client to. Everything the API answered is counted.
+ * tells a careful client to. Everything the API answered is counted, and any answer but {@code 202} is an
+ * {@linkplain #oddities() oddity} that the test asserts away.
  *
  * <p><b>Threading:</b> {@code clients} platform threads of its own; queries may be called from any thread.
  */
@@ -44,7 +45,6 @@ public final class JobStream implements AutoCloseable {
     private final Set<Integer> givenUp = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
     private final AtomicLong transportErrors = new AtomicLong();
-    private final AtomicLong withoutRetryAfter = new AtomicLong();
     private final List<String> odd = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private JobStream(String name, int count, int clients, ErrandClient api, IntFunction<JobRequest> jobs,
@@ -95,9 +95,6 @@ public final class JobStream implements AutoCloseable {
             return false;
         }
         answers.computeIfAbsent(response.status(), status -> new AtomicLong()).incrementAndGet();
-        if ((response.status() == 503 || response.status() == 429) && response.header("Retry-After").isEmpty()) {
-            withoutRetryAfter.incrementAndGet();
-        }
         if (response.status() == 202) {
             UUID id = response.jobId();
             UUID earlier = accepted.putIfAbsent(index, id);
@@ -106,9 +103,10 @@ public final class JobStream implements AutoCloseable {
             }
             return true;
         }
-        if (response.status() / 100 == 4 && response.status() != 429) {
-            odd.add(response.toString());
-        }
+        // The stream still retries it, so the counts stay comparable, but the test fails on it (oddities()): no
+        // fault these tests inject may make the API answer anything but 202, and a 5xx would otherwise pass as a
+        // stream that was merely slow.
+        odd.add(response.toString());
         return false;
     }
 
@@ -152,17 +150,16 @@ public final class JobStream implements AutoCloseable {
         return transportErrors.get();
     }
 
-    /** 503 and 429 answers that lacked {@code Retry-After}. */
-    public long answersWithoutRetryAfter() {
-        return withoutRetryAfter.get();
-    }
-
     /** Submissions never accepted within {@code giveUpAfter}. */
     public Set<Integer> givenUp() {
         return Set.copyOf(givenUp);
     }
 
-    /** Anything a correct API never answers: client errors, the same key accepted as two jobs. */
+    /**
+     * Anything a correct API never answers while these faults are injected: every answer but {@code 202} (client and
+     * server errors, {@code 429}, {@code 503}), and the same key accepted as two jobs. Requests that got no answer
+     * (the API was killed) are counted in {@link #transportErrors()} instead.
+     */
     public List<String> oddities() {
         synchronized (odd) {
             return List.copyOf(odd);

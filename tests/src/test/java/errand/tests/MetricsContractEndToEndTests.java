@@ -3,7 +3,6 @@ package errand.tests;
 import static errand.tests.JobAssert.assertThatJob;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -44,9 +43,9 @@ import errand.model.WireJson;
  * a rescue after a lapsed lease, a poison delivery), then their {@code /actuator/prometheus} are scraped; broker
  * metrics are checked against RabbitMQ's Prometheus endpoints as {@code prometheus/prometheus.yml} scrapes them.
  *
- * <p>The broker's Prometheus plugin listens on port 15692 of the management host, or at
- * {@code ERRAND_TEST_RABBITMQ_PROMETHEUS_URI}; where it cannot be reached (Testcontainers maps no such port) the
- * broker check is skipped.
+ * <p>The broker's Prometheus plugin is reached where {@link ErrandTestServices} says (port 15692 of the broker host,
+ * {@code ERRAND_TEST_RABBITMQ_PROMETHEUS_URI}, or the container's mapped port); a broker check that cannot reach it
+ * fails.
  */
 class MetricsContractEndToEndTests {
 
@@ -92,7 +91,8 @@ class MetricsContractEndToEndTests {
         Set<String> exported = new HashSet<>();
         for (URI endpoint : endpoints) {
             Optional<Set<String>> series = MetricsContract.scrape(endpoint);
-            assumeThat(series).as("RabbitMQ's Prometheus endpoint %s reachable", endpoint).isPresent();
+            assertThat(series).as("RabbitMQ's Prometheus endpoint %s reachable (enable the rabbitmq_prometheus "
+                    + "plugin)", endpoint).isPresent();
             exported.addAll(series.orElseThrow());
         }
 
@@ -170,8 +170,7 @@ class MetricsContractEndToEndTests {
     /** The endpoints of the scrape jobs of prometheus.yml named rabbitmq*, on the test broker. */
     @SuppressWarnings("unchecked")
     private static List<URI> brokerScrapeEndpoints() {
-        String base = System.getenv().getOrDefault("ERRAND_TEST_RABBITMQ_PROMETHEUS_URI",
-                "http://" + platform.services().managementUri().getHost() + ":15692");
+        String base = platform.services().brokerPrometheusUri().toString();
         Map<String, Object> prometheus;
         try (Reader reader = Files.newBufferedReader(ErrandPlatform.repoRoot().resolve("prometheus/prometheus.yml"))) {
             prometheus = new Yaml().load(reader);

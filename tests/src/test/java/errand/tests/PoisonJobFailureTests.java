@@ -42,7 +42,10 @@ class PoisonJobFailureTests {
      */
     @RegisterExtension
     static final FaultPlatform platform = FaultPlatform.withWorkers(2)
-            .workerArguments("--errand.worker.diagnostics.enabled=true");
+            // crash is a diagnostic option. The poison job halts its worker at once, long before the default 100 ms
+            // after which a run reports its start; only a start confirmed before the handler runs lets the ledger
+            // count each of its runs.
+            .workerArguments("--errand.worker.diagnostics.enabled=true", "--errand.worker.started-report-delay=0");
 
     private final ErrandClient api = platform.api();
 

@@ -25,18 +25,22 @@ final class BrokerSettings implements AutoCloseable {
     private BrokerSettings() {
     }
 
-    /** Whether {@code rabbitmqctl} can be run here. */
-    static boolean available() {
+    /**
+     * Fails, with what {@code rabbitmqctl} answered, unless it can reach the test broker: a test that needs to change
+     * the broker's settings cannot prove anything without it, so it must fail rather than be skipped.
+     */
+    static void requireReachable() {
         try {
             eval("ok.");
-            return true;
         }
         catch (IOException ex) {
-            return false;
+            throw new AssertionError("This test changes the broker's settings with rabbitmqctl "
+                    + "(ERRAND_TEST_RABBITMQCTL, default rabbitmqctl), which cannot reach the test broker: "
+                    + ex.getMessage(), ex);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new AssertionError("Interrupted while checking rabbitmqctl", ex);
         }
     }
 

@@ -4,7 +4,6 @@ import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +54,7 @@ class ConsumerTimeoutIntegrationTests {
 
     @BeforeAll
     static void shortenTheConsumerTimeoutAndStartAWorker() throws Exception {
-        assumeTrue(BrokerSettings.available(), "needs rabbitmqctl for the test broker (ERRAND_TEST_RABBITMQCTL)");
+        BrokerSettings.requireReachable();
         settings = BrokerSettings.change(Map.of("consumer_timeout", Long.toString(CONSUMER_TIMEOUT.toMillis()),
                 "channel_tick_interval", "1000"));
         broker = TestBroker.withFreshVirtualHost("worker-consumer-timeout-it");
