@@ -115,9 +115,17 @@ final class JobSlot implements Runnable {
         }
     }
 
+    /**
+     * Gives back every delivery from now on, without cancelling the consumer yet: the worker calls it on every slot
+     * before it says it is stopping, so no slot starts a job after that.
+     */
+    void refuseDeliveries() {
+        stopping = true;
+    }
+
     /** Stops taking deliveries now (cancels the consumer); the slot's thread ends once its job, if any, is settled. */
     void stop() {
-        stopping = true;
+        refuseDeliveries();
         try {
             channel.cancel();
         }

@@ -28,8 +28,9 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * cancelling the one consumer that holds its delivery, then consuming again on that channel once the job ended. The
  * container owns its consumers: a consumer cancelled behind its back is never resumed, so its slot would be lost.
  *
- * <p><b>Graceful shutdown.</b> Stopping (on SIGTERM, as the application context closes) first marks the worker
- * stopping and sends a heartbeat saying so, then cancels every slot's consumer so no new delivery arrives, waits up to
+ * <p><b>Graceful shutdown.</b> Stopping (on SIGTERM, as the application context closes) first makes every slot give
+ * back any new delivery, marks the worker stopping and sends a heartbeat saying so, then cancels every slot's consumer
+ * so no new delivery arrives, waits up to
  * {@code shutdownGrace} for the jobs in flight, leased ones included, to finish and be acknowledged or reported, then
  * interrupts those still running: they report nothing; held deliveries are rejected with requeue, so another worker
  * runs them, and leases are simply left to lapse, so the API reruns those jobs. Heartbeats go on until this has ended.
@@ -104,6 +105,9 @@ final class WorkerRuntime implements SmartLifecycle {
 
     @Override
     public void stop() {
+        // Every slot refuses new deliveries before the heartbeat says STOPPING: a slot still consuming would
+        // otherwise start a job submitted after the API heard the worker was stopping.
+        allSlots().forEach(JobSlot::refuseDeliveries);
         running.beginStopping();
         heartbeats.beat();
         log.info("Stopping: no new jobs; waiting up to {} for {} in flight ({} leased)", properties.shutdownGrace(),
