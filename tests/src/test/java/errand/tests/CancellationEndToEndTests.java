@@ -3,6 +3,7 @@ package errand.tests;
 import static errand.tests.JobAssert.assertThatJob;
 import static errand.tests.JobAssert.assertThatProblem;
 import static errand.tests.JobFixtures.json;
+import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -70,11 +71,11 @@ class CancellationEndToEndTests {
 
     @Test
     void interruptsARunningJobOnCancelAndFreesItsSlot() {
-        UUID running = submit(ofSeconds(30));
+        // minutes long, so the next job on the single slot can only run if the cancel freed it
+        UUID running = submit(ofMinutes(5));
         await("the job runs").atMost(ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !platform.ledger().executionsOf(running).isEmpty());
 
-        Instant cancelledAt = Instant.now();
         Response cancel = api.post(ErrandClient.JOBS + "/" + running + "/cancel", "application/json", "", null);
 
         assertThat(cancel.status()).as("%s", cancel).isEqualTo(202);
@@ -86,10 +87,7 @@ class CancellationEndToEndTests {
                 .untilAsserted(() -> assertThat(api.job(running).path("attemptHistory")).singleElement()
                         .satisfies(attempt -> assertThat(attempt.path("status").asString()).isEqualTo("CANCELLED")));
         UUID next = submit(Duration.ofMillis(200));
-        api.awaitStatus(next, JobStatus.SUCCEEDED, ofSeconds(15));
-        Duration slotFreedAfter = Duration.between(cancelledAt, Instant.now());
-        assertThat(slotFreedAfter).as("the single slot free well before the cancelled job's 30 s")
-                .isLessThan(ofSeconds(20));
+        api.awaitStatus(next, JobStatus.SUCCEEDED, ofSeconds(60));
         assertThatJob(api.job(running)).hasStatus(JobStatus.CANCELLED);
         assertThat(platform.ledger().completionsOf(running)).as("completed runs of the cancelled job").isEmpty();
         report("cancel of a running job", "interruptsARunningJobOnCancelAndFreesItsSlot", List.of(running, next));
@@ -108,7 +106,7 @@ class CancellationEndToEndTests {
 
     @Test
     void stopsAJobCancelledWhileItsWorkerWasCutOffFromTheBroker() {
-        UUID running = submit(ofSeconds(20));
+        UUID running = submit(ofMinutes(5));
         await("the job runs").atMost(ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !platform.ledger().executionsOf(running).isEmpty());
 
@@ -125,9 +123,8 @@ class CancellationEndToEndTests {
                 .until(() -> platform.ledger().executionsOf(running).stream()
                         .allMatch(run -> reportedCancelled(running, run)));
         UUID next = submit(Duration.ofMillis(200));
-        api.awaitStatus(next, JobStatus.SUCCEEDED, ofSeconds(30));
+        api.awaitStatus(next, JobStatus.SUCCEEDED, ofSeconds(60));
         Duration recovered = Duration.between(restoredAt, Instant.now());
-        assertThat(recovered).as("the slot free well before the cancelled job's 20 s").isLessThan(ofSeconds(15));
         assertThatJob(api.job(running)).hasStatus(JobStatus.CANCELLED);
         assertThat(platform.ledger().completionsOf(running)).as("completed runs of the cancelled job").isEmpty();
         FaultVerdict.judge(platform, List.of(running, next), Duration.ZERO).report(getClass(),

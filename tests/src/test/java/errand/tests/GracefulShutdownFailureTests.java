@@ -75,7 +75,6 @@ class GracefulShutdownFailureTests {
                     + "(signalled at %s)", id, signalled)
                     .extracting(JobLedger.Execution::workerId).doesNotContain(stoppingId);
         }
-        assertThat(exitedAfter).as("time from SIGTERM to exit").isLessThan(GRACE.plusSeconds(10));
     }
 
     @Test
@@ -106,8 +105,6 @@ class GracefulShutdownFailureTests {
             assertThat(platform.ledger().completionsOf(id)).as("completed runs of interrupted job %s", id)
                     .extracting(JobLedger.Execution::workerId).doesNotContain(stoppingId).hasSize(1);
         }
-        assertThat(exitedAfter).as("time from SIGTERM to exit: grace, then the interrupted jobs' requeue")
-                .isLessThan(GRACE.plusSeconds(15));
     }
 
     private List<UUID> submitSleeps(int count, Duration duration) {

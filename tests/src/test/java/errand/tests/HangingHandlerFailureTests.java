@@ -90,8 +90,7 @@ class HangingHandlerFailureTests {
                             .contains("ignored its interrupt and was abandoned");
                 });
         assertThat(slotHeld).as("how long the hanging attempt kept the only slot of its type")
-                .isGreaterThanOrEqualTo(TIMEOUT.plus(STOP_GRACE).minusMillis(500))
-                .isLessThan(TIMEOUT.plus(STOP_GRACE).plusSeconds(10));
+                .isGreaterThanOrEqualTo(TIMEOUT.plus(STOP_GRACE).minusMillis(500));
         for (UUID id : all.subList(1, all.size())) {
             assertThat(verdict.row(id).status()).as("job %s of the same type", id).isEqualTo("SUCCEEDED");
         }
