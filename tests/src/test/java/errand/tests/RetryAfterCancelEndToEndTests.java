@@ -112,7 +112,7 @@ class RetryAfterCancelEndToEndTests {
         assertThat(attemptStatuses(job)).containsExactly("1 FAILED", "3 SUCCEEDED");
         await("attempt 2, parked in the retry tier when the job was cancelled, back and dropped")
                 .atMost(RETRY_WAIT.plusSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> platform.broker().queue(Topology.retryQueue(RETRY_WAIT)).messages() == 0
+                .until(() -> platform.broker().queue(Topology.retryQueue(Topology.retryTierFor(RETRY_WAIT))).messages() == 0
                         && platform.broker().queue(Topology.jobQueue("fail")).messages() == 0);
         await("the parked attempt's delivery settled").during(ofSeconds(2)).atMost(ofSeconds(5))
                 .pollInterval(Duration.ofMillis(250))
