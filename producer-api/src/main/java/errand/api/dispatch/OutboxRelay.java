@@ -27,7 +27,7 @@ public class OutboxRelay implements SmartLifecycle, OutboxSignal {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final OutboxStore store;
-    private final JobPublisher publisher;
+    private final JobMessagePublisher publisher;
     private final TransactionTemplate transactions;
     private final DispatchProperties properties;
     private final Counter published;
@@ -36,7 +36,7 @@ public class OutboxRelay implements SmartLifecycle, OutboxSignal {
     private volatile boolean running;
     private Thread thread = Thread.ofPlatform().unstarted(() -> { });
 
-    OutboxRelay(OutboxStore store, JobPublisher publisher, TransactionTemplate transactions,
+    OutboxRelay(OutboxStore store, JobMessagePublisher publisher, TransactionTemplate transactions,
             DispatchProperties properties, MeterRegistry registry) {
         this.published = registry.counter(ErrandMetrics.OUTBOX_PUBLISHED);
         this.failures = registry.counter(ErrandMetrics.OUTBOX_PUBLISH_FAILURES);
