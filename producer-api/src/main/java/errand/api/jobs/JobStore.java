@@ -83,10 +83,6 @@ public class JobStore {
         return jdbc.query("select " + COLUMNS + " from jobs where id = ?", JOB, id).stream().findFirst();
     }
 
-    List<Job> findAll(List<UUID> ids) {
-        return jdbc.query("select " + COLUMNS + " from jobs where id = any(?)", JOB, (Object) ids.toArray(UUID[]::new));
-    }
-
     List<Job> page(JobQuery query) {
         var sql = new StringBuilder("select ").append(COLUMNS).append(" from jobs where true");
         var args = new ArrayList<>();
@@ -105,12 +101,6 @@ public class JobStore {
         sql.append(" order by created_at desc, id desc limit ?");
         args.add(query.limit());
         return jdbc.query(sql.toString(), JOB, args.toArray());
-    }
-
-    long countUnfinished() {
-        Long count = jdbc.queryForObject(
-                "select count(*) from jobs where status in ('QUEUED', 'RUNNING', 'RETRYING')", Long.class);
-        return count == null ? 0 : count;
     }
 
     /** Moves a job that may be cancelled to CANCELLED; empty when it may not (or does not exist). */
