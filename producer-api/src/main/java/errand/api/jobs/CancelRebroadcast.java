@@ -2,7 +2,9 @@ package errand.api.jobs;
 
 import java.util.UUID;
 
+import errand.api.StatusSql;
 import errand.api.dispatch.ControlPublisher;
+import errand.model.JobStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -15,6 +17,13 @@ import org.springframework.stereotype.Component;
 @Component
 class CancelRebroadcast {
 
+    /** Cancelled jobs whose attempt the worker has not reported stopped, within the repeat window. */
+    private static final String CANCELLED_RUNNING_ATTEMPTS = """
+            select j.id, j.attempt from jobs j join job_attempts a on a.job_id = j.id and a.attempt = j.attempt
+            where j.status = %s and a.status = %s
+              and j.finished_at > now() - interval '5 minutes'
+            limit 1000""".formatted(StatusSql.literal(JobStatus.CANCELLED), StatusSql.literal(JobStatus.RUNNING));
+
     private final JdbcTemplate jdbc;
     private final ControlPublisher control;
 
@@ -26,11 +35,7 @@ class CancelRebroadcast {
     void rebroadcastOnce() {
         // The attempt is read with the status: a retry that moves the job on meanwhile queues a later attempt, which
         // this repeat must not stop.
-        jdbc.query("""
-                select j.id, j.attempt from jobs j join job_attempts a on a.job_id = j.id and a.attempt = j.attempt
-                where j.status = 'CANCELLED' and a.status = 'RUNNING'
-                  and j.finished_at > now() - interval '5 minutes'
-                limit 1000""", (rs, n) -> new CancelledAttempt(rs.getObject("id", UUID.class), rs.getInt("attempt")))
+        jdbc.query(CANCELLED_RUNNING_ATTEMPTS, (rs, n) -> new CancelledAttempt(rs.getObject("id", UUID.class), rs.getInt("attempt")))
                 .forEach(cancelled -> control.broadcastCancel(cancelled.jobId(), cancelled.attempt()));
     }
 
