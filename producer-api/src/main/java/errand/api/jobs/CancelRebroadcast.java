@@ -35,7 +35,8 @@ class CancelRebroadcast {
     void rebroadcastOnce() {
         // The attempt is read with the status: a retry that moves the job on meanwhile queues a later attempt, which
         // this repeat must not stop.
-        jdbc.query(CANCELLED_RUNNING_ATTEMPTS, (rs, n) -> new CancelledAttempt(rs.getObject("id", UUID.class), rs.getInt("attempt")))
+        jdbc.query(CANCELLED_RUNNING_ATTEMPTS,
+                (rs, n) -> new CancelledAttempt(rs.getObject("id", UUID.class), rs.getInt("attempt")))
                 .forEach(cancelled -> control.broadcastCancel(cancelled.jobId(), cancelled.attempt()));
     }
 

@@ -124,7 +124,8 @@ public class JobStore {
 
     /** Moves a job that may be cancelled to CANCELLED; empty when it may not (or does not exist). */
     Optional<Job> cancel(UUID id, Instant at) {
-        return jdbc.query(CANCEL, JOB, Timestamp.from(at), Timestamp.from(at), id, statusesThatCanMoveTo(JobStatus.CANCELLED))
+        return jdbc.query(CANCEL, JOB, Timestamp.from(at), Timestamp.from(at), id,
+                statusesThatCanMoveTo(JobStatus.CANCELLED))
                 .stream().findFirst();
     }
 

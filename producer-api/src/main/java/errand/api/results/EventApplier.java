@@ -66,7 +66,8 @@ class EventApplier {
             with j as (
                 update jobs set status = %2$s, result = :result::jsonb, error = null, lease_until = null,
                                 started_at = case when status = %1$s then started_at else :startedAt end,
-                                finished_at = :at::timestamptz, attempts = greatest(attempts, attempt), updated_at = now()
+                                finished_at = :at::timestamptz, attempts = greatest(attempts, attempt),
+                                updated_at = now()
                 where id = :jobId and attempt = :attempt and status = any(:sources)
                 returning id, attempt)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at)
