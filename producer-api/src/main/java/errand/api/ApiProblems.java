@@ -1,6 +1,7 @@
 package errand.api;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,9 @@ import tools.jackson.core.exc.StreamReadException;
 class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+
+    /** When a client refused for an unavailable database should try again. */
+    private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
     /** How Jackson's strict duplicate detection begins its message. */
     private static final String DUPLICATE = "Duplicate Object property";
@@ -81,7 +85,8 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             return unexpected(e);
         }
         log.warn("Database unavailable: {}", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(DATABASE_RETRY_AFTER.toSeconds()))
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Job store unavailable",
                         "The job store is unavailable; nothing was accepted. Try again shortly."));
     }

@@ -30,6 +30,9 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
+    /** Jobs in a page when the request names no {@code limit}. */
+    private static final int DEFAULT_PAGE_SIZE = 50;
+
     private final JobService jobs;
     private final JobSubmission submissions;
     private final JobsProperties limits;
@@ -134,7 +137,7 @@ class JobController {
 
     private int limitOf(@Nullable String limit) {
         if (limit == null) {
-            return Math.min(50, limits.maxPageSize());
+            return Math.min(DEFAULT_PAGE_SIZE, limits.maxPageSize());
         }
         try {
             int value = Integer.parseInt(limit);

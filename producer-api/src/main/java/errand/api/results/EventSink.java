@@ -24,6 +24,9 @@ class EventSink {
 
     private static final Logger log = LoggerFactory.getLogger(EventSink.class);
 
+    /** The first pause after a failed batch; it doubles up to {@code errand.api.results.retry-delay}. */
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(100);
+
     private final EventApplier applier;
     private final ResultMetrics metrics;
     private final CancelledJobs cancelledJobs;
@@ -39,7 +42,7 @@ class EventSink {
 
     /** Returns once the events are committed (or refused for good). */
     void applyUntilCommitted(List<JobEvent> events) {
-        Duration pause = Duration.ofMillis(100);
+        Duration pause = FIRST_RETRY_PAUSE;
         while (true) {
             try {
                 EventApplier.Applied applied = applier.applyAll(events);
