@@ -1,6 +1,7 @@
 package errand.api;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,17 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -37,6 +35,9 @@ import tools.jackson.core.exc.StreamReadException;
 class ApiProblems extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+
+    /** When a client refused for an unavailable database should try again. */
+    private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
     /** How Jackson's strict duplicate detection begins its message. */
     private static final String DUPLICATE = "Duplicate Object property";
@@ -77,12 +78,15 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return problem;
     }
 
-    @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
-            TransientDataAccessException.class, CannotCreateTransactionException.class,
-            TransactionSystemException.class})
-    ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException e) {
+    /** {@code 503} when {@link DatabaseUnavailable}; any other database error is unexpected. */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ProblemDetail> databaseError(RuntimeException e) {
+        if (!DatabaseUnavailable.is(e)) {
+            return unexpected(e);
+        }
         log.warn("Database unavailable: {}", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(DATABASE_RETRY_AFTER.toSeconds()))
                 .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Job store unavailable",
                         "The job store is unavailable; nothing was accepted. Try again shortly."));
     }

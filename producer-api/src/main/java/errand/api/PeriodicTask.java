@@ -1,58 +1,42 @@
 package errand.api;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 
 /**
  * Runs a chore on its own daemon thread every {@code interval} while the application runs (the backlog count, the
- * lease sweep, cancel re-broadcasts). A database error skips one round: the next one tries again.
+ * lease sweep, cancel re-broadcasts), the first time at once. A database error skips one round: the next one tries
+ * again; any other error is logged as a warning, and the next round tries again too.
  */
-public final class PeriodicTask implements SmartLifecycle {
+public final class PeriodicTask extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
 
-    private final String name;
     private final Duration interval;
     private final Runnable chore;
-    private final ScheduledExecutorService scheduler;
-    private volatile boolean running;
 
     public PeriodicTask(String name, Duration interval, Runnable chore) {
-        this.name = name;
+        super(name, Threads.PLATFORM, interval);
         this.interval = interval;
         this.chore = chore;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(name).daemon().factory());
     }
 
-    private void runOnce() {
-        try {
-            chore.run();
-        } catch (DataAccessException e) {
-            log.debug("{} skipped a round: {}", name, e.getMessage());
+    @Override
+    protected boolean runOnce() throws InterruptedException {
+        chore.run();
+        Thread.sleep(interval);
+        return true;
+    }
+
+    @Override
+    protected boolean onFailure(Exception e) {
+        if (e instanceof DataAccessException) {
+            log.debug("{} skipped a round: {}", name(), e.getMessage());
+            return true;
         }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        scheduler.scheduleWithFixedDelay(this::runOnce, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        scheduler.shutdownNow();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+        return super.onFailure(e);
     }
 }

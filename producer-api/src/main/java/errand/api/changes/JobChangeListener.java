@@ -3,15 +3,16 @@ package errand.api.changes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import errand.api.BackgroundLoop;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,69 +22,46 @@ import org.springframework.stereotype.Component;
  * notifications sent meanwhile are lost.
  */
 @Component
-class JobChangeListener implements SmartLifecycle {
+class JobChangeListener extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(JobChangeListener.class);
-    private static final int POLL_MILLIS = 1_000;
+    /** How long one wait for notifications lasts, and the pause before reconnecting. */
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final int POLL_MILLIS = Math.toIntExact(POLL.toMillis());
 
     private final DataSource dataSource;
     private final JobChangeHub hub;
-    private volatile boolean running;
-    private Thread thread = Thread.ofPlatform().unstarted(() -> { });
 
     JobChangeListener(DataSource dataSource, JobChangeHub hub) {
+        super("errand-job-changes", Threads.PLATFORM, POLL);
         this.dataSource = dataSource;
         this.hub = hub;
     }
 
-    private void loop() {
-        while (running) {
-            try (Connection connection = dataSource.getConnection()) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("listen errand_job_changes");
-                }
-                hub.signalAll();
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications != null) {
-                        for (PGNotification notification : notifications) {
-                            hub.signal(UUID.fromString(notification.getParameter()));
-                        }
+    /** Connects, listens and forwards notifications until the connection breaks or the loop is stopped. */
+    @Override
+    protected boolean runOnce() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("listen errand_job_changes");
+            }
+            hub.signalAll();
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            while (isRunning()) {
+                PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                if (notifications != null) {
+                    for (PGNotification notification : notifications) {
+                        hub.signal(UUID.fromString(notification.getParameter()));
                     }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (running) {
-                    log.warn("Lost the job change listener's connection, reconnecting: {}", e.getMessage());
-                    pause();
                 }
             }
         }
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
+        return true;
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = Thread.ofPlatform().name("errand-job-changes").daemon().start(this::loop);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        thread.interrupt();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    protected boolean onFailure(Exception e) {
+        log.warn("Lost the job change listener's connection, reconnecting in {}: {}", POLL, e.getMessage());
+        return true;
     }
 }

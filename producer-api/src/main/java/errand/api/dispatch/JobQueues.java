@@ -32,9 +32,4 @@ public class JobQueues {
         admin.declareBinding(new Binding(name, Binding.DestinationType.QUEUE, Topology.JOBS_EXCHANGE, taskType, null));
         declared.add(taskType);
     }
-
-    /** Forgets what was declared, so that it is declared again (the broker may have lost non-durable state). */
-    void forget() {
-        declared.clear();
-    }
 }

@@ -6,12 +6,10 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import errand.api.BackgroundLoop;
 import errand.api.ErrandMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -22,22 +20,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  * broker confirmed it; a crash between confirm and mark publishes it again, which the fence makes harmless.
  */
 @Component
-public class OutboxRelay implements SmartLifecycle, OutboxSignal {
-
-    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+public class OutboxRelay extends BackgroundLoop implements OutboxSignal {
 
     private final OutboxStore store;
-    private final JobPublisher publisher;
+    private final JobMessagePublisher publisher;
     private final TransactionTemplate transactions;
     private final DispatchProperties properties;
     private final Counter published;
     private final Counter failures;
     private final Semaphore wakeUps = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread = Thread.ofPlatform().unstarted(() -> { });
 
-    OutboxRelay(OutboxStore store, JobPublisher publisher, TransactionTemplate transactions,
+    OutboxRelay(OutboxStore store, JobMessagePublisher publisher, TransactionTemplate transactions,
             DispatchProperties properties, MeterRegistry registry) {
+        // a failed round (the database unavailable, say) is retried after the sweep interval
+        super("errand-outbox-relay", Threads.PLATFORM, properties.sweepInterval());
         this.published = registry.counter(ErrandMetrics.OUTBOX_PUBLISHED);
         this.failures = registry.counter(ErrandMetrics.OUTBOX_PUBLISH_FAILURES);
         this.store = store;
@@ -70,48 +66,16 @@ public class OutboxRelay implements SmartLifecycle, OutboxSignal {
         return claimed == null ? 0 : claimed;
     }
 
-    private void loop() {
-        while (running) {
-            int claimed;
-            try {
-                claimed = relayOnce();
-            } catch (RuntimeException e) {
-                log.warn("Outbox relay round failed, retrying after the sweep interval: {}", e.getMessage());
-                claimed = -1;
-            }
-            if (claimed < properties.batchSize()) {
-                awaitWakeUp(claimed < 0);
-            }
+    /** One round, then a wait: none after a full round, the sweep interval after a failed publish. */
+    @Override
+    protected boolean runOnce() throws InterruptedException {
+        int claimed = relayOnce();
+        if (claimed < 0) {
+            Thread.sleep(properties.sweepInterval());
+        } else if (claimed < properties.batchSize()
+                && wakeUps.tryAcquire(properties.sweepInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+            wakeUps.drainPermits();
         }
-    }
-
-    private void awaitWakeUp(boolean backOff) {
-        try {
-            if (backOff) {
-                Thread.sleep(properties.sweepInterval());
-            } else if (wakeUps.tryAcquire(properties.sweepInterval().toMillis(), TimeUnit.MILLISECONDS)) {
-                wakeUps.drainPermits();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        thread = Thread.ofPlatform().name("errand-outbox-relay").daemon().start(this::loop);
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        thread.interrupt();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+        return true;
     }
 }

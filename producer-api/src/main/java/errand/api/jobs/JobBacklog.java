@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import errand.api.ErrandMetrics;
+import errand.api.StatusSql;
 import errand.model.JobStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,9 @@ import org.springframework.stereotype.Component;
 class JobBacklog {
 
     private static final Logger log = LoggerFactory.getLogger(JobBacklog.class);
+
+    private static final String COUNT_UNFINISHED = "select status, count(*) from jobs where status in "
+            + StatusSql.listOf(status -> !status.isTerminal()) + " group by status";
 
     private final JdbcTemplate jdbc;
     private final JobsProperties limits;
@@ -52,8 +56,7 @@ class JobBacklog {
         try {
             Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
             unfinished.keySet().forEach(s -> counts.put(s, 0L));
-            jdbc.query("select status, count(*) from jobs where status in ('QUEUED', 'RUNNING', 'RETRYING') "
-                    + "group by status", rs -> {
+            jdbc.query(COUNT_UNFINISHED, rs -> {
                         counts.put(JobStatus.valueOf(rs.getString(1)), rs.getLong(2));
                     });
             synchronized (unfinished) {

@@ -1,7 +1,5 @@
 package errand.api.jobs;
 
-import java.time.Duration;
-
 import errand.api.PeriodicTask;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,12 +9,13 @@ import org.springframework.context.annotation.Configuration;
 class JobChores {
 
     @Bean
-    PeriodicTask backlogCountChore(JobBacklog backlog) {
-        return new PeriodicTask("errand-backlog", Duration.ofSeconds(2), backlog::refresh);
+    PeriodicTask backlogCountChore(JobBacklog backlog, JobsProperties properties) {
+        return new PeriodicTask("errand-backlog", properties.backlogCountInterval(), backlog::refresh);
     }
 
     @Bean
-    PeriodicTask cancelRebroadcastChore(CancelRebroadcast cancels) {
-        return new PeriodicTask("errand-cancel-rebroadcast", Duration.ofSeconds(3), cancels::rebroadcastOnce);
+    PeriodicTask cancelRebroadcastChore(CancelRebroadcast cancels, JobsProperties properties) {
+        return new PeriodicTask("errand-cancel-rebroadcast", properties.cancelRebroadcastInterval(),
+                cancels::rebroadcastOnce);
     }
 }

@@ -30,11 +30,16 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
+    /** Jobs in a page when the request names no {@code limit}. */
+    private static final int DEFAULT_PAGE_SIZE = 50;
+
     private final JobService jobs;
+    private final JobSubmission submissions;
     private final JobsProperties limits;
 
-    JobController(JobService jobs, JobsProperties limits) {
+    JobController(JobService jobs, JobSubmission submissions, JobsProperties limits) {
         this.jobs = jobs;
+        this.submissions = submissions;
         this.limits = limits;
     }
 
@@ -57,7 +62,7 @@ class JobController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobResponse> submit(@RequestBody JsonNode request,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
-        JobService.Submitted submitted = jobs.submit(request, idempotencyKey);
+        JobSubmission.Submitted submitted = submissions.submit(request, idempotencyKey);
         return ResponseEntity.accepted().location(location(submitted.job().id())).body(JobResponse.of(submitted.job()));
     }
 
@@ -68,7 +73,7 @@ class JobController {
                             + "{\"type\":\"echo\",\"payload\":{\"n\":2}}]}"))))
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request) {
-        List<Job> accepted = jobs.submitBatch(request);
+        List<Job> accepted = submissions.submitBatch(request);
         return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
     }
 
@@ -132,7 +137,7 @@ class JobController {
 
     private int limitOf(@Nullable String limit) {
         if (limit == null) {
-            return Math.min(50, limits.maxPageSize());
+            return Math.min(DEFAULT_PAGE_SIZE, limits.maxPageSize());
         }
         try {
             int value = Integer.parseInt(limit);

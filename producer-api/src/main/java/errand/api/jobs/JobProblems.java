@@ -1,9 +1,11 @@
 package errand.api.jobs;
 
 import java.net.URI;
+import java.time.Duration;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -14,6 +16,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice(assignableTypes = {JobController.class, JobEventsController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class JobProblems {
+
+    /** When a client refused for a full backlog should try again. */
+    private static final Duration BACKLOG_RETRY_AFTER = Duration.ofSeconds(5);
 
     @ExceptionHandler
     ProblemDetail invalid(JobExceptions.InvalidJob e) {
@@ -47,7 +52,8 @@ class JobProblems {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> tooManyQueued(JobExceptions.TooManyQueued e) {
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", "5")
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(BACKLOG_RETRY_AFTER.toSeconds()))
                 .body(problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-queued", "Too many queued jobs",
                         e.getMessage()));
     }

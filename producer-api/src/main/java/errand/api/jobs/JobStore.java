@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import errand.api.StatusSql;
 import errand.model.JobStatus;
 import errand.model.Traceparent;
 import errand.model.WireJson;
@@ -27,8 +30,31 @@ import tools.jackson.databind.JsonNode;
 @Repository
 public class JobStore {
 
+    /** Rows per JDBC batch when inserting many jobs. */
+    private static final int INSERT_BATCH_SIZE = 500;
+
     static final String COLUMNS = "id, type, status, payload, result, error, progress, attempt, attempts, "
             + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at, traceparent";
+
+    private static final String INSERT = """
+            insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
+                              created_at, publish_after, updated_at, traceparent)
+            values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(StatusSql.literal(JobStatus.QUEUED));
+
+    private static final String CANCEL = """
+            update jobs set status = %s, finished_at = ?, updated_at = ?
+            where id = ? and status = any(?)
+            returning\s""".formatted(StatusSql.literal(JobStatus.CANCELLED)) + COLUMNS;
+
+    /** The statuses {@code POST /retry} replays a job from. */
+    private static final Set<JobStatus> RETRYABLE = EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED);
+
+    private static final String RETRY = """
+            update jobs set status = %s, attempt = attempt + 1, result = null, progress = null,
+                            finished_at = null, published_at = null, publish_after = ?, updated_at = ?,
+                            max_attempts = greatest(max_attempts, attempt + 1)
+            where id = ? and status in %s
+            returning\s""".formatted(StatusSql.literal(JobStatus.QUEUED), StatusSql.list(RETRYABLE)) + COLUMNS;
 
     private static final RowMapper<Job> JOB = JobStore::mapJob;
 
@@ -39,10 +65,7 @@ public class JobStore {
     }
 
     void insertAll(List<NewJob> jobs) {
-        jdbc.batchUpdate("""
-                insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
-                                  created_at, publish_after, updated_at, traceparent)
-                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)""", jobs, 500, (ps, job) -> {
+        jdbc.batchUpdate(INSERT, jobs, INSERT_BATCH_SIZE, (ps, job) -> {
             ps.setObject(1, job.id());
             ps.setString(2, job.type());
             ps.setString(3, json(job.payload()));
@@ -59,11 +82,7 @@ public class JobStore {
 
     /** Inserts unless a job with the same idempotency key exists; answers false when it did. */
     boolean insertIfKeyIsNew(NewJob job) {
-        int inserted = jdbc.update("""
-                insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
-                                  created_at, publish_after, updated_at, traceparent)
-                values (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (idempotency_key) do nothing""",
+        int inserted = jdbc.update(INSERT + " on conflict (idempotency_key) do nothing",
                 job.id(), job.type(), json(job.payload()), job.maxAttempts(), job.timeout().toMillis(),
                 job.idempotencyKey(), job.requestHash(), Timestamp.from(job.createdAt()),
                 Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()), job.traceparent());
@@ -81,10 +100,6 @@ public class JobStore {
 
     public Optional<Job> find(UUID id) {
         return jdbc.query("select " + COLUMNS + " from jobs where id = ?", JOB, id).stream().findFirst();
-    }
-
-    List<Job> findAll(List<UUID> ids) {
-        return jdbc.query("select " + COLUMNS + " from jobs where id = any(?)", JOB, (Object) ids.toArray(UUID[]::new));
     }
 
     List<Job> page(JobQuery query) {
@@ -107,31 +122,16 @@ public class JobStore {
         return jdbc.query(sql.toString(), JOB, args.toArray());
     }
 
-    long countUnfinished() {
-        Long count = jdbc.queryForObject(
-                "select count(*) from jobs where status in ('QUEUED', 'RUNNING', 'RETRYING')", Long.class);
-        return count == null ? 0 : count;
-    }
-
     /** Moves a job that may be cancelled to CANCELLED; empty when it may not (or does not exist). */
     Optional<Job> cancel(UUID id, Instant at) {
-        return jdbc.query("""
-                update jobs set status = 'CANCELLED', finished_at = ?, updated_at = ?
-                where id = ? and status = any(?)
-                returning\s""" + COLUMNS,
-                JOB, Timestamp.from(at), Timestamp.from(at), id, statusesThatCanMoveTo(JobStatus.CANCELLED))
+        return jdbc.query(CANCEL, JOB, Timestamp.from(at), Timestamp.from(at), id,
+                statusesThatCanMoveTo(JobStatus.CANCELLED))
                 .stream().findFirst();
     }
 
     /** Replays a FAILED or CANCELLED job as a new attempt, unpublished so the outbox relay enqueues it. */
     Optional<Job> retry(UUID id, Instant at) {
-        return jdbc.query("""
-                update jobs set status = 'QUEUED', attempt = attempt + 1, result = null, progress = null,
-                                finished_at = null, published_at = null, publish_after = ?, updated_at = ?,
-                                max_attempts = greatest(max_attempts, attempt + 1)
-                where id = ? and status in ('FAILED', 'CANCELLED')
-                returning\s""" + COLUMNS,
-                JOB, Timestamp.from(at), Timestamp.from(at), id).stream().findFirst();
+        return jdbc.query(RETRY, JOB, Timestamp.from(at), Timestamp.from(at), id).stream().findFirst();
     }
 
     List<AttemptRecord> attemptsOf(UUID id) {

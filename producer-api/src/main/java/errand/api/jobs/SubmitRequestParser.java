@@ -32,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class SubmitRequestParser {
 
+    /** A job's {@code timeout} must be positive; the store keeps it in milliseconds. */
+    private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(1);
     private static final Set<String> FIELDS = Set.of("type", "payload", "timeout", "maxAttempts", "delay");
     private static final JsonMapper CANONICAL = WireJson.mapper().rebuild()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
@@ -78,7 +80,7 @@ class SubmitRequestParser {
             validator.validate(type.get(), payload).forEach(v -> errors.add(
                     new FieldError("/payload" + v.pointer(), v.rule(), v.message())));
         }
-        Duration timeout = duration(request.get("timeout"), "/timeout", errors, Duration.ofMillis(1),
+        Duration timeout = duration(request.get("timeout"), "/timeout", errors, SHORTEST_TIMEOUT,
                 limits.maxTimeout());
         Duration delay = duration(request.get("delay"), "/delay", errors, Duration.ZERO, limits.maxDelay());
         Integer maxAttempts = maxAttempts(request.get("maxAttempts"), errors);

@@ -3,6 +3,8 @@ package errand.api.leases;
 import java.sql.Timestamp;
 import java.time.Instant;
 
+import errand.api.StatusSql;
+import errand.model.JobStatus;
 import errand.model.WorkerHeartbeat;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -10,6 +12,12 @@ import org.springframework.stereotype.Component;
 /** Extends the leases a worker's heartbeat names, on this API's clock. */
 @Component
 public class LeaseRenewals {
+
+    private static final String RENEW = """
+            update jobs set lease_until = greatest(lease_until, ?)
+            where status = %s and leased_by = ?
+              and (id, attempt) in (select * from unnest(?::uuid[], ?::int[]))""".formatted(
+            StatusSql.literal(JobStatus.RUNNING));
 
     private final JdbcTemplate jdbc;
     private final LeaseProperties properties;
@@ -27,10 +35,7 @@ public class LeaseRenewals {
         Object[] ids = heartbeat.leases().stream().map(WorkerHeartbeat.Lease::jobId).toArray();
         Object[] attempts = heartbeat.leases().stream().map(WorkerHeartbeat.Lease::attempt).toArray();
         jdbc.update(connection -> {
-            var ps = connection.prepareStatement("""
-                    update jobs set lease_until = greatest(lease_until, ?)
-                    where status = 'RUNNING' and leased_by = ?
-                      and (id, attempt) in (select * from unnest(?::uuid[], ?::int[]))""");
+            var ps = connection.prepareStatement(RENEW);
             ps.setTimestamp(1, Timestamp.from(until));
             ps.setString(2, heartbeat.workerId());
             ps.setArray(3, connection.createArrayOf("uuid", ids));

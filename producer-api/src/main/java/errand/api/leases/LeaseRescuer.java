@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 import errand.api.ErrandMetrics;
+import errand.api.StatusSql;
 import errand.api.dispatch.OutboxSignal;
+import errand.model.JobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,21 +26,24 @@ public class LeaseRescuer {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseRescuer.class);
 
+    /** The status of an attempt whose lease lapsed; attempts otherwise take the job's status names. */
+    private static final String ATTEMPT_LOST = "LOST";
+
     private static final String RESCUE = """
             with lapsed as (
                 select id, attempt, leased_by from jobs
-                where status = 'RUNNING' and lease_until < ?
+                where status = %1$s and lease_until < ?
                 order by lease_until
                 limit ?
                 for update skip locked),
             lost as (
-                update job_attempts a set status = 'LOST', finished_at = now(),
+                update job_attempts a set status = '%2$s', finished_at = now(),
                        error = jsonb_build_object('type', 'lease-expired', 'message',
                                'worker ' || coalesce(lapsed.leased_by, '?') || ' stopped renewing its lease',
                                'retryable', true)
                 from lapsed where a.job_id = lapsed.id and a.attempt = lapsed.attempt)
             update jobs j set
-                status = case when j.attempt < j.max_attempts then 'QUEUED' else 'FAILED' end,
+                status = case when j.attempt < j.max_attempts then %3$s else %4$s end,
                 error = jsonb_build_object('type', 'lease-expired', 'message',
                         'worker ' || coalesce(lapsed.leased_by, '?') || ' stopped renewing its lease',
                         'retryable', true),
@@ -47,7 +52,8 @@ public class LeaseRescuer {
                 published_at = case when j.attempt < j.max_attempts then null else j.published_at end,
                 publish_after = now(), lease_until = null, leased_by = null, updated_at = now()
             from lapsed where j.id = lapsed.id
-            returning j.type, j.status""";
+            returning j.type, j.status""".formatted(StatusSql.literal(JobStatus.RUNNING), ATTEMPT_LOST,
+            StatusSql.literal(JobStatus.QUEUED), StatusSql.literal(JobStatus.FAILED));
 
     private final JdbcTemplate jdbc;
     private final OutboxSignal relay;
@@ -61,18 +67,19 @@ public class LeaseRescuer {
         this.registry = registry;
     }
 
-    private record Rescued(String type, String status) {
+    private record Rescued(String type, JobStatus status) {
     }
 
     /** Rescues one round of lapsed leases; answers how many jobs it requeued or failed. */
     public int sweepOnce() {
-        List<Rescued> rescued = jdbc.query(RESCUE, (rs, n) -> new Rescued(rs.getString(1), rs.getString(2)),
+        List<Rescued> rescued = jdbc.query(RESCUE, (rs, n) -> new Rescued(rs.getString(1),
+                JobStatus.valueOf(rs.getString(2))),
                 Timestamp.from(Instant.now()), properties.batchSize());
         for (Rescued job : rescued) {
             registry.counter(ErrandMetrics.JOBS_RESCUED, ErrandMetrics.TAG_TYPE, job.type()).increment();
-            if ("FAILED".equals(job.status())) {
+            if (job.status() == JobStatus.FAILED) {
                 registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, job.type(),
-                        ErrandMetrics.TAG_STATUS, job.status()).increment();
+                        ErrandMetrics.TAG_STATUS, job.status().name()).increment();
             }
         }
         if (!rescued.isEmpty()) {

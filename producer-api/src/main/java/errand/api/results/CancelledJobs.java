@@ -10,6 +10,8 @@ import java.util.UUID;
 import errand.api.dispatch.ControlPublisher;
 import errand.model.JobEvent;
 import errand.model.JobStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -27,6 +29,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class CancelledJobs {
+
+    private static final Logger log = LoggerFactory.getLogger(CancelledJobs.class);
 
     private final JdbcTemplate jdbc;
     private final ControlPublisher control;
@@ -54,7 +58,9 @@ class CancelledJobs {
                             JobStatus.valueOf(rs.getString("status"))),
                     (Object) refusedStarts.keySet().toArray(UUID[]::new));
         } catch (DataAccessException e) {
-            // the attempt will run to an outcome the store ignores; nothing is lost
+            // the attempts run to outcomes the store ignores; nothing is lost, but their slots stay busy meanwhile
+            log.warn("Could not look up the {} jobs whose start was refused, so no cancel is repeated for them: {}",
+                    refusedStarts.size(), e.getMostSpecificCause().toString());
             return;
         }
         for (Current job : jobs) {

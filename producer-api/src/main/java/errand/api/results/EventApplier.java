@@ -1,8 +1,9 @@
 package errand.api.results;
 
-import java.sql.PreparedStatement;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,11 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import errand.api.StatusSql;
 import errand.model.Failure;
 import errand.model.JobEvent;
+import errand.model.JobStatus;
 import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.SqlTypeValue;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.support.AbstractSqlTypeValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,58 +38,62 @@ class EventApplier {
 
     private static final String STARTED = """
             with j as (
-                update jobs set status = 'RUNNING', started_at = ?::timestamptz, attempts = greatest(attempts, attempt),
+                update jobs set status = %1$s, started_at = :at::timestamptz, attempts = greatest(attempts, attempt),
                                 updated_at = now()
-                where id = ? and attempt = ? and status = any(?)
+                where id = :jobId and attempt = :attempt and status = any(:sources)
                 returning id, attempt)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at)
-            select id, attempt, ?::text, 'RUNNING', ?::timestamptz from j
-            on conflict (job_id, attempt) do nothing""";
+            select id, attempt, :workerId::text, %1$s, :at::timestamptz from j
+            on conflict (job_id, attempt) do nothing""".formatted(StatusSql.literal(JobStatus.RUNNING));
 
     private static final String PROGRESS = """
-            update jobs set progress = ?::jsonb, updated_at = now()
-            where id = ? and attempt = ? and status = any(?)
-              and coalesce((progress ->> 'fraction')::float8, -1) <= ?""";
+            update jobs set progress = :progress::jsonb, updated_at = now()
+            where id = :jobId and attempt = :attempt and status = any(:sources)
+              and coalesce((progress ->> 'fraction')::float8, -1) <= :fraction""";
 
     private static final String LEASED = """
             with j as (
-                update jobs set status = 'RUNNING', lease_until = ?::timestamptz, leased_by = ?::text,
-                                started_at = case when status = 'RUNNING' then started_at else ?::timestamptz end,
+                update jobs set status = %1$s, lease_until = :leaseUntil::timestamptz, leased_by = :workerId::text,
+                                started_at = case when status = %1$s then started_at else :at::timestamptz end,
                                 attempts = greatest(attempts, attempt), updated_at = now()
-                where id = ? and attempt = ? and status = any(?)
+                where id = :jobId and attempt = :attempt and status = any(:sources)
                 returning id, attempt)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at)
-            select id, attempt, ?::text, 'RUNNING', ?::timestamptz from j
-            on conflict (job_id, attempt) do nothing""";
+            select id, attempt, :workerId::text, %1$s, :at::timestamptz from j
+            on conflict (job_id, attempt) do nothing""".formatted(StatusSql.literal(JobStatus.RUNNING));
 
     private static final String SUCCEEDED = """
             with j as (
-                update jobs set status = 'SUCCEEDED', result = ?::jsonb, error = null, lease_until = null,
-                                started_at = case when status = 'RUNNING' then started_at else ? end,
-                                finished_at = ?::timestamptz, attempts = greatest(attempts, attempt), updated_at = now()
-                where id = ? and attempt = ? and status = any(?)
+                update jobs set status = %2$s, result = :result::jsonb, error = null, lease_until = null,
+                                started_at = case when status = %1$s then started_at else :startedAt end,
+                                finished_at = :at::timestamptz, attempts = greatest(attempts, attempt),
+                                updated_at = now()
+                where id = :jobId and attempt = :attempt and status = any(:sources)
                 returning id, attempt)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at)
-            select id, attempt, ?::text, 'SUCCEEDED', ?::timestamptz, ?::timestamptz from j
+            select id, attempt, :workerId::text, %2$s, :startedAt::timestamptz, :at::timestamptz from j
             on conflict (job_id, attempt) do update
                 set status = excluded.status, finished_at = excluded.finished_at, worker_id = excluded.worker_id,
-                    started_at = excluded.started_at""";
+                    started_at = excluded.started_at""".formatted(StatusSql.literal(JobStatus.RUNNING),
+            StatusSql.literal(JobStatus.SUCCEEDED));
 
     private static final String FAILED = """
             with j as (
-                update jobs set status = ?, error = ?::jsonb, lease_until = null,
-                                started_at = case when status = 'RUNNING' then started_at else ? end,
-                                finished_at = case when ? then null else ?::timestamptz end,
+                update jobs set status = :target, error = :error::jsonb, lease_until = null,
+                                started_at = case when status = %1$s then started_at else :startedAt end,
+                                finished_at = case when :willRetry then null else :at::timestamptz end,
                                 attempts = greatest(attempts, attempt),
-                                attempt = case when ? then attempt + 1 else attempt end,
+                                attempt = case when :willRetry then attempt + 1 else attempt end,
                                 published_at = coalesce(published_at, now()), updated_at = now()
-                where id = ? and attempt = ? and status = any(?)
+                where id = :jobId and attempt = :attempt and status = any(:sources)
                 returning id)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at, error)
-            select id, ?::int, ?::text, 'FAILED', ?::timestamptz, ?::timestamptz, ?::jsonb from j
+            select id, :attempt::int, :workerId::text, %2$s, :startedAt::timestamptz, :at::timestamptz, :error::jsonb
+            from j
             on conflict (job_id, attempt) do update
                 set status = excluded.status, finished_at = excluded.finished_at, error = excluded.error,
-                    worker_id = excluded.worker_id, started_at = excluded.started_at""";
+                    worker_id = excluded.worker_id, started_at = excluded.started_at""".formatted(
+            StatusSql.literal(JobStatus.RUNNING), StatusSql.literal(JobStatus.FAILED));
 
     /**
      * The worker's report of an attempt it stopped because the job was cancelled: the job is CANCELLED already, so
@@ -90,17 +102,20 @@ class EventApplier {
      * attempt is recorded all the same, or the history would show it RUNNING for good.
      */
     private static final String ATTEMPT_CANCELLED = """
-            update job_attempts a set status = 'CANCELLED', finished_at = ?, error = ?::jsonb
+            update job_attempts a set status = %1$s, finished_at = ?, error = ?::jsonb
             from jobs j
-            where a.job_id = ? and a.attempt = ? and a.status = 'RUNNING'
+            where a.job_id = ? and a.attempt = ? and a.status = %2$s
               and j.id = a.job_id
-              and (j.status = 'CANCELLED' and j.attempt = a.attempt or j.attempt > a.attempt)""";
+              and (j.status = %1$s and j.attempt = a.attempt or j.attempt > a.attempt)""".formatted(
+            StatusSql.literal(JobStatus.CANCELLED), StatusSql.literal(JobStatus.RUNNING));
 
     private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate transactions;
 
     EventApplier(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.named = new NamedParameterJdbcTemplate(jdbc);
         this.transactions = transactions;
     }
 
@@ -153,14 +168,12 @@ class EventApplier {
     }
 
     private void applyRun(List<JobEvent> run, List<JobEvent> changed) {
-        int[][] counts = jdbc.batchUpdate(sqlOf(run.getFirst()), run, run.size(), EventApplier::bind);
-        int index = 0;
-        for (int[] batch : counts) {
-            for (int count : batch) {
-                if (count > 0) {
-                    changed.add(run.get(index));
-                }
-                index++;
+        // one JDBC batch for the whole run, as the positional version sent
+        int[] counts = named.batchUpdate(sqlOf(run.getFirst()),
+                run.stream().map(EventApplier::parametersOf).toArray(SqlParameterSource[]::new));
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                changed.add(run.get(i));
             }
         }
     }
@@ -182,65 +195,47 @@ class EventApplier {
         };
     }
 
-    private static void bind(PreparedStatement ps, JobEvent event) throws SQLException {
-        String[] sources = JobTransitions.sourceNames(event);
+    /** The named parameters of the event's statement ({@link #sqlOf}). */
+    private static SqlParameterSource parametersOf(JobEvent event) {
+        MapSqlParameterSource parameters = new MapSqlParameterSource()
+                .addValue("jobId", event.jobId())
+                .addValue("attempt", event.attempt())
+                .addValue("sources", textArray(JobTransitions.sourceNames(event)))
+                .addValue("workerId", event.workerId(), Types.VARCHAR);
         switch (event) {
-            case JobEvent.Started e -> {
-                ps.setTimestamp(1, Timestamp.from(e.at()));
-                ps.setObject(2, e.jobId());
-                ps.setInt(3, e.attempt());
-                ps.setArray(4, ps.getConnection().createArrayOf("text", sources));
-                ps.setString(5, e.workerId());
-                ps.setTimestamp(6, Timestamp.from(e.at()));
-            }
-            case JobEvent.Progress e -> {
-                ps.setString(1, WireJson.mapper().writeValueAsString(new ProgressView(e.fraction(), e.message(),
-                        e.at().toString())));
-                ps.setObject(2, e.jobId());
-                ps.setInt(3, e.attempt());
-                ps.setArray(4, ps.getConnection().createArrayOf("text", sources));
-                ps.setDouble(5, e.fraction());
-            }
-            case JobEvent.Leased e -> {
-                Duration lease = Duration.between(e.at(), e.leaseUntil());
-                ps.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
-                ps.setString(2, e.workerId());
-                ps.setTimestamp(3, Timestamp.from(e.at()));
-                ps.setObject(4, e.jobId());
-                ps.setInt(5, e.attempt());
-                ps.setArray(6, ps.getConnection().createArrayOf("text", sources));
-                ps.setString(7, e.workerId());
-                ps.setTimestamp(8, Timestamp.from(e.at()));
-            }
-            case JobEvent.Succeeded e -> {
-                ps.setString(1, WireJson.mapper().writeValueAsString(e.result()));
-                ps.setTimestamp(2, Timestamp.from(e.startedAt()));
-                ps.setTimestamp(3, Timestamp.from(e.at()));
-                ps.setObject(4, e.jobId());
-                ps.setInt(5, e.attempt());
-                ps.setArray(6, ps.getConnection().createArrayOf("text", sources));
-                ps.setString(7, e.workerId());
-                ps.setTimestamp(8, Timestamp.from(e.startedAt()));
-                ps.setTimestamp(9, Timestamp.from(e.at()));
-            }
-            case JobEvent.Failed e -> {
-                String error = WireJson.mapper().writeValueAsString(e.failure());
-                ps.setString(1, JobTransitions.targetOf(e).name());
-                ps.setString(2, error);
-                ps.setTimestamp(3, Timestamp.from(e.startedAt()));
-                ps.setBoolean(4, e.willRetry());
-                ps.setTimestamp(5, Timestamp.from(e.at()));
-                ps.setBoolean(6, e.willRetry());
-                ps.setObject(7, e.jobId());
-                ps.setInt(8, e.attempt());
-                ps.setArray(9, ps.getConnection().createArrayOf("text", sources));
-                ps.setInt(10, e.attempt());
-                ps.setString(11, e.workerId());
-                ps.setTimestamp(12, Timestamp.from(e.startedAt()));
-                ps.setTimestamp(13, Timestamp.from(e.at()));
-                ps.setString(14, error);
-            }
+            case JobEvent.Started e -> parameters.addValue("at", Timestamp.from(e.at()));
+            case JobEvent.Progress e -> parameters
+                    .addValue("progress", WireJson.mapper().writeValueAsString(new ProgressView(e.fraction(),
+                            e.message(), e.at().toString())))
+                    .addValue("fraction", e.fraction());
+            case JobEvent.Leased e -> parameters
+                    // the lease runs for as long as the worker asked, on this API's clock
+                    .addValue("leaseUntil", Timestamp.from(Instant.now().plus(Duration.between(e.at(),
+                            e.leaseUntil()))))
+                    .addValue("at", Timestamp.from(e.at()));
+            case JobEvent.Succeeded e -> parameters
+                    .addValue("result", WireJson.mapper().writeValueAsString(e.result()))
+                    .addValue("startedAt", Timestamp.from(e.startedAt()))
+                    .addValue("at", Timestamp.from(e.at()));
+            case JobEvent.Failed e -> parameters
+                    .addValue("target", JobTransitions.targetOf(e).name())
+                    .addValue("error", WireJson.mapper().writeValueAsString(e.failure()))
+                    .addValue("startedAt", Timestamp.from(e.startedAt()))
+                    .addValue("at", Timestamp.from(e.at()))
+                    .addValue("willRetry", e.willRetry());
         }
+        return parameters;
+    }
+
+    /** A {@code text[]} parameter, made on the statement's connection. */
+    private static SqlTypeValue textArray(String[] values) {
+        return new AbstractSqlTypeValue() {
+            @Override
+            protected Object createTypeValue(Connection connection, int sqlType, @Nullable String typeName)
+                    throws SQLException {
+                return connection.createArrayOf("text", values);
+            }
+        };
     }
 
     /** The {@code progress} of a job as stored and shown. */

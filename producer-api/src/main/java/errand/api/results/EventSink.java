@@ -3,16 +3,13 @@ package errand.api.results;
 import java.time.Duration;
 import java.util.List;
 
+import errand.api.DatabaseUnavailable;
 import errand.model.JobEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.NonTransientDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Applies job events until they are committed, for the listeners that receive them. While the database is
@@ -26,6 +23,9 @@ import org.springframework.transaction.TransactionSystemException;
 class EventSink {
 
     private static final Logger log = LoggerFactory.getLogger(EventSink.class);
+
+    /** The first pause after a failed batch; it doubles up to {@code errand.api.results.retry-delay}. */
+    private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(100);
 
     private final EventApplier applier;
     private final ResultMetrics metrics;
@@ -42,28 +42,32 @@ class EventSink {
 
     /** Returns once the events are committed (or refused for good). */
     void applyUntilCommitted(List<JobEvent> events) {
-        Duration pause = Duration.ofMillis(100);
+        Duration pause = FIRST_RETRY_PAUSE;
         while (true) {
             try {
                 EventApplier.Applied applied = applier.applyAll(events);
                 metrics.applied(applied);
                 cancelledJobs.stopStartsOfCancelledJobs(events, applied.changed());
                 return;
-            } catch (DataAccessResourceFailureException | TransientDataAccessException
-                    | CannotCreateTransactionException | TransactionSystemException e) {
-                pause = pauseAfter(e, events.size(), pause);
-            } catch (NonTransientDataAccessException e) {
-                applyOneByOne(events, e);
-                return;
-            } catch (DataAccessException e) {
-                pause = pauseAfter(e, events.size(), pause);
             } catch (RuntimeException e) {
-                // not the database: an event it cannot even bind (a worker left out a time, say) fails the same way
-                // on every try, so it must not hold up, or requeue, the rest of its batch
-                applyOneByOne(events, e);
-                return;
+                if (!worthRetrying(e)) {
+                    applyOneByOne(events, e);
+                    return;
+                }
+                pause = pauseAfter(e, events.size(), pause);
             }
         }
+    }
+
+    /**
+     * The database is unavailable, or failed in a way that may pass. Not: it refused the data for good
+     * ({@link NonTransientDataAccessException}), or not the database at all: an event it cannot even bind (a worker
+     * left out a time, say) fails the same way on every try, so it must not hold up, or requeue, the rest of its
+     * batch.
+     */
+    private static boolean worthRetrying(RuntimeException e) {
+        return DatabaseUnavailable.is(e)
+                || e instanceof DataAccessException && !(e instanceof NonTransientDataAccessException);
     }
 
     private Duration pauseAfter(RuntimeException e, int events, Duration pause) {

@@ -11,6 +11,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ResultsConsumerConfiguration {
 
+    /** A consumer holds the next batch while it applies one. */
+    private static final int PREFETCHED_BATCHES = 2;
+
     @Bean
     SimpleMessageListenerContainer resultsContainer(ConnectionFactory connectionFactory, ResultListener listener,
             ResultsProperties properties) {
@@ -19,7 +22,7 @@ class ResultsConsumerConfiguration {
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setConsumerBatchEnabled(true);
         container.setBatchSize(properties.batchSize());
-        container.setPrefetchCount(properties.batchSize() * 2);
+        container.setPrefetchCount(properties.batchSize() * PREFETCHED_BATCHES);
         container.setReceiveTimeout(properties.batchWait().toMillis());
         container.setConcurrentConsumers(properties.consumers());
         container.setMessageListener(listener);

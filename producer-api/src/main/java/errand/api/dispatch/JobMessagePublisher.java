@@ -32,15 +32,15 @@ import org.springframework.stereotype.Component;
  * so the broker's fsync is shared by the round instead of paid per job.
  */
 @Component
-class JobPublisher {
+class JobMessagePublisher {
 
-    private static final Logger log = LoggerFactory.getLogger(JobPublisher.class);
+    private static final Logger log = LoggerFactory.getLogger(JobMessagePublisher.class);
 
     private final RabbitTemplate rabbit;
     private final JobQueues queues;
     private final Timer confirmWait;
 
-    JobPublisher(RabbitTemplate rabbit, JobQueues queues, MeterRegistry registry) {
+    JobMessagePublisher(RabbitTemplate rabbit, JobQueues queues, MeterRegistry registry) {
         this.rabbit = rabbit;
         this.queues = queues;
         this.confirmWait = Timer.builder(ErrandMetrics.OUTBOX_CONFIRM).publishPercentileHistogram().register(registry);
