@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -27,13 +24,13 @@ import tools.jackson.databind.JsonNode;
 import errand.model.Headers;
 import errand.model.Topology;
 import errand.model.WireJson;
+import errand.testsupport.ErrandTestServices;
 
 /**
- * What a failure test does to and reads from the broker, scoped to the test class's own vhost wherever RabbitMQ
- * allows it: closing the apps' connections (management API, the same as {@code rabbitmqctl close_connection}),
- * reading queue depths and dead letters (AMQP), publishing raw messages, and the broker-wide settings a test may
- * change at run time, such as {@code consumer_timeout} ({@code rabbitmqctl eval}; always restore them, see
- * {@link #override}).
+ * What a failure test does to and reads from the broker, scoped to the test class's own vhost: closing the apps'
+ * connections (management API, the same as {@code rabbitmqctl close_connection}), reading queue depths and dead
+ * letters (AMQP) and publishing raw messages. Broker-wide settings, such as {@code consumer_timeout}, are changed with
+ * {@link errand.testsupport.Rabbitmqctl}.
  *
  * <p>The test's own connections are named {@code errand-tests...} and never closed by {@link #closeAppConnections}.
  */
@@ -41,7 +38,6 @@ public final class BrokerControl implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern SETTING = Pattern.compile("\\{ok,\\s*(\\d+)}");
 
     private final ErrandTestServices.Isolated services;
     private final Connection connection;
@@ -166,104 +162,6 @@ public final class BrokerControl implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException("Cannot publish to " + exchange + "/" + routingKey, e);
-        }
-    }
-
-    // ---- broker-wide settings
-
-    /** A global setting of the {@code rabbit} application, read with {@code rabbitmqctl eval}; null when unset. */
-    public static @Nullable Long setting(String key) {
-        String answer = rabbitmqctl("eval", "application:get_env(rabbit, " + key + ").");
-        Matcher matcher = SETTING.matcher(answer);
-        return matcher.find() ? Long.valueOf(matcher.group(1)) : null;
-    }
-
-    /** The broker's global {@code consumer_timeout}, or null when unset (no timeout). */
-    public static @Nullable Duration consumerTimeout() {
-        Long millis = setting("consumer_timeout");
-        return millis == null ? null : Duration.ofMillis(millis);
-    }
-
-    /**
-     * Sets a global integer setting of the {@code rabbit} application until the returned handle is closed, which
-     * restores the value read before (or unsets it, if none was set). RabbitMQ 3.10 channels read
-     * {@code consumer_timeout} and {@code channel_tick_interval} when they open, on every vhost: keep an override
-     * short, close it in a {@code finally}, and reopen the channels that must see it (restart the app).
-     *
-     * <p>Another test run on the same broker may be overriding the same setting right now (the local services are
-     * shared). If the value read before is already {@code value}, it is someone else's override, not the broker's
-     * configuration: closing then restores {@code brokerDefault} rather than leaving the override in place for good.
-     */
-    public static SettingOverride override(String key, long value, long brokerDefault) {
-        Long previous = setting(key);
-        Long restore = previous != null && previous == value ? Long.valueOf(brokerDefault) : previous;
-        set(key, value);
-        return new SettingOverride(key, restore);
-    }
-
-    /** Restores a setting of the {@code rabbit} application to what it was before {@link #override}. */
-    public static final class SettingOverride implements AutoCloseable {
-
-        private final String key;
-        private final @Nullable Long previous;
-        private boolean closed;
-
-        private SettingOverride(String key, @Nullable Long previous) {
-            this.key = key;
-            this.previous = previous;
-        }
-
-        public @Nullable Long previous() {
-            return previous;
-        }
-
-        @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            if (previous == null) {
-                rabbitmqctl("eval", "application:unset_env(rabbit, " + key + ").");
-            } else {
-                set(key, previous);
-            }
-            closed = true;
-        }
-    }
-
-    /**
-     * Fails, with what {@code rabbitmqctl} answered, unless it can reach the broker from here: a test that overrides
-     * broker settings proves nothing without it, so it must fail, never be skipped. Only local services give the
-     * tests a {@code rabbitmqctl} for their broker ({@code .ci/run} checks it before the build).
-     */
-    public static void requireRabbitmqctl() {
-        try {
-            rabbitmqctl("eval", "ok.");
-        } catch (RuntimeException e) {
-            throw new AssertionError("This test overrides broker settings with rabbitmqctl, which cannot reach the "
-                    + "test broker from here: " + e.getMessage(), e);
-        }
-    }
-
-    private static void set(String key, long value) {
-        rabbitmqctl("eval", "application:set_env(rabbit, " + key + ", " + value + ").");
-    }
-
-    private static String rabbitmqctl(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
-        command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-            return output.trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run rabbitmqctl", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

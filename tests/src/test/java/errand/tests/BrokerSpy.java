@@ -8,6 +8,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 
+import errand.testsupport.ErrandTestServices;
+
 /**
  * A queue of the test's own, bound to {@code errand.jobs} for some routing keys (task types): every job message the
  * API publishes for those types lands here as well as in the workers' queue. It proves what reached the broker.

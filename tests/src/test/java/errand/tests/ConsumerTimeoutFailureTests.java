@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import errand.model.JobStatus;
+import errand.testsupport.Rabbitmqctl;
 
 /**
  * Celery's best-known trap, on purpose: the broker's {@code consumer_timeout} shortened at run time to 5 s (with a 1 s
@@ -40,12 +41,12 @@ class ConsumerTimeoutFailureTests {
 
     @Test
     void completesAJobLongerThanAShortenedConsumerTimeoutExactlyOnce() {
-        BrokerControl.requireRabbitmqctl();
+        Rabbitmqctl.requireReachable();
         UUID longJob;
         List<UUID> shortJobs = new ArrayList<>();
-        try (BrokerControl.SettingOverride timeout = BrokerControl.override("consumer_timeout",
+        try (Rabbitmqctl.BrokerSettings timeout = Rabbitmqctl.override("consumer_timeout",
                 CONSUMER_TIMEOUT.toMillis(), RABBITMQ_DEFAULT_CONSUMER_TIMEOUT.toMillis());
-                BrokerControl.SettingOverride tick = BrokerControl.override("channel_tick_interval", 1_000,
+                Rabbitmqctl.BrokerSettings tick = Rabbitmqctl.override("channel_tick_interval", 1_000,
                         RABBITMQ_DEFAULT_CHANNEL_TICK.toMillis())) {
             // RabbitMQ 3.10 channels read both when they open: restart the workers so theirs do
             for (AppProcess worker : platform.workers()) {

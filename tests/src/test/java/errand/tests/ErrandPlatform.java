@@ -15,6 +15,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 
+import errand.testsupport.ErrandTestServices;
+
 /**
  * The real Errand, for one test class: the API jar and worker jars as OS processes against a fresh vhost and
  * database from {@link ErrandTestServices}. Register it as a static {@code @RegisterExtension}: it starts before

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 
+import errand.testsupport.ErrandTestServices;
+
 /**
  * The real Errand for one failure-test class, built to be broken: the API and worker jars as OS processes (so they
  * can be killed, paused and restarted for real) in a fresh vhost and database, with

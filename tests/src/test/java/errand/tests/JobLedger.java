@@ -24,6 +24,7 @@ import tools.jackson.core.JacksonException;
 import errand.model.JobEvent;
 import errand.model.Topology;
 import errand.model.WireJson;
+import errand.testsupport.ErrandTestServices;
 
 /**
  * The failure suite's independent witness of what the workers did: a queue of the test's own bound to the

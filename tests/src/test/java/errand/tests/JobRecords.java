@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import errand.model.WireJson;
+import errand.testsupport.ErrandTestServices;
 
 /**
  * Read-only SQL on the API's job store for the failure suite: the recorded outcome of each job and its attempt

@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import errand.testsupport.ErrandTestServices;
+
 /**
  * Read-only SQL on the API's job store, to check what the API says against what it recorded. The schema is the
  * API's Flyway migration ({@code producer-api/src/main/resources/db/migration}): table {@code jobs}, columns

@@ -36,6 +36,7 @@ import tools.jackson.databind.JsonNode;
 import errand.model.JobStatus;
 import errand.model.Topology;
 import errand.model.WireJson;
+import errand.testsupport.ErrandTestServices;
 
 /**
  * The metric names of the dashboards and alerts are a contract with the apps and the broker: every series they

@@ -1,6 +1,6 @@
 /**
  * End-to-end tests: the real API and worker jars as OS processes against a real broker and database.
- * {@link errand.tests.ErrandTestServices} chooses the services, {@link errand.tests.ErrandPlatform} runs the apps.
+ * {@link errand.testsupport.ErrandTestServices} chooses the services, {@link errand.tests.ErrandPlatform} runs the apps.
  */
 @NullMarked
 package errand.tests;

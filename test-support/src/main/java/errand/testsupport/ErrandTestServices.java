@@ -1,4 +1,4 @@
-package errand.tests;
+package errand.testsupport;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -16,6 +16,10 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 
@@ -29,6 +33,9 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
  * <p>Either way every test class gets its own {@link Isolated} vhost and database, created fresh and removed
  * afterwards, so classes never see each other's queues or rows. Names start with {@code errand_test_} and the
  * run id from {@code ERRAND_TEST_RUN_ID}, so a CI run can sweep what a crashed JVM left behind.
+ *
+ * <p>Every module's tests get their services here (producer-api's store tests, the worker's integration tests and
+ * the end-to-end and failure suites); none dials a fixed address of its own.
  */
 public final class ErrandTestServices {
 
@@ -37,7 +44,7 @@ public final class ErrandTestServices {
     private static final int BROKER_PROMETHEUS_PORT = 15692;
     private static final String LOCAL_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
 
-    private static volatile Services services;
+    private static volatile @Nullable Services services;
 
     private ErrandTestServices() {
     }
@@ -155,6 +162,10 @@ public final class ErrandTestServices {
             management("DELETE", "/api/vhosts/" + encode(vhost), null);
         }
 
+        String queueJson(String vhost, String queue) {
+            return management("GET", "/api/queues/" + encode(vhost) + "/" + encode(queue), null);
+        }
+
         void createDatabase(String database) {
             adminSql("CREATE DATABASE " + database);
         }
@@ -176,7 +187,7 @@ public final class ErrandTestServices {
             }
         }
 
-        private void management(String method, String path, String body) {
+        private String management(String method, String path, @Nullable String body) {
             HttpRequest.Builder request = HttpRequest.newBuilder(management.resolve(path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -190,6 +201,7 @@ public final class ErrandTestServices {
                     throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
                             + response.body());
                 }
+                return response.body();
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("RabbitMQ management API at " + management + " unreachable", e);
             } catch (InterruptedException e) {
@@ -240,6 +252,7 @@ public final class ErrandTestServices {
 
         private final Services services;
         private final String name;
+        private @Nullable DataSource dataSource;
 
         private Isolated(Services services, String name) {
             this.services = services;
@@ -290,6 +303,30 @@ public final class ErrandTestServices {
         /** The broker's Prometheus endpoint (its {@code rabbitmq_prometheus} plugin), without a path. */
         public URI brokerPrometheusUri() {
             return services.prometheus();
+        }
+
+        /**
+         * This class's database as a {@link DataSource} (a new connection per {@code getConnection()}, no pool),
+         * always the same instance, so a transaction manager and a {@code JdbcTemplate} built on it share
+         * transactions.
+         */
+        public synchronized DataSource dataSource() {
+            if (dataSource == null) {
+                PGSimpleDataSource simple = new PGSimpleDataSource();
+                simple.setURL(jdbcUrl());
+                simple.setUser(jdbcUser());
+                simple.setPassword(jdbcPassword());
+                dataSource = simple;
+            }
+            return dataSource;
+        }
+
+        /**
+         * The management API's view of a queue in this class's vhost, as JSON ({@code messages_ready},
+         * {@code messages_unacknowledged}, {@code consumers}, ...; its statistics lag a few seconds).
+         */
+        public String queueJson(String queue) {
+            return services.queueJson(name, queue);
         }
 
         /** A new JDBC connection to this class's database. */
