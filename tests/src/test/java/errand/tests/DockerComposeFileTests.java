@@ -21,7 +21,7 @@ import errand.model.WireJson;
  */
 class DockerComposeFileTests {
 
-    private static final Path ROOT = ErrandPlatform.repoRoot();
+    private static final Path ROOT = PlatformApps.repoRoot();
 
     private final Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
     private final Map<String, Object> services = map(compose, "services");

@@ -1,19 +1,13 @@
 package errand.tests;
 
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import tools.jackson.databind.JsonNode;
 
 import errand.testsupport.ErrandTestServices;
 
@@ -29,8 +23,6 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
 
     /** The task types every worker serves out of the box. */
     public static final List<String> BUILT_IN_TYPES = List.of("echo", "sleep", "prime-count", "pi", "fail");
-
-    private static final Duration TYPES_KNOWN_TIMEOUT = Duration.ofSeconds(60);
 
     private final int initialWorkers;
     private final List<String> workerArguments;
@@ -77,11 +69,11 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
     @Override
     public void beforeAll(ExtensionContext context) {
         String owner = context.getRequiredTestClass().getSimpleName();
-        logDirectory = repoRoot().resolve("tests/target/e2e-logs").resolve(owner);
+        logDirectory = PlatformApps.logDirectory(owner);
         services = ErrandTestServices.isolated(owner);
         jobTable = new JobTable(services);
         try {
-            api = AppProcess.start("api", jar("errand.api.jar"), apiCommandLine(), logDirectory);
+            api = PlatformApps.startApi("api", apiCommandLine(), logDirectory);
             for (int i = 0; i < initialWorkers; i++) {
                 startWorker();
             }
@@ -123,16 +115,15 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
      * the first, on a port of its own, and waits until it is ready: what scaling the API out looks like.
      */
     public AppProcess startAnotherApi() {
-        AppProcess another = AppProcess.start("api-" + (otherApis.size() + 2), jar("errand.api.jar"),
-                apiCommandLine(), logDirectory);
+        AppProcess another = PlatformApps.startApi("api-" + (otherApis.size() + 2), apiCommandLine(), logDirectory);
         otherApis.add(another);
         return another;
     }
 
     /** Starts one more worker process, serving every built-in type, and waits until it is ready. */
     public AppProcess startWorker() {
-        AppProcess worker = AppProcess.start("worker-" + workerCount.incrementAndGet(), jar("errand.worker.jar"),
-                workerCommandLine(), logDirectory);
+        AppProcess worker = PlatformApps.startWorker("worker-" + workerCount.incrementAndGet(), workerCommandLine(),
+                logDirectory);
         workers.add(worker);
         return worker;
     }
@@ -169,15 +160,7 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
 
     /** Waits until {@code GET /api/v1/task-types} lists every one of {@code types}. */
     public void awaitTaskTypesKnown(List<String> types) {
-        await("task types " + types + " known to the API").atMost(TYPES_KNOWN_TIMEOUT)
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> namesOf(client.taskTypes()).containsAll(types));
-    }
-
-    private static Set<String> namesOf(JsonNode taskTypes) {
-        Set<String> names = new HashSet<>();
-        taskTypes.forEach(type -> names.add(type.path("name").asString("")));
-        return names;
+        PlatformApps.awaitTaskTypesKnown(client, types);
     }
 
     // ---- the services
@@ -194,10 +177,7 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
     // ---- command lines
 
     private List<String> apiCommandLine() {
-        List<String> arguments = new ArrayList<>(List.of(
-                "--spring.datasource.url=" + services.jdbcUrl(),
-                "--spring.datasource.username=" + services.jdbcUser(),
-                "--spring.datasource.password=" + services.jdbcPassword()));
+        List<String> arguments = new ArrayList<>(PlatformApps.databaseArguments(services, services.jdbcUrl()));
         arguments.addAll(rabbitArguments());
         arguments.addAll(apiArguments);
         return arguments;
@@ -205,30 +185,12 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
 
     private List<String> workerCommandLine() {
         List<String> arguments = new ArrayList<>(rabbitArguments());
-        arguments.add("--errand.worker.heartbeat-interval=1s");
+        arguments.add(PlatformApps.HEARTBEAT_EVERY_SECOND);
         arguments.addAll(workerArguments);
         return arguments;
     }
 
     private List<String> rabbitArguments() {
-        return List.of(
-                "--spring.rabbitmq.host=" + services.amqpHost(),
-                "--spring.rabbitmq.port=" + services.amqpPort(),
-                "--spring.rabbitmq.username=" + services.amqpUser(),
-                "--spring.rabbitmq.password=" + services.amqpPassword(),
-                "--spring.rabbitmq.virtual-host=" + services.vhost());
-    }
-
-    static Path repoRoot() {
-        String root = System.getProperty("errand.repo.root");
-        return (root != null ? Path.of(root) : Path.of("..")).toAbsolutePath().normalize();
-    }
-
-    private static Path jar(String property) {
-        String path = System.getProperty(property);
-        if (path == null) {
-            throw new IllegalStateException("System property " + property + " is not set: run through Maven");
-        }
-        return Path.of(path).toAbsolutePath().normalize();
+        return PlatformApps.brokerArguments(services, services.amqpHost(), services.amqpPort());
     }
 }

@@ -6,9 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -39,8 +37,6 @@ import errand.testsupport.ErrandTestServices;
  * {@code tests/target/e2e-logs/<TestClass>/}.
  */
 public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback {
-
-    private static final Duration TYPES_KNOWN_TIMEOUT = Duration.ofSeconds(90);
 
     private final int initialWorkers;
     private final List<String> apiArguments;
@@ -112,7 +108,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     @Override
     public void beforeAll(ExtensionContext context) {
         String owner = context.getRequiredTestClass().getSimpleName();
-        logDirectory = ErrandPlatform.repoRoot().resolve("tests/target/e2e-logs").resolve(owner);
+        logDirectory = PlatformApps.logDirectory(owner);
         ErrandTestServices.Isolated isolated = ErrandTestServices.isolated(owner);
         services = isolated;
         try {
@@ -126,7 +122,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
                 databaseLink = TcpProxy.to("database", database.getHost(),
                         database.getPort() == -1 ? 5432 : database.getPort());
             }
-            api = AppProcess.start("api", jar("errand.api.jar"), apiCommandLine(), logDirectory);
+            api = PlatformApps.startApi("api", apiCommandLine(), logDirectory);
             for (int i = 0; i < initialWorkers; i++) {
                 startWorker();
             }
@@ -201,10 +197,10 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         List<String> arguments = new ArrayList<>(brokerArguments(
                 brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.WORKERS_ONLY));
         arguments.add("--errand.worker.id=" + name);
-        arguments.add("--errand.worker.heartbeat-interval=1s");
+        arguments.add(PlatformApps.HEARTBEAT_EVERY_SECOND);
         arguments.addAll(workerArguments);
         arguments.addAll(List.of(ownArguments));
-        AppProcess worker = AppProcess.start(name, jar("errand.worker.jar"), arguments, logDirectory);
+        AppProcess worker = PlatformApps.startWorker(name, arguments, logDirectory);
         workers.add(worker);
         return worker;
     }
@@ -228,15 +224,12 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
 
     /** Waits until {@code GET /api/v1/task-types} lists every one of {@code types}. */
     public void awaitTaskTypesKnown(List<String> types) {
-        await("task types " + types + " known to the API").atMost(TYPES_KNOWN_TIMEOUT)
-                .pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> namesOf(client.taskTypes()).containsAll(types));
+        PlatformApps.awaitTaskTypesKnown(client, types);
     }
 
     /** Waits until {@code GET /api/v1/workers} shows {@code worker} with {@code status} (LIVE, STOPPING, GONE). */
     public void awaitWorkerStatus(AppProcess worker, String status, Duration atMost) {
-        await(worker.name() + " shown as " + status).atMost(atMost).pollInterval(Duration.ofMillis(250))
+        await(worker.name() + " shown as " + status).atMost(atMost).pollInterval(PlatformApps.POLL_INTERVAL)
                 .ignoreExceptions()
                 .until(() -> {
                     for (JsonNode shown : client.workers()) {
@@ -246,12 +239,6 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
                     }
                     return false;
                 });
-    }
-
-    private static Set<String> namesOf(JsonNode taskTypes) {
-        Set<String> names = new HashSet<>();
-        taskTypes.forEach(type -> names.add(type.path("name").asString("")));
-        return names;
     }
 
     /**
@@ -315,10 +302,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
             jdbcUrl = "jdbc:postgresql://127.0.0.1:" + databaseLink.port() + database.getRawPath()
                     + (database.getRawQuery() == null ? "" : "?" + database.getRawQuery());
         }
-        List<String> arguments = new ArrayList<>(List.of(
-                "--spring.datasource.url=" + jdbcUrl,
-                "--spring.datasource.username=" + isolated.jdbcUser(),
-                "--spring.datasource.password=" + isolated.jdbcPassword()));
+        List<String> arguments = new ArrayList<>(PlatformApps.databaseArguments(isolated, jdbcUrl));
         arguments.addAll(brokerArguments(brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.API_ONLY));
         arguments.addAll(apiArguments);
         return arguments;
@@ -327,20 +311,8 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     private List<String> brokerArguments(boolean throughProxy) {
         ErrandTestServices.Isolated isolated = services();
         TcpProxy link = throughProxy ? brokerLink() : null;
-        return List.of(
-                "--spring.rabbitmq.host=" + (link != null ? "127.0.0.1" : isolated.amqpHost()),
-                "--spring.rabbitmq.port=" + (link != null ? link.port() : isolated.amqpPort()),
-                "--spring.rabbitmq.username=" + isolated.amqpUser(),
-                "--spring.rabbitmq.password=" + isolated.amqpPassword(),
-                "--spring.rabbitmq.virtual-host=" + isolated.vhost());
-    }
-
-    private static Path jar(String property) {
-        String path = System.getProperty(property);
-        if (path == null) {
-            throw new IllegalStateException("System property " + property + " is not set: run through Maven");
-        }
-        return Path.of(path).toAbsolutePath().normalize();
+        return link != null ? PlatformApps.brokerArguments(isolated, "127.0.0.1", link.port())
+                : PlatformApps.brokerArguments(isolated, isolated.amqpHost(), isolated.amqpPort());
     }
 
     private static <T> T require(@Nullable T value, String what) {

@@ -203,7 +203,7 @@ public final class FaultVerdict {
                     FaultPlatform.dumpThreads(platform.apiProcess(), test),
                     platform.broker().queueStatistics(errand.model.Topology.RESULTS_QUEUE));
         }
-        Path file = ErrandPlatform.repoRoot().resolve("tests/target/failure-reports")
+        Path file = PlatformApps.repoRoot().resolve("tests/target/failure-reports")
                 .resolve(testClass.getSimpleName() + ".md");
         try {
             Files.createDirectories(file.getParent());

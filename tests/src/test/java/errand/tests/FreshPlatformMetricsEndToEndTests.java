@@ -30,8 +30,8 @@ class FreshPlatformMetricsEndToEndTests {
     /** Labels every series of an app may carry besides the README's tags: a histogram bucket's bound, app name. */
     private static final Set<String> COMMON_LABELS = Set.of("le", "application");
 
-    private final MonitoringQueries queries = MonitoringQueries.load(ErrandPlatform.repoRoot());
-    private final ReadmeMetrics readme = ReadmeMetrics.load(ErrandPlatform.repoRoot());
+    private final MonitoringQueries queries = MonitoringQueries.load(PlatformApps.repoRoot());
+    private final ReadmeMetrics readme = ReadmeMetrics.load(PlatformApps.repoRoot());
 
     @Test
     void everyAppMetricTheDashboardsAndAlertsQueryExistsBeforeTheFirstJob() {

@@ -55,7 +55,7 @@ class MetricsContractEndToEndTests {
 
     private static final Duration JOB_TIMEOUT = ofSeconds(60);
 
-    private final MonitoringQueries queries = MonitoringQueries.load(ErrandPlatform.repoRoot());
+    private final MonitoringQueries queries = MonitoringQueries.load(PlatformApps.repoRoot());
 
     @BeforeAll
     static void runJobsOfEveryOutcome() throws Exception {
@@ -173,7 +173,7 @@ class MetricsContractEndToEndTests {
     private static List<URI> brokerScrapeEndpoints() {
         String base = platform.services().brokerPrometheusUri().toString();
         Map<String, Object> prometheus;
-        try (Reader reader = Files.newBufferedReader(ErrandPlatform.repoRoot().resolve("prometheus/prometheus.yml"))) {
+        try (Reader reader = Files.newBufferedReader(PlatformApps.repoRoot().resolve("prometheus/prometheus.yml"))) {
             prometheus = new Yaml().load(reader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -24,7 +24,7 @@ import errand.model.WireJson;
  */
 class MonitoringFilesTests {
 
-    private static final Path ROOT = ErrandPlatform.repoRoot();
+    private static final Path ROOT = PlatformApps.repoRoot();
 
     private final MonitoringQueries queries = MonitoringQueries.load(ROOT);
 

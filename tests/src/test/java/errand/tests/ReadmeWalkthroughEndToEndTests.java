@@ -33,7 +33,7 @@ class ReadmeWalkthroughEndToEndTests {
 
     @Test
     void everyCheckedReadmeExampleRunsAsWrittenAndGivesItsDocumentedAnswer() throws Exception {
-        List<ReadmeExamples.Step> steps = ReadmeExamples.checkedBlocks(ErrandPlatform.repoRoot().resolve("README.md"))
+        List<ReadmeExamples.Step> steps = ReadmeExamples.checkedBlocks(PlatformApps.repoRoot().resolve("README.md"))
                 .stream().flatMap(List::stream).toList();
         assertThat(steps).as("checked README steps").hasSizeGreaterThan(20);
         assertThat(steps.stream().filter(ReadmeExamples.Step::hasAnswer)).as("steps with a documented answer")
