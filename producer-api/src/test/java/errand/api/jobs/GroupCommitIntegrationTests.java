@@ -13,7 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import errand.api.support.TestDatabase;
+import errand.testsupport.ErrandTestServices;
+import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,12 +36,13 @@ import static org.awaitility.Awaitility.await;
 /** Single submits committed together, on a real PostgreSQL with the Flyway schema. */
 class GroupCommitIntegrationTests {
 
-    private static TestDatabase database;
+    private static ErrandTestServices.Isolated database;
     private static JdbcTemplate jdbc;
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        database = TestDatabase.create();
+        database = ErrandTestServices.isolated(GroupCommitIntegrationTests.class.getSimpleName());
+        Flyway.configure().dataSource(database.dataSource()).load().migrate();
         jdbc = new JdbcTemplate(database.dataSource());
     }
 

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import errand.api.support.TestDatabase;
 import errand.model.WorkerHeartbeat;
+import errand.testsupport.ErrandTestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class LeaseRescuerIntegrationTests {
 
     private static final LeaseProperties PROPERTIES = new LeaseProperties(Duration.ofSeconds(1), 3, 500);
 
-    private static TestDatabase database;
+    private static ErrandTestServices.Isolated database;
     private static JdbcTemplate jdbc;
     private static final AtomicInteger wakeUps = new AtomicInteger();
     private static LeaseRescuer rescuer;
@@ -30,7 +31,8 @@ class LeaseRescuerIntegrationTests {
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        database = TestDatabase.create();
+        database = ErrandTestServices.isolated(LeaseRescuerIntegrationTests.class.getSimpleName());
+        Flyway.configure().dataSource(database.dataSource()).load().migrate();
         jdbc = new JdbcTemplate(database.dataSource());
         rescuer = new LeaseRescuer(jdbc, wakeUps::incrementAndGet, PROPERTIES, new SimpleMeterRegistry());
         renewals = new LeaseRenewals(jdbc, PROPERTIES);

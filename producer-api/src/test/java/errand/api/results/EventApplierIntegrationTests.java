@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import errand.api.support.TestDatabase;
 import errand.model.Failure;
 import errand.model.JobEvent;
+import errand.testsupport.ErrandTestServices;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,14 @@ class EventApplierIntegrationTests {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static TestDatabase database;
+    private static ErrandTestServices.Isolated database;
     private static JdbcTemplate jdbc;
     private static EventApplier applier;
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        database = TestDatabase.create();
+        database = ErrandTestServices.isolated(EventApplierIntegrationTests.class.getSimpleName());
+        Flyway.configure().dataSource(database.dataSource()).load().migrate();
         jdbc = new JdbcTemplate(database.dataSource());
         var transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
         applier = new EventApplier(jdbc, transactions);

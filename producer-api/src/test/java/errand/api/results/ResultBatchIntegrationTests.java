@@ -9,11 +9,12 @@ import java.util.UUID;
 
 import com.rabbitmq.client.Channel;
 import errand.api.dispatch.ControlPublisher;
-import errand.api.support.TestDatabase;
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.WireJson;
+import errand.testsupport.ErrandTestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,14 +40,15 @@ class ResultBatchIntegrationTests {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static TestDatabase database;
+    private static ErrandTestServices.Isolated database;
     private static JdbcTemplate jdbc;
     private static EventSink sink;
     private static ResultMetrics metrics;
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        database = TestDatabase.create();
+        database = ErrandTestServices.isolated(ResultBatchIntegrationTests.class.getSimpleName());
+        Flyway.configure().dataSource(database.dataSource()).load().migrate();
         jdbc = new JdbcTemplate(database.dataSource());
         var transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
         metrics = new ResultMetrics(new SimpleMeterRegistry());

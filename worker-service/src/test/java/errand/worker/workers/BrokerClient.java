@@ -15,6 +15,7 @@ import errand.model.JobMessage;
 import errand.model.Topology;
 import errand.model.WireJson;
 import errand.model.WorkerHeartbeat;
+import errand.testsupport.ErrandTestServices;
 import errand.worker.WorkerApplication;
 import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.BindingBuilder;
@@ -35,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class BrokerClient implements AutoCloseable {
 
-    private final TestBroker broker;
+    private final ErrandTestServices.Isolated broker;
     private final CachingConnectionFactory connection;
     private final RabbitTemplate rabbit;
     private final RabbitAdmin admin;
@@ -43,12 +44,12 @@ final class BrokerClient implements AutoCloseable {
     private final List<JobEvent> events = new CopyOnWriteArrayList<>();
     private final List<WorkerHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
 
-    BrokerClient(TestBroker broker) {
+    BrokerClient(ErrandTestServices.Isolated broker) {
         this.broker = broker;
-        this.connection = new CachingConnectionFactory(broker.host(), broker.port());
-        connection.setUsername(broker.user());
-        connection.setPassword(broker.password());
-        connection.setVirtualHost(broker.virtualHost());
+        this.connection = new CachingConnectionFactory(broker.amqpHost(), broker.amqpPort());
+        connection.setUsername(broker.amqpUser());
+        connection.setPassword(broker.amqpPassword());
+        connection.setVirtualHost(broker.vhost());
         this.rabbit = new RabbitTemplate(connection);
         this.admin = new RabbitAdmin(connection);
     }
@@ -76,11 +77,11 @@ final class BrokerClient implements AutoCloseable {
 
     ConfigurableApplicationContext startWorker(String... arguments) {
         List<String> all = new ArrayList<>(List.of(
-                "--spring.rabbitmq.host=" + broker.host(),
-                "--spring.rabbitmq.port=" + broker.port(),
-                "--spring.rabbitmq.username=" + broker.user(),
-                "--spring.rabbitmq.password=" + broker.password(),
-                "--spring.rabbitmq.virtual-host=" + broker.virtualHost(),
+                "--spring.rabbitmq.host=" + broker.amqpHost(),
+                "--spring.rabbitmq.port=" + broker.amqpPort(),
+                "--spring.rabbitmq.username=" + broker.amqpUser(),
+                "--spring.rabbitmq.password=" + broker.amqpPassword(),
+                "--spring.rabbitmq.virtual-host=" + broker.vhost(),
                 "--server.port=0"));
         all.addAll(List.of(arguments));
         return new SpringApplicationBuilder(WorkerApplication.class).run(all.toArray(String[]::new));
@@ -113,7 +114,7 @@ final class BrokerClient implements AutoCloseable {
 
     /** Ready and unacknowledged messages, as the management API reports them (a few seconds late). */
     Map<String, Integer> queueDepth(String queue) throws Exception {
-        JsonNode state = broker.queue(queue);
+        JsonNode state = WireJson.mapper().readTree(broker.queueJson(queue));
         return Map.of("ready", state.path("messages_ready").asInt(-1),
                 "unacked", state.path("messages_unacknowledged").asInt(-1));
     }

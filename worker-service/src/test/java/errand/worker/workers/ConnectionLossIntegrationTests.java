@@ -11,6 +11,7 @@ import java.util.Map;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
+import errand.testsupport.ErrandTestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,13 +28,13 @@ class ConnectionLossIntegrationTests {
     private static final Duration WAIT = ofSeconds(30);
     private static final int CONNECTION_LOSSES = Topology.DELIVERY_LIMIT - 1;
 
-    private static TestBroker broker;
+    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void startWorkerWithManySlots() throws Exception {
-        broker = TestBroker.withFreshVirtualHost("worker-conn-loss-it");
+        broker = ErrandTestServices.isolated("worker-conn-loss-it");
         client = new BrokerClient(broker);
         client.recordEvents();
         worker = client.startWorker("--errand.worker.id=conn-loss-worker", "--errand.worker.task-types=sleep",

@@ -22,6 +22,8 @@ import com.rabbitmq.client.ShutdownSignalException;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
+import errand.testsupport.ErrandTestServices;
+import errand.testsupport.Rabbitmqctl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,18 +48,18 @@ class ConsumerTimeoutIntegrationTests {
     private static final Logger log = LoggerFactory.getLogger(ConsumerTimeoutIntegrationTests.class);
     private static final Duration CONSUMER_TIMEOUT = ofSeconds(5);
 
-    private static BrokerSettings settings;
-    private static TestBroker broker;
+    private static Rabbitmqctl.BrokerSettings settings;
+    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
     private static final List<ShutdownSignalException> workerChannelsClosed = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void shortenTheConsumerTimeoutAndStartAWorker() throws Exception {
-        BrokerSettings.requireReachable();
-        settings = BrokerSettings.change(Map.of("consumer_timeout", Long.toString(CONSUMER_TIMEOUT.toMillis()),
+        Rabbitmqctl.requireReachable();
+        settings = Rabbitmqctl.change(Map.of("consumer_timeout", Long.toString(CONSUMER_TIMEOUT.toMillis()),
                 "channel_tick_interval", "1000"));
-        broker = TestBroker.withFreshVirtualHost("worker-consumer-timeout-it");
+        broker = ErrandTestServices.isolated("worker-consumer-timeout-it");
         client = new BrokerClient(broker);
         client.recordEvents();
         worker = client.startWorker("--errand.worker.id=timeout-it", "--errand.worker.task-types=sleep",
@@ -101,11 +103,11 @@ class ConsumerTimeoutIntegrationTests {
     @Test
     void theBrokerClosesAChannelThatHoldsADeliveryPastTheShortenedTimeout() throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(broker.host());
-        factory.setPort(broker.port());
-        factory.setUsername(broker.user());
-        factory.setPassword(broker.password());
-        factory.setVirtualHost(broker.virtualHost());
+        factory.setHost(broker.amqpHost());
+        factory.setPort(broker.amqpPort());
+        factory.setUsername(broker.amqpUser());
+        factory.setPassword(broker.amqpPassword());
+        factory.setVirtualHost(broker.vhost());
         try (Connection connection = factory.newConnection("consumer-timeout-control")) {
             String queue = "held-" + UUID.randomUUID();
             Channel setup = connection.createChannel();

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import errand.testsupport.ErrandTestServices;
 import errand.worker.tasks.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,13 +22,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class FreshWorkerMetricsIntegrationTests {
 
-    private static TestBroker broker;
+    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void startWorker() throws Exception {
-        broker = TestBroker.withFreshVirtualHost("fresh-metrics");
+        broker = ErrandTestServices.isolated("fresh-metrics");
         client = new BrokerClient(broker);
         worker = client.startWorker("--errand.worker.id=fresh-worker");
     }

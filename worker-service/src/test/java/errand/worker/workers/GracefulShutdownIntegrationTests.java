@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
+import errand.testsupport.ErrandTestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,13 +26,13 @@ class GracefulShutdownIntegrationTests {
 
     private static final Duration WAIT = ofSeconds(20);
 
-    private static TestBroker broker;
+    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void connect() throws Exception {
-        broker = TestBroker.withFreshVirtualHost("worker-shutdown-it");
+        broker = ErrandTestServices.isolated("worker-shutdown-it");
         client = new BrokerClient(broker);
         client.recordHeartbeats();
         client.recordEvents();

@@ -14,6 +14,7 @@ import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
 import errand.model.WorkerHeartbeat;
+import errand.testsupport.ErrandTestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,13 +32,13 @@ class LeaseIntegrationTests {
     private static final Duration WAIT = ofSeconds(30);
     private static final String QUEUE = Topology.jobQueue("sleep");
 
-    private static TestBroker broker;
+    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
 
     @BeforeAll
     static void connect() throws Exception {
-        broker = TestBroker.withFreshVirtualHost("worker-lease-it");
+        broker = ErrandTestServices.isolated("worker-lease-it");
         client = new BrokerClient(broker);
         client.recordHeartbeats();
         client.recordEvents();

@@ -27,6 +27,7 @@ import errand.model.TaskTypeDescriptor;
 import errand.model.Topology;
 import errand.model.WireJson;
 import errand.model.WorkerHeartbeat;
+import errand.testsupport.ErrandTestServices;
 import errand.worker.WorkerApplication;
 import errand.worker.tasks.Task;
 import org.junit.jupiter.api.AfterAll;
@@ -49,20 +50,20 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The worker application against a real broker, in a virtual host of its own (see {@link TestBroker}). The test
- * plays the API: it publishes job messages and control commands, and reads events, heartbeats and dead letters.
+ * The worker application against a real broker, in a virtual host of its own (see {@link ErrandTestServices}). The
+ * test plays the API: it publishes job messages and control commands, and reads events, heartbeats and dead letters.
  */
 class WorkerIntegrationTests {
 
     private static final Duration WAIT = ofSeconds(20);
 
-    private static TestBroker broker;
+    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void startWorker() throws Exception {
-        broker = TestBroker.withFreshVirtualHost("worker-it");
+        broker = ErrandTestServices.isolated("worker-it");
         client = new BrokerClient(broker);
         client.recordHeartbeats();
         client.recordEvents();

@@ -1,0 +1,50 @@
+package errand.tests.endtoend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.ErrandPlatform;
+
+/** The running API describes its whole HTTP contract as OpenAPI, and serves Swagger UI. */
+class OpenApiDocumentEndToEndTests {
+
+    @RegisterExtension
+    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+
+    @Test
+    void describesEveryPathOfTheContract() {
+        Response response = platform.api().get("/v3/api-docs");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode paths = response.json().path("paths");
+        assertThat(paths.propertyNames()).contains("/api/v1/jobs", "/api/v1/jobs/batch", "/api/v1/jobs/{id}",
+                "/api/v1/jobs/{id}/events", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/{id}/retry",
+                "/api/v1/task-types", "/api/v1/workers");
+        assertThat(paths.path("/api/v1/jobs").path("post").path("requestBody").path("content").toString())
+                .contains("prime-count");
+    }
+
+    @Test
+    void servesSwaggerUi() {
+        Response response = platform.api().get("/swagger-ui/index.html");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).containsIgnoringCase("swagger");
+    }
+
+    @Test
+    void namesEveryOperation() {
+        JsonNode paths = platform.api().get("/v3/api-docs").json().path("paths");
+        for (String path : List.of("/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/task-types")) {
+            for (JsonNode operation : paths.path(path)) {
+                assertThat(operation.path("summary").asString()).as(path).isNotBlank();
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package errand.tests.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import errand.model.WireJson;
+import errand.tests.support.PlatformApps;
+
+/**
+ * {@code docker-compose.yml} cannot be started on the build machines (no Docker engine), so its shape is checked
+ * here: every service, port, health check and start order, and every file it builds from or mounts.
+ */
+class DockerComposeFileTests {
+
+    private static final Path ROOT = PlatformApps.repoRoot();
+
+    private final Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
+    private final Map<String, Object> services = map(compose, "services");
+
+    @Test
+    void declaresTheWholePlatform() {
+        assertThat(services).containsOnlyKeys("rabbitmq", "postgres", "api", "worker", "prometheus", "grafana");
+    }
+
+    @Test
+    void runsRabbitMq4WithManagementAndPrometheusPlugins() {
+        Map<String, Object> rabbitmq = map(services, "rabbitmq");
+        assertThat(rabbitmq.get("image")).isEqualTo("rabbitmq:4-management");
+        assertThat(ports(rabbitmq)).contains("5672:5672", "15672:15672", "15692:15692");
+        Map<String, Object> pluginsConfig = map(map(compose, "configs"), "rabbitmq_enabled_plugins");
+        assertThat((String) pluginsConfig.get("content")).contains("rabbitmq_management", "rabbitmq_prometheus");
+        List<Map<String, Object>> configs = list(rabbitmq, "configs");
+        assertThat(configs).anySatisfy(config -> {
+            assertThat(config.get("source")).isEqualTo("rabbitmq_enabled_plugins");
+            assertThat(config.get("target")).isEqualTo("/etc/rabbitmq/enabled_plugins");
+        });
+        assertThat(healthCheck(rabbitmq)).contains("rabbitmq-diagnostics");
+    }
+
+    @Test
+    void runsPostgres17WithTheErrandDatabase() {
+        Map<String, Object> postgres = map(services, "postgres");
+        assertThat(postgres.get("image")).isEqualTo("postgres:17");
+        assertThat(map(postgres, "environment")).containsEntry("POSTGRES_DB", "errand");
+        assertThat(ports(postgres)).contains("5432:5432");
+        assertThat(healthCheck(postgres)).contains("pg_isready");
+    }
+
+    @Test
+    void buildsTheApiFromItsDockerfileAndStartsItAfterBrokerAndDatabase() {
+        Map<String, Object> api = map(services, "api");
+        assertBuiltFrom(api, "producer-api");
+        assertThat(ports(api)).contains("8080:8080");
+        assertThat(map(api, "environment"))
+                .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/errand")
+                .containsEntry("SPRING_RABBITMQ_HOST", "rabbitmq");
+        assertThat(dependsOn(api)).containsEntry("rabbitmq", "service_healthy")
+                .containsEntry("postgres", "service_healthy");
+        assertThat(healthCheck(api)).contains("localhost:8080/actuator/health/readiness");
+    }
+
+    @Test
+    void runsTwoWorkerReplicasWithoutPublishedPorts() {
+        Map<String, Object> worker = map(services, "worker");
+        assertBuiltFrom(worker, "worker-service");
+        assertThat(map(worker, "deploy")).containsEntry("replicas", 2);
+        assertThat(worker).as("replicas cannot share a host port").doesNotContainKey("ports");
+        assertThat(map(worker, "environment")).containsEntry("SPRING_RABBITMQ_HOST", "rabbitmq")
+                .containsEntry("SERVER_PORT", "8081");
+        assertThat(dependsOn(worker)).containsEntry("rabbitmq", "service_healthy");
+        assertThat(healthCheck(worker)).contains("localhost:8081/actuator/health/readiness");
+    }
+
+    @Test
+    void startsMonitoringAfterWhatItWatches() {
+        Map<String, Object> prometheus = map(services, "prometheus");
+        assertThat(ports(prometheus)).contains("9090:9090");
+        assertThat(dependsOn(prometheus)).containsEntry("api", "service_healthy")
+                .containsEntry("worker", "service_healthy").containsEntry("rabbitmq", "service_healthy");
+        assertThat(healthCheck(prometheus)).contains("/-/ready");
+
+        Map<String, Object> grafana = map(services, "grafana");
+        assertThat(ports(grafana)).contains("3000:3000");
+        assertThat(dependsOn(grafana)).containsEntry("prometheus", "service_healthy");
+        assertThat(healthCheck(grafana)).contains("/api/health");
+    }
+
+    @Test
+    void everyServiceHasAHealthCheckAndWaitsOnlyForHealthyServices() {
+        services.forEach((name, service) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> definition = (Map<String, Object>) service;
+            assertThat(healthCheck(definition)).as("health check of %s", name).isNotBlank();
+            dependsOn(definition).forEach((dependency, condition) -> {
+                assertThat(services).as("%s depends on a declared service", name).containsKey(dependency);
+                assertThat(condition).as("%s waits for %s", name, dependency).isEqualTo("service_healthy");
+            });
+        });
+    }
+
+    @Test
+    void mountsOnlyFilesThatExistInTheRepository() {
+        List<String> mounted = new ArrayList<>();
+        services.forEach((name, service) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> definition = (Map<String, Object>) service;
+            for (Object volume : (List<?>) definition.getOrDefault("volumes", List.of())) {
+                String source = volume.toString().split(":")[0];
+                if (source.startsWith("./")) {
+                    mounted.add(source);
+                    assertThat(ROOT.resolve(source)).as("%s mounts %s", name, source).exists();
+                }
+            }
+        });
+        assertThat(mounted).contains("./prometheus/prometheus.yml", "./grafana/provisioning/datasources",
+                "./grafana/provisioning/dashboards", "./grafana/dashboards");
+    }
+
+    @Test
+    void prometheusScrapesTheApiEveryWorkerReplicaAndTheBroker() {
+        Map<String, Object> prometheus = yaml(ROOT.resolve("prometheus/prometheus.yml"));
+        List<Map<String, Object>> jobs = list(prometheus, "scrape_configs");
+
+        Map<String, Object> api = jobNamed(jobs, "errand-api");
+        assertThat(api.get("metrics_path")).isEqualTo("/actuator/prometheus");
+        assertThat(staticTargets(api)).containsExactly("api:8080");
+
+        Map<String, Object> worker = jobNamed(jobs, "errand-worker");
+        assertThat(worker.get("metrics_path")).isEqualTo("/actuator/prometheus");
+        List<Map<String, Object>> discovery = list(worker, "dns_sd_configs");
+        assertThat(discovery).singleElement().satisfies(dns -> {
+            assertThat(dns.get("names")).isEqualTo(List.of("worker"));
+            assertThat(dns.get("type")).isEqualTo("A");
+            assertThat(dns.get("port")).isEqualTo(8081);
+        });
+
+        assertThat(staticTargets(jobNamed(jobs, "rabbitmq"))).containsExactly("rabbitmq:15692");
+    }
+
+    @Test
+    void mountsEveryRuleFileBesidePrometheusConfig() {
+        Map<String, Object> prometheus = yaml(ROOT.resolve("prometheus/prometheus.yml"));
+        List<String> volumes = strings(map(services, "prometheus"), "volumes");
+        assertThat(volumes).contains("./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+        Object ruleFiles = prometheus.getOrDefault("rule_files", List.of());
+        for (Object ruleFile : (List<?>) ruleFiles) {
+            assertThat(ROOT.resolve("prometheus").resolve(ruleFile.toString())).as("rule file %s", ruleFile)
+                    .isRegularFile();
+            assertThat(volumes).as("rule file %s mounted beside prometheus.yml", ruleFile)
+                    .contains("./prometheus/" + ruleFile + ":/etc/prometheus/" + ruleFile + ":ro");
+        }
+    }
+
+    @Test
+    void grafanaIsProvisionedWithPrometheusAndTheDashboards() throws IOException {
+        Map<String, Object> datasources = yaml(ROOT.resolve("grafana/provisioning/datasources/prometheus.yml"));
+        assertThat(list(datasources, "datasources")).singleElement().satisfies(source -> {
+            assertThat(source.get("type")).isEqualTo("prometheus");
+            assertThat(source.get("url")).isEqualTo("http://prometheus:9090");
+        });
+
+        Map<String, Object> dashboards = yaml(ROOT.resolve("grafana/provisioning/dashboards/errand.yml"));
+        Map<String, Object> provider = list(dashboards, "providers").getFirst();
+        assertThat(map(provider, "options").get("path")).isEqualTo("/var/lib/grafana/dashboards");
+        assertThat(strings(map(services, "grafana"), "volumes"))
+                .contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro");
+
+        try (var files = Files.list(ROOT.resolve("grafana/dashboards"))) {
+            List<Path> json = files.filter(file -> file.toString().endsWith(".json")).toList();
+            assertThat(json).isNotEmpty();
+            for (Path file : json) {
+                assertThat(WireJson.mapper().readTree(Files.readString(file)).path("panels").isArray())
+                        .as("%s is a dashboard", file).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void dockerfilesBuildWithTheWrapperAndRunOnAJre() throws IOException {
+        for (String module : List.of("producer-api", "worker-service")) {
+            String dockerfile = Files.readString(ROOT.resolve(module).resolve("Dockerfile"));
+            assertThat(dockerfile)
+                    .as("%s/Dockerfile", module)
+                    .contains("FROM eclipse-temurin:25-jdk AS build")
+                    .contains("./mvnw -B -pl " + module + " -am package -DskipTests")
+                    .contains("FROM eclipse-temurin:25-jre")
+                    .contains("HEALTHCHECK")
+                    .contains("ENTRYPOINT");
+            for (String line : dockerfile.lines().toList()) {
+                if (line.startsWith("COPY ") && !line.contains("--from=")) {
+                    String source = line.substring(5).trim().split("\\s+")[0];
+                    assertThat(ROOT.resolve(source)).as("%s copies %s", module, source).exists();
+                }
+            }
+        }
+    }
+
+    // ---- YAML access
+
+    private static void assertBuiltFrom(Map<String, Object> service, String module) {
+        Map<String, Object> build = map(service, "build");
+        assertThat(build.get("context")).isEqualTo(".");
+        assertThat(build.get("dockerfile")).isEqualTo(module + "/Dockerfile");
+        assertThat(ROOT.resolve(module + "/Dockerfile")).isRegularFile();
+    }
+
+    private static String healthCheck(Map<String, Object> service) {
+        Object healthCheck = service.get("healthcheck");
+        if (!(healthCheck instanceof Map<?, ?> check)) {
+            return "";
+        }
+        Object test = check.get("test");
+        return test instanceof List<?> parts ? String.join(" ", parts.stream().map(String::valueOf).toList())
+                : String.valueOf(test);
+    }
+
+    private static Map<String, String> dependsOn(Map<String, Object> service) {
+        Map<String, String> conditions = new java.util.LinkedHashMap<>();
+        Object dependsOn = service.get("depends_on");
+        if (dependsOn instanceof Map<?, ?> entries) {
+            entries.forEach((name, value) -> conditions.put(String.valueOf(name),
+                    String.valueOf(((Map<?, ?>) value).get("condition"))));
+        } else if (dependsOn instanceof List<?> names) {
+            names.forEach(name -> conditions.put(String.valueOf(name), "service_started"));
+        }
+        return conditions;
+    }
+
+    private static List<String> ports(Map<String, Object> service) {
+        return ((List<?>) service.getOrDefault("ports", List.of())).stream().map(String::valueOf).toList();
+    }
+
+    private static Map<String, Object> jobNamed(List<Map<String, Object>> jobs, String name) {
+        return jobs.stream().filter(job -> name.equals(job.get("job_name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no scrape job " + name + " in " + jobs));
+    }
+
+    private static List<Object> staticTargets(Map<String, Object> job) {
+        List<Object> targets = new ArrayList<>();
+        list(job, "static_configs").forEach(config -> targets.addAll((List<?>) config.get("targets")));
+        return targets;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        Object value = parent.get(key);
+        if (value != null && !(value instanceof Map)) {
+            throw new AssertionError(key + " is not a mapping: " + value);
+        }
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Map<String, Object> parent, String key) {
+        Object value = parent.get(key);
+        assertThat(value).as(key).isInstanceOf(List.class);
+        return (List<Map<String, Object>>) value;
+    }
+
+    private static List<String> strings(Map<String, Object> parent, String key) {
+        Object value = parent.get(key);
+        assertThat(value).as(key).isInstanceOf(List.class);
+        return ((List<?>) value).stream().map(String::valueOf).toList();
+    }
+
+    private static Map<String, Object> yaml(Path file) {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            Map<String, Object> document = new Yaml().load(reader);
+            assertThat(document).as("%s", file).isNotNull();
+            return document;
+        } catch (IOException e) {
+            throw new AssertionError("Cannot read " + file, e);
+        }
+    }
+}

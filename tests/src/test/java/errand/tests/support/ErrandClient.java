@@ -1,0 +1,352 @@
+package errand.tests.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import errand.model.JobStatus;
+import errand.model.WireJson;
+
+/**
+ * A small client of the fixed v1 HTTP contract, on {@code java.net.http}. The plain methods return the raw
+ * {@link Response} so tests can check status codes and problems; {@link #accept} and {@link #job} assert success and
+ * return the parsed job.
+ */
+public final class ErrandClient {
+
+    public static final String JOBS = "/api/v1/jobs";
+
+    private final Supplier<URI> baseUri;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    public ErrandClient(Supplier<URI> baseUri) {
+        this.baseUri = baseUri;
+    }
+
+    public URI baseUri() {
+        return baseUri.get();
+    }
+
+    // ---- submitting
+
+    public Response submit(JobRequest job) {
+        return post(JOBS, "application/json", job.json(), null);
+    }
+
+    public Response submit(JobRequest job, String idempotencyKey) {
+        return post(JOBS, "application/json", job.json(), idempotencyKey);
+    }
+
+    /** Submits within the caller's W3C trace: {@code traceparent} goes as a header. */
+    public Response submitInTrace(JobRequest job, String traceparent) {
+        return send(request(JOBS, Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("traceparent", traceparent)
+                .POST(HttpRequest.BodyPublishers.ofString(job.json()))
+                .build());
+    }
+
+    /** Submits and asserts {@code 202}: the accepted job. */
+    public JsonNode accept(JobRequest job) {
+        Response response = submit(job);
+        assertThat(response.status()).as("submit %s: %s", job, response).isEqualTo(202);
+        return response.json();
+    }
+
+    public Response submitBatch(List<JobRequest> jobs) {
+        ObjectNode body = WireJson.mapper().createObjectNode();
+        ArrayNode array = body.putArray("jobs");
+        jobs.forEach(job -> array.add(job.body()));
+        return post(JOBS + "/batch", "application/json", WireJson.mapper().writeValueAsString(body), null);
+    }
+
+    /** Sends any body with any content type, as a careless client might. */
+    public Response post(String path, String contentType, String body, @Nullable String idempotencyKey) {
+        HttpRequest.Builder request = request(path, Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
+                .header("Accept", "application/json, application/problem+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request.build());
+    }
+
+    /**
+     * Announces a body of {@code contentLength} bytes with {@code Expect: 100-continue} and reads the answer without
+     * sending the body: a server that refuses a body by its announced length answers at once. (Over a raw socket:
+     * {@code java.net.http} fails when the server closes the connection right after its early answer.)
+     */
+    public Response postAnnouncingLength(String path, String contentType, long contentLength) {
+        URI uri = baseUri.get().resolve(path);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                    + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + contentLength
+                    + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            while (true) {
+                String statusLine = in.readLine();
+                if (statusLine == null) {
+                    throw new IOException("connection closed without an answer");
+                }
+                int status = Integer.parseInt(statusLine.split(" ")[1]);
+                java.util.Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                String line;
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    int colon = line.indexOf(':');
+                    headers.computeIfAbsent(line.substring(0, colon).trim(), name -> new ArrayList<>())
+                            .add(line.substring(colon + 1).trim());
+                }
+                if (status / 100 == 1) {
+                    continue; // 100 Continue: the body is not sent; wait for the final answer
+                }
+                int length = Integer.parseInt(headers.getOrDefault("Content-Length", List.of("-1")).getFirst());
+                StringBuilder body = new StringBuilder();
+                if (length >= 0) {
+                    char[] buffer = new char[length];
+                    int read = 0;
+                    while (read < length) {
+                        int n = in.read(buffer, read, length - read);
+                        if (n < 0) {
+                            break;
+                        }
+                        read += n;
+                    }
+                    body.append(buffer, 0, read);
+                } else {
+                    in.transferTo(new java.io.Writer() {
+                        @Override
+                        public void write(char[] chars, int offset, int count) {
+                            body.append(chars, offset, count);
+                        }
+
+                        @Override
+                        public void flush() {
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    });
+                }
+                return new Response("POST " + path, status, HttpHeaders.of(headers, (name, value) -> true),
+                        body.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("POST " + uri + " with Content-Length " + contentLength + " failed", e);
+        }
+    }
+
+    // ---- reading
+
+    public Response get(String pathAndQuery) {
+        return send(request(pathAndQuery, Duration.ofSeconds(90)).GET().build());
+    }
+
+    public Response get(UUID id) {
+        return get(JOBS + "/" + id);
+    }
+
+    /** The long-poll: answers when the job is terminal or {@code wait} has passed. */
+    public Response getWaiting(UUID id, Duration wait) {
+        return get(JOBS + "/" + id + "?wait=" + wait);
+    }
+
+    /** Asserts {@code 200}: the job. */
+    public JsonNode job(UUID id) {
+        Response response = get(id);
+        assertThat(response.status()).as("GET job %s: %s", id, response).isEqualTo(200);
+        return response.json();
+    }
+
+    public Response list(String query) {
+        return get(JOBS + (query.isEmpty() ? "" : "?" + query));
+    }
+
+    public JsonNode taskTypes() {
+        Response response = get("/api/v1/task-types");
+        assertThat(response.status()).as("GET task types: %s", response).isEqualTo(200);
+        return response.json();
+    }
+
+    public JsonNode workers() {
+        Response response = get("/api/v1/workers");
+        assertThat(response.status()).as("GET workers: %s", response).isEqualTo(200);
+        return response.json();
+    }
+
+    public Optional<JsonNode> taskType(String name) {
+        for (JsonNode type : taskTypes()) {
+            if (name.equals(type.path("name").asString(""))) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- waiting, by polling (independent of the long-poll under test)
+
+    public JsonNode awaitStatus(UUID id, JobStatus status, Duration atMost) {
+        return await("job " + id + " " + status).atMost(atMost).pollInterval(Duration.ofMillis(100))
+                .until(() -> job(id), job -> status.name().equals(job.path("status").asString("")));
+    }
+
+    public JsonNode awaitTerminal(UUID id, Duration atMost) {
+        return await("job " + id + " terminal").atMost(atMost).pollInterval(Duration.ofMillis(100))
+                .until(() -> job(id), job -> JobStatus.valueOf(job.path("status").asString()).isTerminal());
+    }
+
+    // ---- server-sent events
+
+    /**
+     * Reads {@code GET /api/v1/jobs/{id}/events} until the server closes the stream or {@code atMost} passes. An
+     * answer other than 2xx fails the calling test ({@link AssertionError}): it is no stream, not an empty one.
+     *
+     * @return the events' data, parsed, and whether the server closed the stream
+     */
+    public EventStream events(UUID id, Duration atMost) {
+        HttpRequest request = request(JOBS + "/" + id + "/events", atMost.plusSeconds(5))
+                .header("Accept", "text/event-stream").GET().build();
+        List<JsonNode> events = new ArrayList<>();
+        CompletableFuture<HttpResponse<Stream<String>>> future =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response;
+        try {
+            response = future.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("No answer from the event stream of " + id, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            // An error answer has no events: read as a stream it would look like an empty one that closed.
+            String body;
+            try (Stream<String> lines = response.body()) {
+                body = lines.collect(java.util.stream.Collectors.joining("\n"));
+            }
+            throw new AssertionError("GET " + JOBS + "/" + id + "/events answered " + response.statusCode()
+                    + " instead of an event stream: " + body);
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        CompletableFuture<Boolean> reading = CompletableFuture.supplyAsync(() -> {
+            StringBuilder data = new StringBuilder();
+            try (Stream<String> lines = response.body()) {
+                lines.forEach(line -> {
+                    if (line.isEmpty()) {
+                        if (!data.isEmpty()) {
+                            synchronized (events) {
+                                events.add(WireJson.mapper().readTree(data.toString()));
+                            }
+                            data.setLength(0);
+                        }
+                    } else if (line.startsWith("data:")) {
+                        if (!data.isEmpty()) {
+                            data.append('\n');
+                        }
+                        data.append(line.substring(5).stripLeading());
+                    }
+                });
+            }
+            return true;
+        }, Thread::startVirtualThread);
+        boolean closed;
+        try {
+            closed = reading.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            closed = false;
+            response.body().close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Event stream of " + id + " broke", e.getCause());
+        }
+        synchronized (events) {
+            return new EventStream(response.statusCode(), contentType, List.copyOf(events), closed);
+        }
+    }
+
+    /** What an SSE subscription saw. */
+    public record EventStream(int status, String contentType, List<JsonNode> events, boolean closedByServer) {
+
+        public List<String> statuses() {
+            return events.stream().map(event -> event.path("status").asString("")).toList();
+        }
+    }
+
+    // ---- plumbing
+
+    private HttpRequest.Builder request(String pathAndQuery, Duration timeout) {
+        return HttpRequest.newBuilder(baseUri.get().resolve(pathAndQuery)).timeout(timeout);
+    }
+
+    private Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(request.method() + " " + request.uri().getRawPath(), response.statusCode(),
+                    response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An HTTP answer; {@link #json()} parses the body. */
+    public record Response(String request, int status, HttpHeaders headers, String body) {
+
+        public JsonNode json() {
+            return WireJson.mapper().readTree(body);
+        }
+
+        public String contentType() {
+            return headers.firstValue("Content-Type").orElse("");
+        }
+
+        public Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+
+        public UUID jobId() {
+            return UUID.fromString(json().path("id").asString());
+        }
+
+        @Override
+        public String toString() {
+            String shown = body.length() > 500 ? body.substring(0, 500) + "..." : body;
+            return request + " -> " + status + " " + contentType() + " " + shown;
+        }
+    }
+}
