@@ -17,7 +17,7 @@ import errand.worker.runtime.registry.ServedTasks;
 import errand.worker.runtime.registry.TaskRegistry;
 import errand.worker.runtime.reporting.ErrandWorkerMetrics;
 import errand.worker.runtime.reporting.HeartbeatPublisher;
-import errand.worker.runtime.reporting.JobPublisher;
+import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.tasks.TaskHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
@@ -106,16 +106,16 @@ class WorkerConfiguration {
     }
 
     /**
-     * Each running job publishes on a cached channel it holds until the job ends ({@link JobPublisher#onOneChannel}),
+     * Each running job publishes on a cached channel it holds until the job ends ({@link AttemptReporter#onOneChannel}),
      * so the cache keeps one per slot, plus room for heartbeats and progress: a channel that does not fit in the cache
      * is closed when handed back, and a new one opened for the next job.
      */
     @Bean
-    JobPublisher jobPublisher(RabbitTemplate template, ServedTasks served) {
+    AttemptReporter attemptReporter(RabbitTemplate template, ServedTasks served) {
         if (template.getConnectionFactory() instanceof CachingConnectionFactory cache) {
             cache.setChannelCacheSize(Math.max(cache.getChannelCacheSize(), served.slots() + CHANNEL_CACHE_HEADROOM));
         }
-        return new JobPublisher(template);
+        return new AttemptReporter(template);
     }
 
     @Bean
@@ -129,19 +129,19 @@ class WorkerConfiguration {
     }
 
     @Bean
-    HeartbeatPublisher heartbeatPublisher(JobPublisher publisher, ServedTasks served, RunningJobs running,
+    HeartbeatPublisher heartbeatPublisher(RabbitTemplate template, ServedTasks served, RunningJobs running,
             WorkerProperties properties, Clock clock) {
-        return new HeartbeatPublisher(publisher, served, running, properties, clock);
+        return new HeartbeatPublisher(template, served, running, properties, clock);
     }
 
     @Bean
     WorkerRuntime workerRuntime(ConnectionFactory connectionFactory, AmqpAdmin admin, ServedTasks served,
-            AttemptRunner runner, JobPublisher publisher, RunningJobs running, ErrandWorkerMetrics metrics,
+            AttemptRunner runner, AttemptReporter reporter, RunningJobs running, ErrandWorkerMetrics metrics,
             HeartbeatPublisher heartbeats, HandlerExecutors executors, WorkerTopology.ControlQueue controlQueue,
             AttemptTracing tracing, WorkerProperties properties, Clock clock) {
-        Leasing leasing = new Leasing((leased, traceparent) -> publisher.eventConfirmed(leased, traceparent,
+        Leasing leasing = new Leasing((leased, traceparent) -> reporter.eventConfirmed(leased, traceparent,
                 properties.confirmTimeout()), running, properties, clock);
-        return new WorkerRuntime(connectionFactory, admin, served, task -> new JobListener(task, runner, publisher,
+        return new WorkerRuntime(connectionFactory, admin, served, task -> new JobListener(task, runner, reporter,
                 running, new Backoff(task.retryBackoff(), ThreadLocalRandom.current()), leasing, metrics, tracing,
                 properties, clock),
                 new ControlListener(running), controlQueue.queue(), running, heartbeats, executors, properties);

@@ -22,7 +22,7 @@ import errand.worker.runtime.leasing.Leasing;
 import errand.worker.runtime.registry.ServedTasks;
 import errand.worker.runtime.reporting.ErrandWorkerMetrics;
 import errand.worker.runtime.reporting.JobMessageCodec;
-import errand.worker.runtime.reporting.JobPublisher;
+import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.runtime.reporting.StartReport;
 import errand.worker.runtime.reporting.UnconfirmedPublishException;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +36,7 @@ import org.springframework.amqp.core.Message;
  * <p><b>Thread:</b> the slot's thread (a virtual thread). A slot has a prefetch of 1, so it holds exactly the delivery
  * it works on; the thread blocks while the handler runs on another thread ({@link AttemptRunner}) and while the broker
  * confirms what was published for the job. What the slot's thread publishes for a job goes out on one channel held for
- * the job ({@link JobPublisher#onOneChannel}).
+ * the job ({@link AttemptReporter#onOneChannel}).
  *
  * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published
  * for it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter copy. A job still running
@@ -79,7 +79,7 @@ public final class JobListener implements JobSlot.Handler {
 
     private final ServedTasks.ServedTask served;
     private final AttemptRunner runner;
-    private final JobPublisher publisher;
+    private final AttemptReporter reporter;
     private final RunningJobs running;
     private final Backoff backoff;
     private final Leasing leasing;
@@ -90,12 +90,12 @@ public final class JobListener implements JobSlot.Handler {
     private final Duration startedReportDelay;
     private final Clock clock;
 
-    public JobListener(ServedTasks.ServedTask served, AttemptRunner runner, JobPublisher publisher, RunningJobs running,
+    public JobListener(ServedTasks.ServedTask served, AttemptRunner runner, AttemptReporter reporter, RunningJobs running,
             Backoff backoff, Leasing leasing, ErrandWorkerMetrics metrics, AttemptTracing tracing,
             WorkerProperties properties, Clock clock) {
         this.served = served;
         this.runner = runner;
-        this.publisher = publisher;
+        this.reporter = reporter;
         this.running = running;
         this.backoff = backoff;
         this.leasing = leasing;
@@ -125,7 +125,7 @@ public final class JobListener implements JobSlot.Handler {
         String traceparent = attempt.traceparent();
         Hold hold = leasing.hold(type, job, traceparent, delivery);
         try {
-            settle(delivery, publisher.onOneChannel(() -> process(job, traceparent, hold)));
+            settle(delivery, reporter.onOneChannel(() -> process(job, traceparent, hold)));
         }
         catch (RuntimeException ex) {
             // A bug, not a job failure: give the delivery back; the queue's delivery limit dead-letters it if the
@@ -147,7 +147,7 @@ public final class JobListener implements JobSlot.Handler {
             log.info("Dropping job {} attempt {}: that attempt was cancelled", job.jobId(), job.attempt());
             return Settlement.ACK;
         }
-        JobPublisher.Publications publications = publisher.forJob(job, traceparent);
+        AttemptReporter.Publications publications = reporter.forJob(job, traceparent);
         Instant startedAt = clock.instant();
         long start = System.nanoTime();
         StartReport startReport = new StartReport(() -> publications.event(new JobEvent.Started(job.jobId(),
@@ -200,7 +200,7 @@ public final class JobListener implements JobSlot.Handler {
      * timed out) is published again after a pause, {@link #RESEND_PAUSES} times ({@link #LEASED_RESEND_PAUSES} under
      * a lease), so a short broker hiccup neither reruns the job nor burns its delivery limit.
      */
-    private boolean confirmed(JobMessage job, JobPublisher.Publications publications, boolean leased) {
+    private boolean confirmed(JobMessage job, AttemptReporter.Publications publications, boolean leased) {
         List<Duration> pauses = leased && !running.isStopping() ? LEASED_RESEND_PAUSES : RESEND_PAUSES;
         try {
             for (int round = 0; ; round++) {
@@ -237,7 +237,7 @@ public final class JobListener implements JobSlot.Handler {
         metrics.rejected(served.name(), ErrandWorkerMetrics.UNCONFIRMED);
     }
 
-    private void reportFailure(JobMessage job, JobPublisher.Publications publications, Instant startedAt,
+    private void reportFailure(JobMessage job, AttemptReporter.Publications publications, Instant startedAt,
             Failure failure) {
         Instant now = clock.instant();
         if (failure.retryable() && job.hasAttemptsLeft()) {
@@ -262,7 +262,7 @@ public final class JobListener implements JobSlot.Handler {
     }
 
     /** Waits for what was published so far to be confirmed, judging nothing; false if interrupted. */
-    private boolean awaitQuietly(JobPublisher.Publications publications) {
+    private boolean awaitQuietly(AttemptReporter.Publications publications) {
         try {
             publications.awaitQuietly(confirmTimeout);
             return true;

@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import errand.model.Topology;
 import errand.model.WorkerHeartbeat;
 import errand.worker.runtime.WorkerProperties;
 import errand.worker.runtime.WorkerRuntime;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -33,7 +35,7 @@ public final class HeartbeatPublisher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(HeartbeatPublisher.class);
 
-    private final JobPublisher publisher;
+    private final RabbitTemplate template;
     private final ServedTasks served;
     private final RunningJobs running;
     private final WorkerProperties properties;
@@ -41,9 +43,9 @@ public final class HeartbeatPublisher implements SmartLifecycle {
     private final Clock clock;
     private @Nullable ScheduledExecutorService scheduler;
 
-    public HeartbeatPublisher(JobPublisher publisher, ServedTasks served, RunningJobs running, WorkerProperties properties,
-            Clock clock) {
-        this.publisher = publisher;
+    public HeartbeatPublisher(RabbitTemplate template, ServedTasks served, RunningJobs running,
+            WorkerProperties properties, Clock clock) {
+        this.template = template;
         this.served = served;
         this.running = running;
         this.properties = properties;
@@ -78,12 +80,12 @@ public final class HeartbeatPublisher implements SmartLifecycle {
     }
 
     /**
-     * Sends a heartbeat now, from the caller's thread. Never throws: an exception escaping a periodic task would end
-     * the schedule, and with it the renewal of every lease.
+     * Sends a heartbeat now, from the caller's thread, fire and forget: a lost heartbeat is covered by the next. Never
+     * throws: an exception escaping a periodic task would end the schedule, and with it the renewal of every lease.
      */
     public void beat() {
         try {
-            publisher.heartbeat(heartbeat());
+            template.send(Topology.HEARTBEATS_EXCHANGE, "", JobMessageCodec.heartbeat(heartbeat()));
         }
         catch (AmqpException ex) {
             log.warn("Heartbeat not sent: {}", ex.toString());

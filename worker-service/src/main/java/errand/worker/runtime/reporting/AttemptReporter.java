@@ -15,7 +15,6 @@ import errand.model.Headers;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
-import errand.model.WorkerHeartbeat;
 import errand.worker.runtime.Backoff;
 import errand.worker.runtime.executing.Execution;
 import org.jspecify.annotations.Nullable;
@@ -26,11 +25,13 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * Publishes what a worker reports. Everything published for a job goes through that job's {@link Publications}, with
- * a publisher-confirm correlation each, so the job's delivery is acknowledged only once all of it is confirmed and
- * routed. The template publishes with {@code mandatory}: an unroutable message counts as unconfirmed.
+ * Reports what becomes of a job's attempts: its events (started, progress, the outcome, leased) and the copies that
+ * retry or dead-letter it, each published with a publisher-confirm correlation and published again while unconfirmed.
+ * Everything published for a job goes through that job's {@link Publications}, so the job's delivery is acknowledged
+ * only once all of it is confirmed and routed. The template publishes with {@code mandatory}: an unroutable message
+ * counts as unconfirmed. (Heartbeats, fire and forget, go out through {@link HeartbeatPublisher}.)
  */
-public final class JobPublisher {
+public final class AttemptReporter {
 
     /**
      * Correlation ids, unique in this process, which is all the template needs to match a returned message to its
@@ -40,7 +41,7 @@ public final class JobPublisher {
 
     private final RabbitTemplate template;
 
-    public JobPublisher(RabbitTemplate template) {
+    public AttemptReporter(RabbitTemplate template) {
         this.template = template;
     }
 
@@ -75,11 +76,6 @@ public final class JobPublisher {
         if (problem != null) {
             throw new UnconfirmedPublishException(problem);
         }
-    }
-
-    /** Fire and forget: a lost heartbeat is covered by the next. */
-    void heartbeat(WorkerHeartbeat heartbeat) {
-        template.send(Topology.HEARTBEATS_EXCHANGE, "", JobMessageCodec.heartbeat(heartbeat));
     }
 
     private static CorrelationData nextCorrelation() {

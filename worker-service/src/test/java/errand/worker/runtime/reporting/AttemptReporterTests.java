@@ -18,15 +18,15 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /** What is published for a job, against a template whose broker confirms (or not) at once. */
-class JobPublisherTests {
+class AttemptReporterTests {
 
     private final ConfirmingTemplate template = new ConfirmingTemplate();
-    private final JobPublisher publisher = new JobPublisher(template);
+    private final AttemptReporter reporter = new AttemptReporter(template);
     private final JobMessage job = TaskFixtures.aJob("sleep", "{\"millis\": 1000}");
 
     @Test
     void forgetsConfirmedProgressSoALongJobKeepsLittle() throws Exception {
-        JobPublisher.Publications publications = publisher.forJob(job, null);
+        AttemptReporter.Publications publications = reporter.forJob(job, null);
 
         for (int i = 0; i < 10_000; i++) {
             publications.progress(new JobEvent.Progress(job.jobId(), 1, "w1", Instant.now(), i / 10_000.0, null));
@@ -39,7 +39,7 @@ class JobPublisherTests {
 
     @Test
     void keepsWhatIsNotConfirmedToJudgeAndResendIt() throws Exception {
-        JobPublisher.Publications publications = publisher.forJob(job, null);
+        AttemptReporter.Publications publications = reporter.forJob(job, null);
         template.confirms = false;
         publications.event(new JobEvent.Started(job.jobId(), 1, "w1", Instant.now()));
         template.confirms = true;
@@ -59,12 +59,12 @@ class JobPublisherTests {
     void publishesALeasedEventOnItsOwnAndWaitsForItsConfirm() throws Exception {
         JobEvent.Leased leased = new JobEvent.Leased(job.jobId(), 1, "w1", Instant.now(), Instant.now().plusSeconds(3));
 
-        publisher.eventConfirmed(leased, "00-trace-span-01", Duration.ofSeconds(1));
+        reporter.eventConfirmed(leased, "00-trace-span-01", Duration.ofSeconds(1));
 
         assertThat(template.sent).singleElement().satisfies(message -> assertThat(
                 message.getMessageProperties().getCorrelationId()).isEqualTo(job.jobId().toString()));
         template.confirms = false;
-        assertThatThrownBy(() -> publisher.eventConfirmed(leased, null, Duration.ofMillis(50)))
+        assertThatThrownBy(() -> reporter.eventConfirmed(leased, null, Duration.ofMillis(50)))
                 .isInstanceOf(UnconfirmedPublishException.class).hasMessageContaining("not confirmed within");
     }
 
