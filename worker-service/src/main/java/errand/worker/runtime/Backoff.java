@@ -46,7 +46,7 @@ public final class Backoff {
     public record RetryPlan(Duration tier, Duration delay) {
     }
 
-    public RetryPlan after(int failedAttempt) {
+    RetryPlan after(int failedAttempt) {
         Duration longest = Topology.RETRY_TIERS.getLast();
         Duration backoff = base;
         for (int attempt = 1; attempt < failedAttempt && backoff.compareTo(longest) < 0; attempt++) {

@@ -142,7 +142,7 @@ class WorkerConfiguration {
         Leasing leasing = new Leasing((leased, traceparent) -> reporter.eventConfirmed(leased, traceparent,
                 properties.confirmTimeout()), running, properties, clock);
         return new WorkerRuntime(connectionFactory, admin, served, task -> new JobListener(task, runner, reporter,
-                running, new Backoff(task.retryBackoff(), ThreadLocalRandom.current()), leasing, metrics, tracing,
+                running, new RetryPolicy(new Backoff(task.retryBackoff(), ThreadLocalRandom.current())), leasing, metrics, tracing,
                 properties, clock),
                 new ControlListener(running), controlQueue.queue(), running, heartbeats, executors, properties);
     }

@@ -10,7 +10,7 @@ import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.StorableJson;
-import errand.worker.runtime.Backoff;
+import errand.worker.runtime.RetryPolicy;
 import errand.worker.runtime.WorkerProperties;
 import errand.worker.runtime.executing.AttemptResult;
 import errand.worker.runtime.executing.AttemptRunner;
@@ -81,7 +81,7 @@ public final class JobListener implements JobSlot.Handler {
     private final AttemptRunner runner;
     private final AttemptReporter reporter;
     private final RunningJobs running;
-    private final Backoff backoff;
+    private final RetryPolicy retries;
     private final Leasing leasing;
     private final ErrandWorkerMetrics metrics;
     private final AttemptTracing tracing;
@@ -91,13 +91,13 @@ public final class JobListener implements JobSlot.Handler {
     private final Clock clock;
 
     public JobListener(ServedTasks.ServedTask served, AttemptRunner runner, AttemptReporter reporter, RunningJobs running,
-            Backoff backoff, Leasing leasing, ErrandWorkerMetrics metrics, AttemptTracing tracing,
+            RetryPolicy retries, Leasing leasing, ErrandWorkerMetrics metrics, AttemptTracing tracing,
             WorkerProperties properties, Clock clock) {
         this.served = served;
         this.runner = runner;
         this.reporter = reporter;
         this.running = running;
-        this.backoff = backoff;
+        this.retries = retries;
         this.leasing = leasing;
         this.metrics = metrics;
         this.tracing = tracing;
@@ -240,24 +240,23 @@ public final class JobListener implements JobSlot.Handler {
     private void reportFailure(JobMessage job, AttemptReporter.Publications publications, Instant startedAt,
             Failure failure) {
         Instant now = clock.instant();
-        if (failure.retryable() && job.hasAttemptsLeft()) {
-            Backoff.RetryPlan plan = backoff.after(job.attempt());
-            Instant retryAt = now.plus(plan.delay());
-            log.info("Job {} attempt {} failed, retrying at {} via the {} tier: {}: {}", job.jobId(), job.attempt(),
-                    retryAt, plan.tier(), failure.type(), failure.message());
-            publications.retry(job.nextAttempt(), plan);
-            publications.event(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
-                    retryAt));
-        }
-        else {
-            log.info("Job {} failed for good on attempt {} of {}: {}: {}", job.jobId(), job.attempt(),
-                    job.maxAttempts(), failure.type(), failure.message());
-            publications.event(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
-                    null));
-            // The API also learns of dead-lettered jobs from errand.dead; let it see this report first.
-            awaitQuietly(publications);
-            publications.dead((failure.retryable() ? "attempts exhausted" : "not retryable") + " after attempt "
-                    + job.attempt() + " of " + job.maxAttempts() + ": " + failure.type() + ": " + failure.message());
+        switch (retries.after(job, failure, now)) {
+            case RetryPolicy.Retry retry -> {
+                log.info("Job {} attempt {} failed, retrying at {} via the {} tier: {}: {}", job.jobId(),
+                        job.attempt(), retry.at(), retry.plan().tier(), failure.type(), failure.message());
+                publications.retry(retry.next(), retry.plan());
+                publications.event(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
+                        retry.at()));
+            }
+            case RetryPolicy.DeadLetter dead -> {
+                log.info("Job {} failed for good on attempt {} of {}: {}: {}", job.jobId(), job.attempt(),
+                        job.maxAttempts(), failure.type(), failure.message());
+                publications.event(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
+                        null));
+                // The API also learns of dead-lettered jobs from errand.dead; let it see this report first.
+                awaitQuietly(publications);
+                publications.dead(dead.reason());
+            }
         }
     }
 
