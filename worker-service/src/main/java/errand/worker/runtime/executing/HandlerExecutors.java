@@ -38,10 +38,6 @@ public final class HandlerExecutors implements AutoCloseable {
         this.io = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("errand-io-", 1).factory());
     }
 
-    int cpuThreads() {
-        return cpuThreads;
-    }
-
     /** @throws java.util.concurrent.RejectedExecutionException once closed */
     void execute(TaskKind kind, Runnable handler) {
         switch (kind) {
