@@ -14,16 +14,15 @@ import tools.jackson.databind.node.NullNode;
  * Turns a handler's output into the JSON of its {@code succeeded} event, or refuses it: an output the wire mapping
  * cannot write, or that holds what the job store cannot keep exactly ({@link StorableJson}: a NUL character, a lone
  * surrogate, a non-finite or too long number), fails the attempt for good with the {@value #OUTPUT_ENCODING}
- * failure naming the fields; another attempt would return the same. Public for the test kit
- * ({@code errand.worker.testkit}), which encodes with it exactly as the runtime does. Thread-safe.
+ * failure naming the fields; another attempt would return the same. Thread-safe.
  */
-public final class OutputEncoder {
+final class OutputEncoder {
 
     /** The failure type of an output that cannot be reported as it is. */
-    public static final String OUTPUT_ENCODING = "output-encoding";
+    static final String OUTPUT_ENCODING = "output-encoding";
 
     /** Why an output cannot be reported; the message is meant for the attempt's failure. */
-    public static final class UnencodableOutputException extends Exception {
+    static final class UnencodableOutputException extends Exception {
 
         UnencodableOutputException(String message) {
             super(message);
@@ -33,7 +32,7 @@ public final class OutputEncoder {
     private OutputEncoder() {
     }
 
-    public static JsonNode encode(@Nullable Object output) throws UnencodableOutputException {
+    static JsonNode encode(@Nullable Object output) throws UnencodableOutputException {
         if (output == null) {
             return NullNode.getInstance();
         }
