@@ -196,30 +196,18 @@ public final class JobListener implements JobSlot.Handler {
     }
 
     /**
-     * Waits for the broker to confirm everything published for the job. What is not confirmed (nacked, unroutable,
-     * timed out) is published again after a pause, {@link #RESEND_PAUSES} times ({@link #LEASED_RESEND_PAUSES} under
-     * a lease), so a short broker hiccup neither reruns the job nor burns its delivery limit.
+     * Waits for the broker to confirm everything published for the job, publishing again what is not, after each of
+     * {@link #RESEND_PAUSES} ({@link #LEASED_RESEND_PAUSES} under a lease); false if it never was.
      */
     private boolean confirmed(JobMessage job, AttemptReporter.Publications publications, boolean leased) {
         List<Duration> pauses = leased && !running.isStopping() ? LEASED_RESEND_PAUSES : RESEND_PAUSES;
         try {
-            for (int round = 0; ; round++) {
-                try {
-                    publications.awaitConfirms(confirmTimeout);
-                    return true;
-                }
-                catch (UnconfirmedPublishException ex) {
-                    if (round == pauses.size()) {
-                        giveUp(job, leased, ex);
-                        return false;
-                    }
-                    Duration pause = pauses.get(round);
-                    log.warn("Job {} attempt {}: {}; publishing it again in {}", job.jobId(), job.attempt(),
-                            ex.getMessage(), pause);
-                    Thread.sleep(pause);
-                    publications.resendUnconfirmed(confirmTimeout);
-                }
-            }
+            publications.awaitConfirmsResending(confirmTimeout, pauses);
+            return true;
+        }
+        catch (UnconfirmedPublishException ex) {
+            giveUp(job, leased, ex);
+            return false;
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

@@ -18,6 +18,8 @@ import errand.model.Topology;
 import errand.worker.runtime.Backoff;
 import errand.worker.runtime.executing.Execution;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.ReturnedMessage;
@@ -38,6 +40,8 @@ public final class AttemptReporter {
      * publish: {@code CorrelationData()} draws a random UUID from {@code SecureRandom} for every message instead.
      */
     private static final AtomicLong CORRELATIONS = new AtomicLong();
+
+    private static final Logger log = LoggerFactory.getLogger(AttemptReporter.class);
 
     private final RabbitTemplate template;
 
@@ -158,6 +162,33 @@ public final class AttemptReporter {
             }
             if (!problems.isEmpty()) {
                 throw new UnconfirmedPublishException(String.join("; ", problems));
+            }
+        }
+
+        /**
+         * Waits for the broker to confirm everything published for the job. What is not confirmed (nacked,
+         * unroutable, timed out) is published again after each of {@code pauses} in turn, so a short broker hiccup
+         * neither reruns the job nor burns its delivery limit.
+         *
+         * @throws UnconfirmedPublishException if something is still not confirmed after the last pause
+         */
+        public void awaitConfirmsResending(Duration timeout, List<Duration> pauses)
+                throws UnconfirmedPublishException, InterruptedException {
+            for (int round = 0; ; round++) {
+                try {
+                    awaitConfirms(timeout);
+                    return;
+                }
+                catch (UnconfirmedPublishException ex) {
+                    if (round == pauses.size()) {
+                        throw ex;
+                    }
+                    Duration pause = pauses.get(round);
+                    log.warn("Job {} attempt {}: {}; publishing it again in {}", job.jobId(), job.attempt(),
+                            ex.getMessage(), pause);
+                    Thread.sleep(pause);
+                    resendUnconfirmed(timeout);
+                }
             }
         }
 

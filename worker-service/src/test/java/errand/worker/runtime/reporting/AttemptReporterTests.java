@@ -56,6 +56,22 @@ class AttemptReporterTests {
     }
 
     @Test
+    void publishesAnUnconfirmedEventAgainAfterEachPauseThenGivesUp() throws Exception {
+        AttemptReporter.Publications publications = reporter.forJob(job, null);
+        template.confirms = false;
+        publications.event(new JobEvent.Started(job.jobId(), 1, "w1", Instant.now()));
+
+        assertThatThrownBy(() -> publications.awaitConfirmsResending(Duration.ofMillis(20),
+                List.of(Duration.ofMillis(1), Duration.ofMillis(1))))
+                .isInstanceOf(UnconfirmedPublishException.class).hasMessageContaining("event Started");
+        assertThat(template.sent).hasSize(3);
+
+        template.confirms = true;
+        publications.awaitConfirmsResending(Duration.ofMillis(20), List.of(Duration.ofMillis(1)));
+        assertThat(template.sent).hasSize(4);
+    }
+
+    @Test
     void publishesALeasedEventOnItsOwnAndWaitsForItsConfirm() throws Exception {
         JobEvent.Leased leased = new JobEvent.Leased(job.jobId(), 1, "w1", Instant.now(), Instant.now().plusSeconds(3));
 
