@@ -68,6 +68,10 @@ public final class JobMessageCodec {
         return value == null ? null : value.toString();
     }
 
+    /**
+     * A job message as the API publishes it. Public for the runtime's integration tests, which publish jobs the
+     * same way ({@code BrokerClient}).
+     */
     public static Message jobMessage(JobMessage job, @Nullable String traceparent) {
         MessageProperties properties = properties(job.jobId().toString(), traceparent);
         properties.setMessageId(job.jobId().toString());
