@@ -50,7 +50,8 @@ import org.springframework.amqp.core.Message;
  *       queue dead-letters it to {@code errand.dead}; never requeued;
  *   <li>an attempt cancelled before it started (a cancel of that attempt or a later one was heard): acknowledged
  *       and dropped; a later attempt, queued by a retry after the cancel, runs;
- *   <li>handler success, failure, timeout or cancel: reported, then acknowledged once confirmed;
+ *   <li>handler success, failure, timeout or cancel: reported (a failure with a retry copy or a dead-letter copy, as
+ *       {@link RetryPolicy} decides), then acknowledged once confirmed;
  *   <li>a publish that fails, is nacked, unroutable or unconfirmed within {@code confirmTimeout}: published again
  *       after a pause, twice; then {@code basic.reject(requeue=true)}, so the job runs again (a duplicate is
  *       acceptable, a lost job is not) and the queue's delivery limit stops an endless loop. Under a lease: published
