@@ -3,11 +3,9 @@ package errand.worker.testkit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import errand.model.JobMessage;
 import errand.model.WireJson;
@@ -175,9 +173,8 @@ public final class TaskTestKit<I, O> {
         JobMessage job = new JobMessage(jobId, task.name(), attempt, Math.max(attempt, task.maxAttempts()), timeout,
                 payload, Instant.now());
         Observed observed = new Observed();
-        AtomicReference<@Nullable LoneAttempt> attemptRef = new AtomicReference<>();
+        LoneAttempt lone = new LoneAttempt(job);
         TaskHandler<Object, Object> observing = (input, attemptContext) -> {
-            LoneAttempt lone = Objects.requireNonNull(attemptRef.get());
             KitContext context = new KitContext(attemptContext, cancelAtFraction, lone::cancel);
             observed.started(context);
             if (cancelledAtStart) {
@@ -200,9 +197,7 @@ public final class TaskTestKit<I, O> {
                 context.close();
             }
         };
-        LoneAttempt lone = new LoneAttempt(registered(observing), job);
-        attemptRef.set(lone);
-        AttemptResult result = lone.run(Decoding.DECODER);
+        AttemptResult result = lone.run(registered(observing), Decoding.DECODER);
         return observed.run(outcome(result));
     }
 

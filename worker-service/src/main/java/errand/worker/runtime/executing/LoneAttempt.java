@@ -19,17 +19,15 @@ import errand.worker.runtime.registry.RegisteredTask;
  */
 public final class LoneAttempt {
 
-    private final RegisteredTask task;
     private final JobMessage job;
     private final RunningJobs running = new RunningJobs();
 
-    public LoneAttempt(RegisteredTask task, JobMessage job) {
-        this.task = task;
+    public LoneAttempt(JobMessage job) {
         this.job = job;
     }
 
-    /** Runs the attempt once; blocks until it ended or was given up on. */
-    public AttemptResult run(InputDecoder decoder) {
+    /** Runs the attempt with {@code task}'s handler, once; blocks until it ended or was given up on. */
+    public AttemptResult run(RegisteredTask task, InputDecoder decoder) {
         try (HandlerExecutors executors = new HandlerExecutors(1, handler -> handler)) {
             return new AttemptRunner(decoder, executors, running, Clock.systemUTC()).run(task, job, (fraction,
                     message) -> {
