@@ -43,7 +43,7 @@ abstract class StructuredLogFormatContract {
 
     static String[] workerArguments(String format) {
         return new String[] {"--logging.structured.format.console=" + format,
-            "--logging.level.errand.worker.workers.AttemptTracing=debug"};
+            "--logging.level.errand.worker.runtime.executing.AttemptTracing=debug"};
     }
 
     @Test

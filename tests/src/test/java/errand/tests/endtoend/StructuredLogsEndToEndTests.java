@@ -43,7 +43,7 @@ class StructuredLogsEndToEndTests {
             .apiArguments("--logging.structured.format.console=ecs",
                     "--logging.level.errand.api.jobs.JobService=debug")
             .workerArguments("--logging.structured.format.console=ecs",
-                    "--logging.level.errand.worker.workers.AttemptTracing=debug");
+                    "--logging.level.errand.worker.runtime.executing.AttemptTracing=debug");
 
     @Test
     void apiAndWorkerLogAJobInTheCallersTraceEachWithItsOwnSpan() throws Exception {

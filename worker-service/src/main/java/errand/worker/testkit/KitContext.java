@@ -2,79 +2,39 @@ package errand.worker.testkit;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import errand.worker.tasks.TaskContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@link TaskContext} of one kit run. Behaves like the runtime's: a stop (cancel or timeout) sets
- * {@link #isCancelled()} and interrupts the handler's thread, {@link #checkCancelled()} throws
- * {@link CancellationException}, and nothing is recorded once the handler returned. Unlike the runtime it keeps every
- * progress report as given, neither throttled (the runtime sends about two a second) nor clamped to [0, 1].
+ * The {@link TaskContext} a handler gets in a kit run: the runtime's own context of the attempt (deadline,
+ * cancellation, logger), plus a record of every progress report as given, neither throttled (the runtime sends about
+ * two a second) nor clamped to [0, 1]. Nothing is recorded once the handler returned. A report of at least
+ * {@code cancelAtFraction} cancels the attempt.
  *
- * <p><b>Thread:</b> used by the handler's thread; {@link #stop} and the accessors from any thread.
+ * <p><b>Thread:</b> used by the handler's thread; {@link #progressReports()} from any thread.
  */
 final class KitContext implements TaskContext {
 
-    enum StopReason { CANCELLED, TIMEOUT }
-
-    private final UUID jobId;
-    private final int attempt;
-    private final Instant deadline;
+    private final TaskContext attempt;
     private final double cancelAtFraction;
-    private final Logger logger;
+    private final Runnable cancel;
     private final List<TaskRun.Progress> progress = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<StopReason> stopped = new CompletableFuture<>();
-    private @Nullable StopReason stopReason;
-    private @Nullable Thread thread;
     private boolean closed;
 
-    /** @param cancelAtFraction a progress report of at least this fraction cancels the attempt; NaN for never */
-    KitContext(String taskName, UUID jobId, int attempt, Instant deadline, double cancelAtFraction) {
-        this.jobId = jobId;
+    /** @param cancelAtFraction a progress report of at least this fraction runs {@code cancel}; NaN for never */
+    KitContext(TaskContext attempt, double cancelAtFraction, Runnable cancel) {
         this.attempt = attempt;
-        this.deadline = deadline;
         this.cancelAtFraction = cancelAtFraction;
-        this.logger = LoggerFactory.getLogger("errand.task." + taskName);
+        this.cancel = cancel;
     }
 
-    /** The handler runs on the calling thread from now on: stops interrupt it. */
-    synchronized void runsOnCurrentThread() {
-        thread = Thread.currentThread();
-    }
-
-    /** The first reason wins; a handler that already returned is not affected. */
-    synchronized void stop(StopReason reason) {
-        if (stopReason != null || closed) {
-            return;
-        }
-        stopReason = reason;
-        if (thread != null) {
-            thread.interrupt();
-        }
-        stopped.complete(reason);
-    }
-
-    /** Completes when the attempt is stopped. */
-    CompletableFuture<StopReason> stopped() {
-        return stopped;
-    }
-
-    synchronized @Nullable StopReason stopReason() {
-        return stopReason;
-    }
-
-    /** The handler returned: no more progress, no more interrupts. */
+    /** The handler returned: no more progress. */
     synchronized void close() {
         closed = true;
-        thread = null;
     }
 
     List<TaskRun.Progress> progressReports() {
@@ -83,33 +43,27 @@ final class KitContext implements TaskContext {
 
     @Override
     public UUID jobId() {
-        return jobId;
+        return attempt.jobId();
     }
 
     @Override
     public int attempt() {
-        return attempt;
+        return attempt.attempt();
     }
 
     @Override
     public Instant deadline() {
-        return deadline;
+        return attempt.deadline();
     }
 
     @Override
-    public synchronized boolean isCancelled() {
-        return stopReason != null;
+    public boolean isCancelled() {
+        return attempt.isCancelled();
     }
 
     @Override
     public void checkCancelled() {
-        StopReason reason = stopReason();
-        if (reason != null) {
-            throw new CancellationException("attempt stopped: " + reason.name().toLowerCase(Locale.ROOT));
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("attempt interrupted");
-        }
+        attempt.checkCancelled();
     }
 
     @Override
@@ -120,13 +74,14 @@ final class KitContext implements TaskContext {
             }
             progress.add(new TaskRun.Progress(fraction, message));
         }
+        attempt.progress(fraction, message);
         if (fraction >= cancelAtFraction) {
-            stop(StopReason.CANCELLED);
+            cancel.run();
         }
     }
 
     @Override
     public Logger logger() {
-        return logger;
+        return attempt.logger();
     }
 }

@@ -5,21 +5,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import errand.model.Failure;
-import errand.model.JobLogContext;
-import errand.model.StorableJson;
-import errand.model.TaskKind;
+import errand.model.JobMessage;
 import errand.model.WireJson;
-import errand.worker.tasks.NonRetryableException;
+import errand.worker.runtime.executing.AttemptResult;
+import errand.worker.runtime.executing.AttemptRunner;
+import errand.worker.runtime.executing.LoneAttempt;
+import errand.worker.runtime.registry.InputDecoder;
+import errand.worker.runtime.registry.RegisteredTask;
 import errand.worker.tasks.Task;
 import errand.worker.tasks.TaskHandler;
-import errand.worker.workers.InputDecoder;
-import errand.worker.workers.InvalidInputException;
-import errand.worker.workers.OutputEncoder;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +25,9 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs a task handler the way the worker does, without a broker, and answers a {@link TaskRun} to assert on:
+ * Runs a task handler the way the worker does, without a broker, and answers a {@link TaskRun} to assert on. The
+ * attempt is run by the worker runtime's own attempt runner ({@code errand.worker.runtime.executing.LoneAttempt}), so
+ * what follows is the runtime's behaviour, not a copy of it:
  * <ul>
  *   <li>the payload (JSON text, or an input record encoded first) is decoded with {@code WireJson} and its Bean
  *       Validation constraints enforced; a violation is the runtime's {@code invalid-input} failure and the handler
@@ -58,12 +56,10 @@ import tools.jackson.databind.JsonNode;
 public final class TaskTestKit<I, O> {
 
     /** How long a stopped handler may take to return before the runtime abandons it (and the kit gives up on it). */
-    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    public static final Duration STOP_GRACE = AttemptRunner.STOP_GRACE;
 
     /** The job id of every run unless {@link #jobId(UUID)} says otherwise. */
     public static final UUID JOB_ID = UUID.fromString("00000000-0000-0000-0000-000000000001");
-
-    private static final int MAX_MESSAGE_LENGTH = 2_000;
 
     private final TaskHandler<I, O> handler;
     private final Task task;
@@ -174,137 +170,87 @@ public final class TaskTestKit<I, O> {
     }
 
     private TaskRun<O> run(JsonNode payload) {
-        Object input;
-        try {
-            input = Decoding.DECODER.decode(payload, inputType);
-        }
-        catch (InvalidInputException ex) {
-            return ended(new TaskRun.Outcome.Failed(failure("invalid-input", ex.getMessage(), false)), null, null,
-                    Duration.ZERO, false);
-        }
-        long start = System.nanoTime();
-        KitContext context = new KitContext(task.name(), jobId, attempt, Instant.now().plus(timeout),
-                cancelAtFraction);
-        CompletableFuture<Returned> returned = new CompletableFuture<>();
-        Thread.Builder threads = task.kind() == TaskKind.CPU ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
-        threads.name("errand-testkit-" + task.name()).start(() -> returned.complete(handle(input, context)));
-        Returned end = awaitEnd(returned, context, start);
-        if (end == null) {
-            return ended(stopped(context.stopReason(), false), context, null,
-                    Duration.ofNanos(System.nanoTime() - start), true);
-        }
-        TaskRun.Outcome outcome = context.stopReason() != null ? stopped(context.stopReason(), true)
-                : end.thrown() != null ? thrown(end.thrown()) : succeeded(end.value());
-        return ended(outcome, context, end.thrown(), Duration.ofNanos(end.nanos() - start), false);
-    }
-
-    /** What the handler did: returned a value or threw, at {@code nanos}. */
-    private record Returned(@Nullable Object value, @Nullable Throwable thrown, long nanos) {
-    }
-
-    @SuppressWarnings("unchecked")
-    private Returned handle(Object input, KitContext context) {
-        context.runsOnCurrentThread();
-        if (cancelledAtStart) {
-            context.stop(KitContext.StopReason.CANCELLED);
-        }
-        try (JobLogContext logContext = JobLogContext.of(jobId, task.name())) {
-            O output = handler.handle((I) input, context);
-            context.close();
-            return new Returned(output, null, System.nanoTime());
-        }
-        catch (Throwable ex) {
-            context.close();
-            return new Returned(null, ex, System.nanoTime());
-        }
-    }
-
-    /**
-     * Waits for the handler, stopping it at the deadline or the simulated cancel, then giving it {@link #STOP_GRACE};
-     * null if it never returned.
-     */
-    private @Nullable Returned awaitEnd(CompletableFuture<Returned> returned, KitContext context, long start) {
-        long deadline = start + timeout.toNanos();
-        long cancelAt = cancelAfter == null ? Long.MAX_VALUE : start + cancelAfter.toNanos();
-        try {
-            while (context.stopReason() == null && !returned.isDone()) {
-                long now = System.nanoTime();
-                if (now - deadline >= 0) {
-                    context.stop(KitContext.StopReason.TIMEOUT);
-                }
-                else if (cancelAfter != null && now - cancelAt >= 0) {
-                    context.stop(KitContext.StopReason.CANCELLED);
-                }
-                else {
-                    waitFor(CompletableFuture.anyOf(returned, context.stopped()),
-                            Math.min(deadline - now, cancelAt - now));
-                }
+        JobMessage job = new JobMessage(jobId, task.name(), attempt, Math.max(attempt, task.maxAttempts()), timeout,
+                payload, Instant.now());
+        Observed observed = new Observed();
+        LoneAttempt lone = new LoneAttempt(job);
+        TaskHandler<Object, Object> observing = (input, attemptContext) -> {
+            KitContext context = new KitContext(attemptContext, cancelAtFraction, lone::cancel);
+            observed.started(context);
+            if (cancelledAtStart) {
+                lone.cancel();
             }
-            return waitFor(returned, STOP_GRACE.toNanos());
-        }
-        catch (InterruptedException ex) {
-            context.stop(KitContext.StopReason.CANCELLED);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while " + task.name() + " ran", ex);
-        }
+            if (cancelAfter != null) {
+                CompletableFuture.delayedExecutor(cancelAfter.toNanos(), TimeUnit.NANOSECONDS).execute(lone::cancel);
+            }
+            try {
+                @SuppressWarnings("unchecked")
+                Object output = handler.handle((I) input, context);
+                observed.ended(null);
+                return output;
+            }
+            catch (Throwable ex) {
+                observed.ended(ex);
+                throw ex;
+            }
+            finally {
+                context.close();
+            }
+        };
+        AttemptResult result = lone.run(registered(observing), Decoding.DECODER);
+        return observed.run(outcome(result));
     }
 
-    private static <T> @Nullable T waitFor(CompletableFuture<T> future, long nanos) throws InterruptedException {
-        try {
-            return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-        }
-        catch (TimeoutException ex) {
-            return null;
-        }
-        catch (ExecutionException ex) {
-            throw new IllegalStateException(ex.getCause());
-        }
+    /** The handler as the runtime registers it, with its {@code @Task} settings; schemas play no part in a run. */
+    private RegisteredTask registered(TaskHandler<Object, Object> observing) {
+        return new RegisteredTask(task.name(), task.description(), task.kind(), timeout, task.maxAttempts(), null, 0,
+                observing, handler.getClass(), inputType, WireJson.mapper().createObjectNode(),
+                WireJson.mapper().createObjectNode(), null);
     }
 
-    /** As the runtime decides it: a stop outweighs whatever the handler did after it. */
-    private TaskRun.Outcome stopped(KitContext.@Nullable StopReason stop, boolean returned) {
-        return switch (stop) {
-            case CANCELLED -> new TaskRun.Outcome.Cancelled();
-            case TIMEOUT -> new TaskRun.Outcome.Failed(failure("timeout", "the attempt exceeded its timeout of "
-                    + timeout + (returned ? "" : "; the handler ignored its interrupt and was abandoned"), true));
-            case null -> throw new IllegalStateException("never stopped");
+    private TaskRun.Outcome outcome(AttemptResult result) {
+        return switch (result) {
+            case AttemptResult.Succeeded succeeded -> new TaskRun.Outcome.Succeeded(succeeded.result());
+            case AttemptResult.Failed failed -> new TaskRun.Outcome.Failed(failed.failure());
+            case AttemptResult.Cancelled _ -> new TaskRun.Outcome.Cancelled();
+            case AttemptResult.GivenBack givenBack ->
+                    throw new IllegalStateException(task.name() + " was given up on: " + givenBack.reason());
         };
     }
 
-    private static TaskRun.Outcome thrown(Throwable thrown) {
-        Failure failure = Failure.of(thrown, !isNonRetryable(thrown));
-        return new TaskRun.Outcome.Failed(failure(failure.type(), failure.message(), failure.retryable()));
-    }
+    /** What the handler did, seen from inside its run: when it started and ended, and what it threw. */
+    private final class Observed {
 
-    private static TaskRun.Outcome succeeded(@Nullable Object value) {
-        try {
-            return new TaskRun.Outcome.Succeeded(OutputEncoder.encode(value));
+        private @Nullable KitContext context;
+        private long startNanos;
+        private long endNanos;
+        private boolean ended;
+        private @Nullable Throwable thrown;
+
+        synchronized void started(KitContext started) {
+            context = started;
+            startNanos = System.nanoTime();
         }
-        catch (OutputEncoder.UnencodableOutputException ex) {
-            return new TaskRun.Outcome.Failed(failure(OutputEncoder.OUTPUT_ENCODING, ex.getMessage(), false));
+
+        synchronized void ended(@Nullable Throwable threw) {
+            endNanos = System.nanoTime();
+            ended = true;
+            thrown = threw;
         }
-    }
 
-    private TaskRun<O> ended(TaskRun.Outcome outcome, @Nullable KitContext context, @Nullable Throwable thrown,
-            Duration elapsed, boolean abandoned) {
-        return new TaskRun<>(task.name(), outcome, thrown,
-                context == null ? List.of() : context.progressReports(), elapsed, abandoned, outputType);
-    }
-
-    private static boolean isNonRetryable(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof NonRetryableException) {
-                return true;
+        /**
+         * The run as it stands when the runtime's runner returned: a handler that started and has not returned yet
+         * was abandoned, its elapsed time counted until now.
+         */
+        synchronized TaskRun<O> run(TaskRun.Outcome outcome) {
+            KitContext started = context;
+            if (started == null) {
+                return new TaskRun<>(task.name(), outcome, null, List.of(), Duration.ZERO, false, outputType);
             }
+            Duration elapsed = Duration.ofNanos((ended ? endNanos : System.nanoTime()) - startNanos);
+            return new TaskRun<>(task.name(), outcome, thrown, started.progressReports(), elapsed, !ended,
+                    outputType);
         }
-        return false;
-    }
-
-    private static Failure failure(String type, String message, boolean retryable) {
-        message = StorableJson.readable(message);
-        String shortened = message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH) + "…"
-                : message;
-        return new Failure(StorableJson.readable(type), shortened, retryable);
     }
 
     /** Built on first use: a validator factory takes a moment to start. */

@@ -1,9 +1,0 @@
-package errand.worker.workers;
-
-/** A job payload that cannot become its handler's input: it fails the job at once, naming the offending field. */
-public final class InvalidInputException extends Exception {
-
-    InvalidInputException(String message) {
-        super(message);
-    }
-}

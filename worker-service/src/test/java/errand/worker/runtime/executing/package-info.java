@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.runtime.executing;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.runtime.leasing;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.runtime.registry;
+
+import org.jspecify.annotations.NullMarked;

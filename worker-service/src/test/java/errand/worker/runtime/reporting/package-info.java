@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.runtime.reporting;
+
+import org.jspecify.annotations.NullMarked;

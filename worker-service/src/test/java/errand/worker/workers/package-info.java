@@ -1,4 +1,0 @@
-@NullMarked
-package errand.worker.workers;
-
-import org.jspecify.annotations.NullMarked;
