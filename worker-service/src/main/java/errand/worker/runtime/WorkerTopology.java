@@ -9,6 +9,7 @@ import java.util.Map;
 import errand.model.Headers;
 import errand.model.Topology;
 import errand.worker.runtime.registry.ServedTasks;
+import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
@@ -32,20 +33,25 @@ import org.springframework.context.annotation.Configuration;
  *       {@value Headers#RETRY_TIER} alone would route to every tier); expired messages dead-letter back to
  *       {@code errand.jobs} with their key;
  *   <li>{@code errand.dead} fanout + queue; {@code errand.results} fanout + quorum queue;
- *   <li>{@code errand.control} fanout + this worker's exclusive, auto-delete, server-named queue;
+ *   <li>{@code errand.control} fanout + this worker's exclusive, auto-delete queue, named by the worker
+ *       ({@code spring.gen-…}) so that it keeps its name when it is declared again after a reconnect;
  *   <li>{@code errand.heartbeats} fanout (the API binds its own queues).
  * </ul>
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerTopology {
 
-    /** This worker's control queue: named by the broker, renamed on every reconnect. Not a bean itself. */
+    /**
+     * This worker's control queue. Not a bean itself. Its name is chosen here, not by the broker: a broker-named queue
+     * gets a new name on every reconnect, and the control consumer raced the redeclaration, trying the old name (a
+     * 404) and missing cancels meanwhile.
+     */
     record ControlQueue(Queue queue) {
     }
 
     @Bean
     ControlQueue controlQueue() {
-        return new ControlQueue(new Queue("", false, true, true));
+        return new ControlQueue(new AnonymousQueue());
     }
 
     @Bean

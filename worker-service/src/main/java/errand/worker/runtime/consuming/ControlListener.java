@@ -11,7 +11,7 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Receives the {@link ControlCommand}s broadcast on {@code errand.control}, through this worker's exclusive,
- * auto-delete, server-named queue.
+ * auto-delete queue (named by the worker, so it survives a reconnect under the same name).
  *
  * <p><b>Thread:</b> the control container's single consumer thread. It only records and signals; it never blocks.
  *
