@@ -4,7 +4,8 @@ package errand.model;
  * The states of a job. The legal moves are defined here, once.
  *
  * <ul>
- *   <li>{@code QUEUED}: accepted and waiting in the broker; a worker's start moves it to RUNNING, a cancel to CANCELLED.
+ *   <li>{@code QUEUED}: accepted and waiting in the broker; a worker's start moves it to RUNNING, a cancel to
+ *       CANCELLED.
  *   <li>{@code RUNNING}: a worker runs an attempt; its outcome moves it to SUCCEEDED, FAILED, RETRYING or CANCELLED.
  *   <li>{@code RETRYING}: a failed attempt waits in a broker delay queue; its redelivery moves it back to QUEUED.
  *   <li>{@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED}: terminal, never change. A retry of a FAILED or

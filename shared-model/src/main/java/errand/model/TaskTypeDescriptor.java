@@ -17,5 +17,6 @@ import tools.jackson.databind.JsonNode;
  * @param concurrency  how many jobs of this type one worker runs at once
  */
 public record TaskTypeDescriptor(String name, String description, TaskKind kind, Duration timeout, int maxAttempts,
-        @Nullable Duration retryBackoff, int concurrency, JsonNode inputSchema, JsonNode outputSchema, @Nullable JsonNode example) {
+        @Nullable Duration retryBackoff, int concurrency, JsonNode inputSchema, JsonNode outputSchema,
+                @Nullable JsonNode example) {
 }

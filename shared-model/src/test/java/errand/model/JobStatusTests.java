@@ -1,11 +1,5 @@
 package errand.model;
 
-import java.util.EnumSet;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import static errand.model.JobStatus.CANCELLED;
 import static errand.model.JobStatus.FAILED;
 import static errand.model.JobStatus.QUEUED;
@@ -13,6 +7,12 @@ import static errand.model.JobStatus.RETRYING;
 import static errand.model.JobStatus.RUNNING;
 import static errand.model.JobStatus.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class JobStatusTests {
 

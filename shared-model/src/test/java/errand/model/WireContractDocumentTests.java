@@ -1,5 +1,7 @@
 package errand.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -18,9 +20,6 @@ import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code docs/wire-contract.md} and this module agree. Every fenced {@code json} block of the document is preceded by a
@@ -149,8 +148,7 @@ class WireContractDocumentTests {
             if (Files.isRegularFile(document)) {
                 try {
                     return Files.readString(document);
-                }
-                catch (IOException ex) {
+                } catch (IOException ex) {
                     throw new IllegalStateException(ex);
                 }
             }

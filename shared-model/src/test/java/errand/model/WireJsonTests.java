@@ -1,5 +1,8 @@
 package errand.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,9 +12,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WireJsonTests {
 
@@ -110,7 +110,8 @@ class WireJsonTests {
     void carriesPayloadNumbersExactlyThroughAJobMessage() {
         String payload = "{\"int\":123456789012345678901234567890123456789012345678901234567890,"
                 + "\"decimal\":0.1234567890123456789012345678901234567890,\"huge\":1e400,\"scale\":2.50}";
-        var message = new JobMessage(JOB, "echo", 1, 3, Duration.ofSeconds(30), WireJson.mapper().readTree(payload), AT);
+        var message = new JobMessage(JOB, "echo", 1, 3, Duration.ofSeconds(30), WireJson.mapper().readTree(payload),
+                AT);
 
         JsonNode read = WireJson.read(WireJson.write(message), JobMessage.class).payload();
 

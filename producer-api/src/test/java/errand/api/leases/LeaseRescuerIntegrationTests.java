@@ -1,5 +1,7 @@
 package errand.api.leases;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rescuer and lease renewal on a real PostgreSQL: a stale lease is seeded, then {@code sweepOnce()}. */
 class LeaseRescuerIntegrationTests {

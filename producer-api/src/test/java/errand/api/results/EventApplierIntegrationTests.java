@@ -1,5 +1,7 @@
 package errand.api.results;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -17,8 +19,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.JsonNodeFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The event-application state machine on a real PostgreSQL with the Flyway schema. */
 class EventApplierIntegrationTests {

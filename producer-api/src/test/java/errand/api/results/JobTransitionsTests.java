@@ -1,5 +1,7 @@
 package errand.api.results;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumSet;
@@ -13,8 +15,6 @@ import errand.model.JobStatus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.node.JsonNodeFactory;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class JobTransitionsTests {
 

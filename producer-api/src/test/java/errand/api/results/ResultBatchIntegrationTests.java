@@ -1,5 +1,12 @@
 package errand.api.results;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.BDDMockito.mock;
+import static org.mockito.BDDMockito.never;
+import static org.mockito.BDDMockito.then;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +31,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.anyBoolean;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.BDDMockito.mock;
-import static org.mockito.BDDMockito.never;
-import static org.mockito.BDDMockito.then;
 
 /**
  * A result batch on a real PostgreSQL: one event the store cannot keep never holds up the others of its batch, and
@@ -75,7 +75,8 @@ class ResultBatchIntegrationTests {
                 message(2, succeeded(nul, "{\"text\": \"a\\u0000b\"}")),
                 message(3, succeeded(loneSurrogate, "{\"list\": [\"\\ud800\"]}")),
                 message(4, failed(nulInFailureMessage, "bad \\u0000 byte")),
-                message(5, succeeded(alsoFine, "{\"big\": 123456789012345678901234567890123456789012345678901234567890}")));
+                message(5, succeeded(alsoFine,
+                        "{\"big\": 123456789012345678901234567890123456789012345678901234567890}")));
 
         new ResultListener(sink, metrics).onMessageBatch(batch, channel);
 

@@ -12,16 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import errand.model.JobStatus;
-import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.JobRequest;
 import errand.tests.support.PrometheusScrape;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API's own limits from the README's settings table, with small values: {@code errand.api.jobs.max-queued}

@@ -26,18 +26,17 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import errand.model.JobStatus;
+import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.ErrandPlatform;
+import errand.tests.support.JobRequest;
+import errand.tests.support.JobTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import errand.model.JobStatus;
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.ErrandClient;
-import errand.tests.support.ErrandPlatform;
-import errand.tests.support.JobRequest;
-import errand.tests.support.JobTable;
 
 /**
  * Every built-in task type, run by a real worker, gives its documented result, checked against values computed here
@@ -118,7 +117,8 @@ class BuiltInTaskTypesEndToEndTests {
             return actual.isNumber() && actual.decimalValue().compareTo(expected.decimalValue()) == 0;
         }
         if (expected.isObject()) {
-            if (!actual.isObject() || !new java.util.HashSet<>(actual.propertyNames()).equals(new java.util.HashSet<>(expected.propertyNames()))) {
+            if (!actual.isObject() || !new java.util.HashSet<>(actual.propertyNames())
+                    .equals(new java.util.HashSet<>(expected.propertyNames()))) {
                 return false;
             }
             for (String name : expected.propertyNames()) {

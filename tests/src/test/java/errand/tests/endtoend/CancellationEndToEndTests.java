@@ -13,20 +13,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import errand.model.JobEvent;
 import errand.model.JobStatus;
 import errand.model.Topology;
-import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.FaultPlatform;
 import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobLedger;
 import errand.tests.support.JobRequest;
 import errand.tests.support.ReadinessWatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /api/v1/jobs/{id}/cancel} end to end, on one worker with a single {@code sleep} slot: a queued job is

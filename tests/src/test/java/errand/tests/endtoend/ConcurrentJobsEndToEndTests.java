@@ -15,14 +15,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.ErrandPlatform;
+import errand.tests.support.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.ErrandClient;
-import errand.tests.support.ErrandPlatform;
-import errand.tests.support.JobRequest;
 
 /**
  * A thousand jobs at once, through two competing workers: every one accepted, run, and recorded exactly once, as

@@ -13,15 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.MetricsContract;
 import errand.tests.support.MonitoringQueries;
 import errand.tests.support.PlatformApps;
 import errand.tests.support.ReadmeMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A platform on which no job ever ran already exports every metric its dashboards, alerts and README name, at 0, with

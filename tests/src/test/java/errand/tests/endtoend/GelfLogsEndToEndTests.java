@@ -2,10 +2,9 @@ package errand.tests.endtoend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import errand.tests.support.ErrandPlatform;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
-import errand.tests.support.ErrandPlatform;
 
 /**
  * Both apps with {@code logging.structured.format.console=gelf}: Graylog's GELF 1.1, where every field beyond the

@@ -7,15 +7,14 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
+import errand.tests.support.AppProcess;
+import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.FaultPlatform;
+import errand.tests.support.ReadinessWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.AppProcess;
-import errand.tests.support.ErrandClient;
-import errand.tests.support.FaultPlatform;
-import errand.tests.support.ReadinessWatch;
 
 /**
  * The README's health probes on both apps, on management ports of their own ({@code management.server.port}, as an

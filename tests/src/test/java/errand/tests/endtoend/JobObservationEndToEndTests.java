@@ -15,15 +15,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import errand.model.JobStatus;
+import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.EventStream;
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.ErrandPlatform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
-import errand.model.JobStatus;
-import errand.tests.support.ErrandClient.EventStream;
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.ErrandClient;
-import errand.tests.support.ErrandPlatform;
 
 /** A client follows a job without polling: the long-poll, the event stream, and the paged list. */
 class JobObservationEndToEndTests {

@@ -15,16 +15,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import errand.model.JobStatus;
+import errand.tests.support.BrokerSpy;
+import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.ErrandPlatform;
+import errand.tests.support.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
-import errand.model.JobStatus;
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.BrokerSpy;
-import errand.tests.support.ErrandClient;
-import errand.tests.support.ErrandPlatform;
-import errand.tests.support.JobRequest;
 
 /** Submitting jobs: what the API answers, idempotent resubmits, and batches that are all or nothing. */
 class JobSubmissionEndToEndTests {

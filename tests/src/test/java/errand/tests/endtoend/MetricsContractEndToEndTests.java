@@ -27,12 +27,6 @@ import java.util.stream.Collectors;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.yaml.snakeyaml.Yaml;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.model.Topology;
 import errand.model.WireJson;
@@ -44,6 +38,11 @@ import errand.tests.support.MetricsContract;
 import errand.tests.support.MonitoringQueries;
 import errand.tests.support.PlatformApps;
 import errand.testsupport.ErrandTestServices;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The metric names of the dashboards and alerts are a contract with the apps and the broker: every series they

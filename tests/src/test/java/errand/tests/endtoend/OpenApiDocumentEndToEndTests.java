@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.ErrandPlatform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.ErrandPlatform;
 
 /** The running API describes its whole HTTP contract as OpenAPI, and serves Swagger UI. */
 class OpenApiDocumentEndToEndTests {

@@ -13,19 +13,18 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import errand.tests.support.BrokerSpy;
+import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.ErrandPlatform;
+import errand.tests.support.JobFixtures;
+import errand.tests.support.JobRequest;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
-
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.BrokerSpy;
-import errand.tests.support.ErrandClient;
-import errand.tests.support.ErrandPlatform;
-import errand.tests.support.JobFixtures;
-import errand.tests.support.JobRequest;
 
 /**
  * Bad input never reaches the queue: each kind gets the one 4xx {@code application/problem+json} the README promises,

@@ -16,18 +16,17 @@ import java.util.List;
 import java.util.UUID;
 
 import com.rabbitmq.client.AMQP;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.model.Topology;
-import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.BrokerControl;
 import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.FaultPlatform;
 import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Failed attempts end to end: retried with backoff through the broker until one succeeds; a non-retryable failure

@@ -11,20 +11,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import errand.model.JobEvent;
+import errand.model.JobStatus;
+import errand.model.Topology;
+import errand.tests.support.AppProcess;
+import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
+import errand.tests.support.FaultPlatform;
+import errand.tests.support.JobLedger;
+import errand.tests.support.JobRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-
-import errand.model.JobEvent;
-import errand.model.JobStatus;
-import errand.model.Topology;
-import errand.tests.support.ErrandClient.Response;
-import errand.tests.support.AppProcess;
-import errand.tests.support.ErrandClient;
-import errand.tests.support.FaultPlatform;
-import errand.tests.support.JobLedger;
-import errand.tests.support.JobRequest;
 
 /**
  * {@code POST /api/v1/jobs/{id}/retry} of a CANCELLED job runs it, whatever the job was doing when it was cancelled:
@@ -117,7 +116,8 @@ class RetryAfterCancelEndToEndTests {
         assertThat(attemptStatuses(job)).containsExactly("1 FAILED", "3 SUCCEEDED");
         await("attempt 2, parked in the retry tier when the job was cancelled, back and dropped")
                 .atMost(RETRY_WAIT.plusSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> platform.broker().queue(Topology.retryQueue(Topology.retryTierFor(RETRY_WAIT))).messages() == 0
+                .until(() -> platform.broker().queue(Topology.retryQueue(Topology.retryTierFor(RETRY_WAIT)))
+                        .messages() == 0
                         && platform.broker().queue(Topology.jobQueue("fail")).messages() == 0);
         await("the parked attempt's delivery settled").during(ofSeconds(2)).atMost(ofSeconds(5))
                 .pollInterval(Duration.ofMillis(250))

@@ -7,14 +7,13 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.JobFixtures;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What the README promises for every structured log format it names ({@code logging.structured.format.console}):

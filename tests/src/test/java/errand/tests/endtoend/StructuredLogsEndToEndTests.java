@@ -13,12 +13,6 @@ import java.util.stream.Collectors;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.model.Topology;
 import errand.model.WireJson;
@@ -26,6 +20,11 @@ import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.JobFixtures;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Both apps with JSON logs switched on ({@code logging.structured.format.console=ecs}, the setting the README names)

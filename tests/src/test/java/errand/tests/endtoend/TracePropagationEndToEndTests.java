@@ -14,11 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DeliverCallback;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.model.Topology;
 import errand.model.WireJson;
@@ -27,6 +22,10 @@ import errand.tests.support.ErrandPlatform;
 import errand.tests.support.JobFixtures;
 import errand.tests.support.JobRequest;
 import errand.tests.support.OtlpCollector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A W3C trace context travels from the HTTP request through the broker to the worker and back with its events; the

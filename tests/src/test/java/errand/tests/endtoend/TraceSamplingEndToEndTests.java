@@ -14,10 +14,6 @@ import java.util.stream.Collectors;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import errand.model.JobStatus;
 import errand.model.Topology;
 import errand.model.WireJson;
@@ -25,6 +21,9 @@ import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.JobFixtures;
 import errand.tests.support.OtlpCollector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sampling at probability 1 ({@code management.tracing.sampling.probability}, the README's

@@ -17,22 +17,21 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
-import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.AppProcess;
 import errand.tests.support.BrokerSpy;
 import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.JobFixtures;
 import errand.tests.support.JobLedger;
 import errand.tests.support.JobRequest;
 import errand.tests.support.JobTable;
 import errand.tests.support.PrometheusScrape;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Two API instances on one vhost and one database, as the README's scaling note has it: the API is stateless, and

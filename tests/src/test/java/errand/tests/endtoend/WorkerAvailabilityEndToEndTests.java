@@ -16,15 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandPlatform;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Jobs outlive their workers: accepted while none runs, run when one comes back, rerun when one dies mid-job; and

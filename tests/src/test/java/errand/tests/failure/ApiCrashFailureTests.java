@@ -14,10 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.FaultPlatform;
@@ -26,6 +22,9 @@ import errand.tests.support.JobRecords;
 import errand.tests.support.JobRequest;
 import errand.tests.support.JobStream;
 import errand.tests.support.TcpProxy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code kill -9} of the API in the middle of a stream of single submissions from concurrent clients: every job that

@@ -14,15 +14,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import errand.model.Topology;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.FaultPlatform;
 import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobRecords;
 import errand.tests.support.JobRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every API instance down while workers finish jobs: the workers' results wait in the durable {@code errand.results}

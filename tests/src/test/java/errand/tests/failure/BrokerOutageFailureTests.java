@@ -14,11 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.FaultPlatform;
@@ -26,6 +21,10 @@ import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobRequest;
 import errand.tests.support.JobStream;
 import errand.tests.support.ReadinessWatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The broker goes away while jobs flow, without touching the shared broker: either it closes every connection of the

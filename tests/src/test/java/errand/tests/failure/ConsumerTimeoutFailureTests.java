@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import errand.model.JobStatus;
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
@@ -20,6 +17,8 @@ import errand.tests.support.FaultPlatform;
 import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobRequest;
 import errand.testsupport.Rabbitmqctl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Celery's best-known trap, on purpose: the broker's {@code consumer_timeout} shortened at run time to 5 s (with a 1 s

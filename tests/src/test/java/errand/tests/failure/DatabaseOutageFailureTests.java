@@ -16,16 +16,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandClient;
+import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.FaultPlatform;
 import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobRequest;
 import errand.tests.support.ReadinessWatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API loses PostgreSQL (its link goes through a TCP proxy, cut or frozen; the shared database is untouched):

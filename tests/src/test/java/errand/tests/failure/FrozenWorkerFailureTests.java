@@ -12,10 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobEvent;
 import errand.model.JobStatus;
 import errand.tests.support.AppProcess;
@@ -25,6 +21,9 @@ import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobLedger;
 import errand.tests.support.JobRequest;
 import errand.tests.support.ProcessSignals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A worker frozen with {@code SIGSTOP} (a long GC pause, a stalled VM) while it runs a long job under a lease and

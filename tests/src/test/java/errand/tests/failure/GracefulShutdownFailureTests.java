@@ -14,10 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandPlatform;
@@ -26,6 +22,9 @@ import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobLedger;
 import errand.tests.support.JobRequest;
 import errand.tests.support.ProcessSignals;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code SIGTERM} to a worker with jobs in flight: it stops taking jobs at once, lets the running ones finish within

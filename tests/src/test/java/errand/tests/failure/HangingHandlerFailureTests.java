@@ -18,10 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
@@ -29,6 +25,9 @@ import errand.tests.support.FaultPlatform;
 import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobLedger;
 import errand.tests.support.JobRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A handler that ignores its interrupt: a {@code fail} job with {@code hang}, on a worker with a single slot for its

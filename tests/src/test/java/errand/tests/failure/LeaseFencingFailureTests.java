@@ -12,11 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobEvent;
 import errand.model.JobStatus;
 import errand.tests.support.AppProcess;
@@ -27,6 +22,10 @@ import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobLedger;
 import errand.tests.support.JobRequest;
 import errand.tests.support.ProcessSignals;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Long jobs under a lease (a worker holds a delivery at most {@code errand.worker.hold-limit}, then acknowledges it

@@ -16,10 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.model.Topology;
 import errand.tests.support.AppProcess;
@@ -30,6 +26,9 @@ import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobRecords;
 import errand.tests.support.JobRequest;
 import errand.tests.support.WorkerSupervisor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A poison job: a {@code fail} job with {@code crash} halts whichever worker runs it, on every delivery. A

@@ -14,10 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobEvent;
 import errand.tests.support.AppProcess;
 import errand.tests.support.ErrandClient;
@@ -26,6 +22,9 @@ import errand.tests.support.FaultVerdict;
 import errand.tests.support.JobLedger;
 import errand.tests.support.JobRequest;
 import errand.tests.support.JobStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code kill -9} of a worker in the middle of a stream of jobs: the jobs it was running come back from the broker

@@ -10,11 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-
 import errand.model.WireJson;
 import errand.tests.support.PlatformApps;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code docker-compose.yml} cannot be started on the build machines (no Docker engine), so its shape is checked

@@ -6,12 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
-
 import errand.tests.support.MetricsContract;
 import errand.tests.support.MonitoringQueries;
 import errand.tests.support.PromQlMetricNames;
 import errand.tests.support.ReadmeMetrics;
+import org.junit.jupiter.api.Test;
 
 class MetricsContractTests {
 
@@ -107,7 +106,8 @@ class MetricsContractTests {
                 | `errand_outbox_published_total`, `errand_outbox_publish_failures_total` | | outbox relay |
                 | `errand_job_latency_seconds` (histogram) | type, status | latency |
 
-                  Workers export `errand_worker_jobs_executed_total{type,outcome}`, `errand_worker_execution_seconds{type,outcome}`
+                  Workers export `errand_worker_jobs_executed_total{type,outcome}`,
+                  `errand_worker_execution_seconds{type,outcome}`
                   (histogram), `errand_worker_in_flight{type}`.
                 """);
 

@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.WireJson;
 import errand.tests.support.MonitoringQueries;
 import errand.tests.support.PlatformApps;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboards and alert rules as files, without running anything: they parse, query the provisioned datasource,

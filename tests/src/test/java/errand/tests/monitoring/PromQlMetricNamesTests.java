@@ -3,9 +3,8 @@ package errand.tests.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import org.junit.jupiter.api.Test;
-
 import errand.tests.support.PromQlMetricNames;
+import org.junit.jupiter.api.Test;
 
 class PromQlMetricNamesTests {
 

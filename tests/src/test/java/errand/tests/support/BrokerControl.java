@@ -18,13 +18,12 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.Headers;
 import errand.model.Topology;
 import errand.model.WireJson;
 import errand.testsupport.ErrandTestServices;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What a failure test does to and reads from the broker, scoped to the test class's own vhost: closing the apps'
@@ -117,7 +116,8 @@ public final class BrokerControl implements AutoCloseable {
         JsonNode queue = WireJson.mapper().readTree(management("GET", "/api/queues/" + encode(services.vhost())
                 + "/" + encode(name)).body());
         return name + ": ready " + queue.path("messages_ready").asLong(-1) + ", unacknowledged "
-                + queue.path("messages_unacknowledged").asLong(-1) + ", consumers " + queue.path("consumers").asLong(-1);
+                + queue.path("messages_unacknowledged").asLong(-1) + ", consumers " + queue.path("consumers")
+                        .asLong(-1);
     }
 
     /** A message that landed in {@code errand.dead}, with why. */

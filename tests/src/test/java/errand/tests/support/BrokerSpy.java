@@ -7,7 +7,6 @@ import java.util.UUID;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-
 import errand.testsupport.ErrandTestServices;
 
 /**

@@ -22,13 +22,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import errand.model.JobStatus;
+import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import errand.model.JobStatus;
-import errand.model.WireJson;
 
 /**
  * A small client of the fixed v1 HTTP contract, on {@code java.net.http}. The plain methods return the raw

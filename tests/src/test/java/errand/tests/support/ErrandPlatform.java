@@ -5,11 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import errand.testsupport.ErrandTestServices;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import errand.testsupport.ErrandTestServices;
 
 /**
  * The real Errand, for one test class: the API jar and worker jars as OS processes against a fresh vhost and

@@ -8,13 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import errand.testsupport.ErrandTestServices;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
-
-import errand.testsupport.ErrandTestServices;
 
 /**
  * The real Errand for one failure-test class, built to be broken: the API and worker jars as OS processes (so they

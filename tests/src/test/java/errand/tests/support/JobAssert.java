@@ -2,11 +2,10 @@ package errand.tests.support;
 
 import java.util.Objects;
 
-import org.assertj.core.api.AbstractAssert;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.JobStatus;
 import errand.tests.support.ErrandClient.Response;
+import org.assertj.core.api.AbstractAssert;
+import tools.jackson.databind.JsonNode;
 
 /** Assertions on a job as the API shows it, and on problem answers. */
 public final class JobAssert extends AbstractAssert<JobAssert, JsonNode> {
@@ -128,7 +127,8 @@ public final class JobAssert extends AbstractAssert<JobAssert, JsonNode> {
             JsonNode errors = actual.json().path("errors");
             boolean found = false;
             for (JsonNode error : errors) {
-                found |= field.equals(error.path("field").asString(null)) && rule.equals(error.path("rule").asString(null))
+                found |= field.equals(error.path("field").asString(null)) && rule.equals(error.path("rule")
+                        .asString(null))
                         && !error.path("message").asString("").isBlank();
             }
             if (!found) {

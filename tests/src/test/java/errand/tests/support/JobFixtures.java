@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import errand.model.WireJson;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import errand.model.WireJson;
 
 /** Jobs of the built-in task types, named so tests read like prose. */
 public final class JobFixtures {

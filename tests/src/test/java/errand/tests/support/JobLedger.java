@@ -18,13 +18,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-
 import errand.model.JobEvent;
 import errand.model.Topology;
 import errand.model.WireJson;
 import errand.testsupport.ErrandTestServices;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 
 /**
  * The failure suite's independent witness of what the workers did: a queue of the test's own bound to the

@@ -7,11 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Test;
-
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.WireJson;
+import org.junit.jupiter.api.Test;
 
 /**
  * The ledger's counting, fed the events the workers publish through the real JSON codec, in the shapes the shipped

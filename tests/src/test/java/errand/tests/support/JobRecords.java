@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-
 import errand.model.WireJson;
 import errand.testsupport.ErrandTestServices;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Read-only SQL on the API's job store for the failure suite: the recorded outcome of each job and its attempt

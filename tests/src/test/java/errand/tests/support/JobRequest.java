@@ -2,10 +2,9 @@ package errand.tests.support;
 
 import java.time.Duration;
 
+import errand.model.WireJson;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import errand.model.WireJson;
 
 /**
  * The body of one {@code POST /api/v1/jobs}, immutable: every {@code with...} returns a changed copy. The raw

@@ -18,9 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
-import org.awaitility.core.ConditionTimeoutException;
-
 import errand.tests.support.ErrandClient.Response;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A stream of single submissions from several concurrent clients, as a busy front end sends them while a test breaks

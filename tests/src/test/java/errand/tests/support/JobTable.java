@@ -9,9 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import org.jspecify.annotations.Nullable;
-
 import errand.testsupport.ErrandTestServices;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Read-only SQL on the API's job store, to check what the API says against what it recorded. The schema is the

@@ -13,10 +13,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import errand.model.WireJson;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
-
-import errand.model.WireJson;
 
 /**
  * Every PromQL query of Errand's monitoring: the {@code expr} of every target of every panel of

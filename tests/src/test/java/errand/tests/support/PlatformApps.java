@@ -8,9 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import tools.jackson.databind.JsonNode;
-
 import errand.testsupport.ErrandTestServices;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What {@link ErrandPlatform} and {@link FaultPlatform} share: where the jars and logs are, how the API and worker

@@ -15,9 +15,9 @@ import errand.worker.runtime.leasing.Leasing;
 import errand.worker.runtime.registry.InputDecoder;
 import errand.worker.runtime.registry.ServedTasks;
 import errand.worker.runtime.registry.TaskRegistry;
+import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.runtime.reporting.ErrandWorkerMetrics;
 import errand.worker.runtime.reporting.HeartbeatPublisher;
-import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.tasks.TaskHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
@@ -96,8 +96,7 @@ class WorkerConfiguration {
             template.setReturnsCallback(returned -> {
                 if (Topology.HEARTBEATS_EXCHANGE.equals(returned.getExchange())) {
                     log.debug("Heartbeat unroutable: no API instance listens");
-                }
-                else {
+                } else {
                     log.warn("Unroutable message returned by {} (key '{}'): {}", returned.getExchange(),
                             returned.getRoutingKey(), returned.getReplyText());
                 }
@@ -106,7 +105,8 @@ class WorkerConfiguration {
     }
 
     /**
-     * Each running job publishes on a cached channel it holds until the job ends ({@link AttemptReporter#onOneChannel}),
+     * Each running job publishes on a cached channel it holds until the job ends ({@link
+     * AttemptReporter#onOneChannel}),
      * so the cache keeps one per slot, plus room for heartbeats and progress: a channel that does not fit in the cache
      * is closed when handed back, and a new one opened for the next job.
      */
@@ -142,7 +142,8 @@ class WorkerConfiguration {
         Leasing leasing = new Leasing((leased, traceparent) -> reporter.eventConfirmed(leased, traceparent,
                 properties.confirmTimeout()), running, properties, clock);
         return new WorkerRuntime(connectionFactory, admin, served, task -> new JobListener(task, runner, reporter,
-                running, new RetryPolicy(new Backoff(task.retryBackoff(), ThreadLocalRandom.current())), leasing, metrics, tracing,
+                running, new RetryPolicy(new Backoff(task.retryBackoff(), ThreadLocalRandom.current())), leasing,
+                        metrics, tracing,
                 properties, clock),
                 new ControlListener(running), controlQueue.queue(), running, heartbeats, executors, properties);
     }

@@ -36,7 +36,8 @@ import org.springframework.validation.annotation.Validated;
  *                          lease (see {@link Hold}). Keep it well under the broker's {@code consumer_timeout} (30 min
  *                          by default), which closes a channel holding a delivery longer and requeues it
  * @param startedReportDelay how long an attempt runs before the worker reports that it started; one that ends sooner
- *                          reports only its outcome (see {@link StartReport}); zero reports every start, confirmed before the
+ *                          reports only its outcome (see {@link StartReport}); zero reports every start, confirmed
+ * before the
  *                          handler runs
  */
 @Validated
@@ -79,8 +80,7 @@ public record WorkerProperties(
     public static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        }
-        catch (UnknownHostException ex) {
+        } catch (UnknownHostException ex) {
             String fromEnvironment = System.getenv("HOSTNAME");
             return fromEnvironment == null || fromEnvironment.isBlank() ? "localhost" : fromEnvironment;
         }

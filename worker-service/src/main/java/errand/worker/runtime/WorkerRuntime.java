@@ -136,8 +136,7 @@ public final class WorkerRuntime implements SmartLifecycle {
                     log.warn("Slot {} did not stop in time", slot.name());
                 }
             }
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
         typeChannels.forEach(TypeChannel::close);

@@ -4,7 +4,8 @@
  * confirms and acknowledges a delivery only once everything published for it is confirmed, or converts a long job's
  * delivery to a lease renewed by heartbeats. Also cancellation, heartbeats, readiness, metrics and graceful shutdown.
  *
- * <p>This package holds what ties the sub-packages together: the settings ({@link errand.worker.runtime.WorkerProperties},
+ * <p>This package holds what ties the sub-packages together: the settings ({@link
+ * errand.worker.runtime.WorkerProperties},
  * {@link errand.worker.runtime.DiagnosticsProperties}), the topology a worker declares, the retry backoff and the
  * decision between a retry and the dead-letter queue, the wiring ({@link errand.worker.runtime.WorkerConfiguration})
  * and the lifecycle ({@link errand.worker.runtime.WorkerRuntime}). The sub-packages split the rest by reason to change:

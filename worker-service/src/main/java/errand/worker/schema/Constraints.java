@@ -27,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <table>
  *   <caption>Mapping</caption>
- *   <tr><td>{@code @Positive} / {@code @Negative}</td><td>{@code exclusiveMinimum} / {@code exclusiveMaximum} 0</td></tr>
+ *   <tr><td>{@code @Positive} / {@code @Negative}</td><td>{@code exclusiveMinimum} / {@code exclusiveMaximum}
+ * 0</td></tr>
  *   <tr><td>{@code @PositiveOrZero} / {@code @NegativeOrZero}</td><td>{@code minimum} / {@code maximum} 0</td></tr>
  *   <tr><td>{@code @Min}, {@code @Max}, {@code @DecimalMin}, {@code @DecimalMax}</td>
  *       <td>{@code minimum}, {@code maximum} (exclusive variants when not inclusive)</td></tr>

@@ -177,8 +177,7 @@ public final class JsonSchemaGenerator {
             }
             schema.put("additionalProperties", false);
             return schema;
-        }
-        finally {
+        } finally {
             enclosingRecords.pop();
         }
     }
@@ -201,8 +200,7 @@ public final class JsonSchemaGenerator {
     private static @Nullable Field field(Class<?> record, RecordComponent component) {
         try {
             return record.getDeclaredField(component.getName());
-        }
-        catch (NoSuchFieldException ex) {
+        } catch (NoSuchFieldException ex) {
             return null;
         }
     }

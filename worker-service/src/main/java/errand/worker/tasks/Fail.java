@@ -91,8 +91,7 @@ final class Fail implements TaskHandler<Fail.Input, Fail.Output> {
         while ((left = end - System.nanoTime()) > 0) {
             try {
                 Thread.sleep(Duration.ofNanos(left));
-            }
-            catch (InterruptedException ignored) {
+            } catch (InterruptedException ignored) {
                 // deliberately ignored: this option exists to show what the runtime does with such a handler
             }
         }

@@ -188,12 +188,10 @@ public final class TaskTestKit<I, O> {
                 Object output = handler.handle((I) input, context);
                 observed.ended(null);
                 return output;
-            }
-            catch (Throwable ex) {
+            } catch (Throwable ex) {
                 observed.ended(ex);
                 throw ex;
-            }
-            finally {
+            } finally {
                 context.close();
             }
         };

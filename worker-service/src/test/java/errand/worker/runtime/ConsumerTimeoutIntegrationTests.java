@@ -91,8 +91,7 @@ class ConsumerTimeoutIntegrationTests {
             if (broker != null) {
                 broker.close();
             }
-        }
-        finally {
+        } finally {
             if (settings != null) {
                 settings.close();
             }
@@ -148,7 +147,8 @@ class ConsumerTimeoutIntegrationTests {
         log.info("Job of 20 s ran {} under a consumer timeout of {}; leased after {}",
                 Duration.between(succeeded.startedAt(), succeeded.at()), CONSUMER_TIMEOUT, Duration.between(
                         succeeded.startedAt(), client.eventsOf(job, JobEvent.Leased.class).getFirst().at()));
-        assertThat(Duration.between(succeeded.startedAt(), succeeded.at())).isGreaterThan(CONSUMER_TIMEOUT.multipliedBy(3));
+        assertThat(Duration.between(succeeded.startedAt(), succeeded.at()))
+                .isGreaterThan(CONSUMER_TIMEOUT.multipliedBy(3));
         assertThat(workerChannelsClosed).isEmpty();
         await().during(ofSeconds(2)).atMost(ofSeconds(3)).until(() -> client.readyMessages(Topology.jobQueue("sleep"))
                 == 0 && client.eventsOf(job).size() == 3);

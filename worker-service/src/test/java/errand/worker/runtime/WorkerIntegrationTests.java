@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,27 +27,16 @@ import errand.model.Topology;
 import errand.model.WireJson;
 import errand.model.WorkerHeartbeat;
 import errand.testsupport.ErrandTestServices;
-import errand.worker.WorkerApplication;
 import errand.worker.runtime.executing.RunningJobs;
 import errand.worker.tasks.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The worker application against a real broker, in a virtual host of its own (see {@link ErrandTestServices}). The
@@ -193,7 +181,8 @@ class WorkerIntegrationTests {
     @Test
     void stopsARunningJobWhenItIsCancelled() {
         JobMessage job = client.publish("sleep", "{\"millis\": 60000}", 3, Duration.ofMinutes(5));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).first().isInstanceOf(JobEvent.Started.class));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.eventsOf(job)).first()
+                .isInstanceOf(JobEvent.Started.class));
 
         client.rabbit().send(Topology.CONTROL_EXCHANGE, "", new Message(WireJson.write(
                 new ControlCommand.CancelJob(job.jobId(), job.attempt(), Instant.now()))));
@@ -267,8 +256,7 @@ class WorkerIntegrationTests {
             // Every event comes back unroutable: published again twice, then the delivery is requeued.
             await().atMost(WAIT).untilAsserted(() -> assertThat(rejectedAsUnconfirmed("echo")).isPositive());
             assertThat(client.eventsOf(job)).isEmpty();
-        }
-        finally {
+        } finally {
             client.admin().declareBinding(results);
         }
 

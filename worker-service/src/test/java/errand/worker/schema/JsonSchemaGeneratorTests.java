@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 class JsonSchemaGeneratorTests {
 
-    private static final SchemaRegistry VALIDATORS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry VALIDATORS =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     enum Color { RED, GREEN }
 

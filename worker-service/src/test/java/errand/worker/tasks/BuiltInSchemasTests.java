@@ -104,8 +104,7 @@ class BuiltInSchemasTests {
     private static Class<?> load(String name) {
         try {
             return Class.forName(name);
-        }
-        catch (ClassNotFoundException ex) {
+        } catch (ClassNotFoundException ex) {
             throw new IllegalStateException(ex);
         }
     }

@@ -36,8 +36,7 @@ public final class ControlListener implements MessageListener {
         ControlCommand command;
         try {
             command = WireJson.read(message.getBody(), ControlCommand.class);
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             log.warn("Dropping an undecodable control command: {}", ex.getOriginalMessage());
             return;
         }

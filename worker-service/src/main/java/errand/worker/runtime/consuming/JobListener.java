@@ -20,9 +20,9 @@ import errand.worker.runtime.executing.RunningJobs;
 import errand.worker.runtime.leasing.Hold;
 import errand.worker.runtime.leasing.Leasing;
 import errand.worker.runtime.registry.ServedTasks;
+import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.runtime.reporting.ErrandWorkerMetrics;
 import errand.worker.runtime.reporting.JobMessageCodec;
-import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.runtime.reporting.StartReport;
 import errand.worker.runtime.reporting.UnconfirmedPublishException;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +39,8 @@ import org.springframework.amqp.core.Message;
  * the job ({@link AttemptReporter#onOneChannel}).
  *
  * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published
- * for it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter copy. A job still running
+ * for it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter
+ * copy. A job still running
  * when its delivery was held for {@code holdLimit} converts to a lease instead ({@link Hold}, {@link Leasing}): the
  * slot's consumer is cancelled, a {@code Leased} event confirmed, the delivery acknowledged; its heartbeats then keep
  * the lease alive and the outcome is reported, confirmed, when the job ends, with no delivery left to settle.
@@ -91,7 +92,8 @@ public final class JobListener implements JobSlot.Handler {
     private final Duration startedReportDelay;
     private final Clock clock;
 
-    public JobListener(ServedTasks.ServedTask served, AttemptRunner runner, AttemptReporter reporter, RunningJobs running,
+    public JobListener(ServedTasks.ServedTask served, AttemptRunner runner, AttemptReporter reporter,
+            RunningJobs running,
             RetryPolicy retries, Leasing leasing, ErrandWorkerMetrics metrics, AttemptTracing tracing,
             WorkerProperties properties, Clock clock) {
         this.served = served;
@@ -114,8 +116,7 @@ public final class JobListener implements JobSlot.Handler {
         JobMessage job;
         try {
             job = JobMessageCodec.decode(message, type);
-        }
-        catch (JobMessageCodec.PoisonMessageException ex) {
+        } catch (JobMessageCodec.PoisonMessageException ex) {
             log.warn("Dead-lettering a poison delivery from the queue of '{}': {}", type, ex.getMessage());
             metrics.rejected(type, ErrandWorkerMetrics.POISON);
             settle(delivery, Settlement.DEAD_LETTER);
@@ -127,14 +128,12 @@ public final class JobListener implements JobSlot.Handler {
         Hold hold = leasing.hold(type, job, traceparent, delivery);
         try {
             settle(delivery, reporter.onOneChannel(() -> process(job, traceparent, hold)));
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             // A bug, not a job failure: give the delivery back; the queue's delivery limit dead-letters it if the
             // bug repeats.
             log.error("Unexpected error handling job {} attempt {}; requeueing it", job.jobId(), job.attempt(), ex);
             settle(delivery, hold.leased() ? Settlement.NONE : Settlement.REQUEUE);
-        }
-        finally {
+        } finally {
             if (hold.leased()) {
                 leasing.end(job);
             }
@@ -205,12 +204,10 @@ public final class JobListener implements JobSlot.Handler {
         try {
             publications.awaitConfirmsResending(confirmTimeout, pauses);
             return true;
-        }
-        catch (UnconfirmedPublishException ex) {
+        } catch (UnconfirmedPublishException ex) {
             giveUp(job, leased, ex);
             return false;
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
         }
@@ -218,8 +215,9 @@ public final class JobListener implements JobSlot.Handler {
 
     private void giveUp(JobMessage job, boolean leased, UnconfirmedPublishException ex) {
         if (leased) {
-            log.error("Job {} attempt {} ran under a lease but its outcome was never confirmed: {}; dropping the lease, "
-                    + "so it lapses and the API reruns the job", job.jobId(), job.attempt(), ex.getMessage());
+            log.error("Job {} attempt {} ran under a lease but its outcome was never confirmed: {}; "
+                    + "dropping the lease, so it lapses and the API reruns the job", job.jobId(), job.attempt(),
+                    ex.getMessage());
             return;
         }
         log.warn("Requeueing job {} attempt {}: {}", job.jobId(), job.attempt(), ex.getMessage());
@@ -254,8 +252,7 @@ public final class JobListener implements JobSlot.Handler {
         try {
             publications.awaitQuietly(confirmTimeout);
             return true;
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
         }
@@ -273,8 +270,7 @@ public final class JobListener implements JobSlot.Handler {
                 case NONE -> {
                 }
             }
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             // The channel is gone: the broker returns the delivery to the queue by itself.
             log.warn("Could not settle a delivery ({}): {}; the broker will redeliver it", settlement, ex.toString());
         }

@@ -105,11 +105,9 @@ public final class JobSlot implements Runnable {
                 }
                 dispatch(inbox.take());
             }
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-        }
-        finally {
+        } finally {
             channel.end();
             giveBackUnhandled();
             finished.countDown();
@@ -129,8 +127,7 @@ public final class JobSlot implements Runnable {
         refuseDeliveries();
         try {
             channel.cancel();
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             log.debug("Slot {}: cancelling its consumer failed: {}", name, ex.toString());
         }
         inbox.add(new Signal.Stop());
@@ -176,12 +173,10 @@ public final class JobSlot implements Runnable {
             Message message = new Message(delivered.body(), PROPERTIES.toMessageProperties(delivered.properties(),
                     delivered.envelope(), "UTF-8"));
             handler.onDelivery(message, held);
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             log.error("Slot {}: unexpected error handling a delivery; requeueing it", name, ex);
             rejectQuietly(held);
-        }
-        finally {
+        } finally {
             busy = false;
         }
     }
@@ -198,8 +193,7 @@ public final class JobSlot implements Runnable {
     private void rejectQuietly(HeldDelivery held) {
         try {
             held.reject(true);
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             log.debug("Slot {}: could not reject a delivery: {}", name, ex.toString());
         }
     }

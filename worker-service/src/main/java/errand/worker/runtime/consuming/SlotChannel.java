@@ -61,15 +61,13 @@ final class SlotChannel {
             channel = current;
             consumerTag = current.basicConsume(queue, false, consumers.apply(current));
             return true;
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             log.warn("Slot {} cannot consume from {}: {}", name, queue, ex.toString());
             if (isQueueMissing(ex)) {
                 redeclare();
             }
             return false;
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
     }
@@ -84,8 +82,7 @@ final class SlotChannel {
             if (tag != null && current != null && current.isOpen()) {
                 current.basicCancel(tag);
             }
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
     }
@@ -97,8 +94,7 @@ final class SlotChannel {
             if (lostChannel == channel && lostTag.equals(consumerTag)) {
                 consumerTag = null;
             }
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
     }
@@ -110,11 +106,9 @@ final class SlotChannel {
     void end() {
         try {
             cancel();
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             log.debug("Slot {}: cancelling its consumer failed: {}", name, ex.toString());
-        }
-        finally {
+        } finally {
             channel = null;
         }
     }
@@ -122,15 +116,15 @@ final class SlotChannel {
     private void redeclare() {
         try {
             admin.initialize();
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             log.debug("Slot {}: declaring the topology again failed: {}", name, ex.toString());
         }
     }
 
     private static boolean isQueueMissing(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close
+            if (cause instanceof ShutdownSignalException signal
+                    && signal.getReason() instanceof AMQP.Channel.Close close
                     && close.getReplyCode() == AMQP.NOT_FOUND) {
                 return true;
             }

@@ -59,8 +59,7 @@ public final class TypeChannel {
                 channel = current;
             }
             return current;
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
     }
@@ -79,11 +78,9 @@ public final class TypeChannel {
                 RabbitUtils.setPhysicalCloseRequired(current, true);
                 current.close();
             }
-        }
-        catch (IOException | TimeoutException | RuntimeException ex) {
+        } catch (IOException | TimeoutException | RuntimeException ex) {
             log.debug("Closing the consumer channel of {} failed: {}", queue, ex.toString());
-        }
-        finally {
+        } finally {
             RabbitUtils.clearPhysicalCloseRequired();
             lock.unlock();
         }

@@ -94,8 +94,7 @@ final class AttemptContext implements TaskContext {
         lastProgressNanos = now;
         try {
             sink.progress(Math.clamp(fraction, 0.0, 1.0), message);
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             logger.debug("Progress of job {} not sent: {}", job.jobId(), ex.toString());
         }
     }

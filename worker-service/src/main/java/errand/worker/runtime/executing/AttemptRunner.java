@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * retryable {@code timeout} failure.
  *
  * <p><b>Handlers that ignore interruption.</b> After a cancel or a timeout the runner waits {@link #STOP_GRACE}
- * (5 seconds) for the handler to return; if it does not, the handler is abandoned: the outcome is reported at once and the slot
+ * (5 seconds) for the handler to return; if it does not, the handler is abandoned: the outcome is reported at once and
+ * the slot
  * freed, the handler's eventual result and progress are dropped, and a CPU handler's thread is replaced in the pool
  * until it returns (see {@link HandlerExecutors}).
  */
@@ -67,12 +68,12 @@ public final class AttemptRunner {
      * Runs the attempt; blocks the calling thread until it ended or was given up on, ringing {@code alarm} on it
      * whenever due while the attempt runs.
      */
-    public AttemptResult run(RegisteredTask task, JobMessage job, Execution.ProgressSink progress, Execution.Alarm alarm) {
+    public AttemptResult run(RegisteredTask task, JobMessage job, Execution.ProgressSink progress,
+            Execution.Alarm alarm) {
         Object input;
         try {
             input = decoder.decode(job.payload(), task.inputType());
-        }
-        catch (InvalidInputException ex) {
+        } catch (InvalidInputException ex) {
             return new AttemptResult.Failed(failure(INVALID_INPUT, ex.getMessage(), false));
         }
         Duration timeout = job.timeout() != null && job.timeout().isPositive() ? job.timeout() : task.timeout();
@@ -81,17 +82,14 @@ public final class AttemptRunner {
         try {
             executors.execute(task.kind(), execution);
             return result(execution.await(stopGrace, alarm), timeout);
-        }
-        catch (RejectedExecutionException ex) {
+        } catch (RejectedExecutionException ex) {
             return new AttemptResult.GivenBack("the handler executors are shut down");
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             execution.stop(Execution.StopReason.SHUTDOWN);
             execution.abandonIfRunning();
             Thread.currentThread().interrupt();
             return new AttemptResult.GivenBack("the consumer thread was interrupted");
-        }
-        finally {
+        } finally {
             running.remove(execution);
         }
     }
@@ -114,8 +112,7 @@ public final class AttemptRunner {
     private static AttemptResult succeeded(@Nullable Object value) {
         try {
             return new AttemptResult.Succeeded(OutputEncoder.encode(value));
-        }
-        catch (OutputEncoder.UnencodableOutputException ex) {
+        } catch (OutputEncoder.UnencodableOutputException ex) {
             return new AttemptResult.Failed(failure(OutputEncoder.OUTPUT_ENCODING, ex.getMessage(), false));
         }
     }

@@ -150,19 +150,16 @@ public final class Execution implements Runnable {
             deadlineNanos = System.nanoTime() + timeout.toNanos();
             context.startedNow();
             changed.signalAll();
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
         Object returned = null;
         Throwable thrown = null;
         try (JobLogContext logContext = JobLogContext.of(job.jobId(), task.name())) {
             returned = task.handler().handle(input, context);
-        }
-        catch (Throwable ex) {
+        } catch (Throwable ex) {
             thrown = ex;
-        }
-        finally {
+        } finally {
             context.close();
         }
         boolean wasAbandoned;
@@ -174,8 +171,7 @@ public final class Execution implements Runnable {
             value = returned;
             error = thrown;
             changed.signalAll();
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
         // An interrupt meant for this attempt must not reach the next task of a pooled thread.
@@ -199,8 +195,7 @@ public final class Execution implements Runnable {
                 }
                 changed.signalAll();
             }
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
     }
@@ -227,8 +222,7 @@ public final class Execution implements Runnable {
                 long untilAlarm = alarm.nanosUntilDue();
                 if (untilAlarm <= 0) {
                     ringUnlocked(alarm);
-                }
-                else {
+                } else {
                     changed.awaitNanos(Math.min(wait, untilAlarm));
                 }
             }
@@ -248,8 +242,7 @@ public final class Execution implements Runnable {
                 abandon();
             }
             return new Completion.Stopped(reason(), abandoned);
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
     }
@@ -258,8 +251,7 @@ public final class Execution implements Runnable {
         lock.unlock();
         try {
             alarm.ring();
-        }
-        finally {
+        } finally {
             lock.lock();
         }
     }
@@ -270,12 +262,10 @@ public final class Execution implements Runnable {
         try {
             if (state == State.RUNNING) {
                 abandon();
-            }
-            else if (state == State.QUEUED) {
+            } else if (state == State.QUEUED) {
                 state = State.FINISHED;
             }
-        }
-        finally {
+        } finally {
             lock.unlock();
         }
     }

@@ -12,7 +12,8 @@ import org.springframework.core.task.TaskDecorator;
 
 /**
  * Where handlers run. CPU-kind handlers share one bounded pool of platform threads, sized to the cores (by default
- * the CPU types' slots add up to the cores, see {@link ServedTasks}); IO-kind handlers each get a virtual thread. The threads
+ * the CPU types' slots add up to the cores, see {@link ServedTasks}); IO-kind handlers each get a virtual thread. The
+ * threads
  * are daemons: a handler that ignores interruption cannot keep the process alive at exit.
  *
  * <p>A handler that ignores its interrupt past the grace period is abandoned (its slot freed, its result ignored).
@@ -70,8 +71,7 @@ public final class HandlerExecutors implements AutoCloseable {
         if (size > cpu.getMaximumPoolSize()) {
             cpu.setMaximumPoolSize(size);
             cpu.setCorePoolSize(size);
-        }
-        else {
+        } else {
             cpu.setCorePoolSize(size);
             cpu.setMaximumPoolSize(size);
         }

@@ -40,8 +40,7 @@ final class OutputEncoder {
         try {
             // a handler that returns JSON (echo returns its input) is reported as it is, without a copy
             json = output instanceof JsonNode node ? node : WireJson.mapper().valueToTree(output);
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             throw new UnencodableOutputException("the handler's output cannot be encoded as JSON: "
                     + ex.getOriginalMessage());
         }

@@ -16,7 +16,8 @@ import errand.model.WorkerHeartbeat;
  * is still held or was converted to a lease), the attempts it runs (so a cancel can reach them), the attempts it runs
  * under a lease (listed in every heartbeat), the attempts recently cancelled (so a later delivery of one is dropped)
  * and whether it is stopping. A cancel fences attempts, not jobs: it is remembered as the highest attempt it stops, so
- * the attempt that {@code POST /retry} queues after it runs. Thread-safe: slot threads, the control listener and the heartbeat read and change it
+ * the attempt that {@code POST /retry} queues after it runs. Thread-safe: slot threads, the control listener and the
+ * heartbeat read and change it
  * concurrently.
  */
 public final class RunningJobs {

@@ -84,8 +84,7 @@ public final class Hold implements Execution.Alarm {
         Outcome outcome;
         try {
             outcome = conversion.convert();
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             log.error("Converting a held delivery to a lease failed unexpectedly; it stays held", ex);
             outcome = Outcome.NOT_CONFIRMED;
         }

@@ -75,14 +75,13 @@ public final class Leasing {
 
     Hold.Outcome convert(String type, JobMessage job, @Nullable String traceparent, HeldDelivery delivery) {
         if (!delivery.isOpen()) {
-            log.warn("Job {} attempt {} outlasted the hold limit of {} but its delivery's channel is closed: the broker "
-                    + "requeued it; not leasing", job.jobId(), job.attempt(), holdLimit);
+            log.warn("Job {} attempt {} outlasted the hold limit of {} but its delivery's channel is closed: "
+                    + "the broker requeued it; not leasing", job.jobId(), job.attempt(), holdLimit);
             return Hold.Outcome.DELIVERY_LOST;
         }
         try {
             delivery.stopConsuming();
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             log.warn("Job {} attempt {}: could not cancel the slot's consumer ({}); not leasing now", job.jobId(),
                     job.attempt(), ex.toString());
             return delivery.isOpen() ? Hold.Outcome.NOT_CONFIRMED : Hold.Outcome.DELIVERY_LOST;
@@ -94,22 +93,19 @@ public final class Leasing {
         try {
             announcer.announce(new JobEvent.Leased(job.jobId(), job.attempt(), workerId, at, leaseUntil),
                     traceparent);
-        }
-        catch (UnconfirmedPublishException ex) {
+        } catch (UnconfirmedPublishException ex) {
             running.endLease(lease);
             log.warn("Job {} attempt {} keeps holding its delivery: {}; trying again in {}", job.jobId(),
                     job.attempt(), ex.getMessage(), Hold.retryPause(holdLimit));
             return Hold.Outcome.NOT_CONFIRMED;
-        }
-        catch (InterruptedException ex) {
+        } catch (InterruptedException ex) {
             running.endLease(lease);
             Thread.currentThread().interrupt();
             return Hold.Outcome.NOT_CONFIRMED;
         }
         try {
             delivery.ack();
-        }
-        catch (IOException | RuntimeException ex) {
+        } catch (IOException | RuntimeException ex) {
             log.warn("Job {} attempt {}: could not acknowledge its delivery ({}); the broker will redeliver it, this "
                     + "attempt goes on under its lease", job.jobId(), job.attempt(), ex.toString());
         }

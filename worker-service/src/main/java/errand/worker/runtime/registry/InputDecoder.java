@@ -73,8 +73,7 @@ public final class InputDecoder {
         Object input;
         try {
             input = WireJson.mapper().treeToValue(payload, inputType);
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             throw new InvalidInputException(describe(ex));
         }
         if (input == null) {
@@ -95,8 +94,7 @@ public final class InputDecoder {
         for (JacksonException.Reference reference : ex.getPath()) {
             if (reference.getPropertyName() != null) {
                 path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
-            }
-            else if (reference.getIndex() >= 0) {
+            } else if (reference.getIndex() >= 0) {
                 path.append('[').append(reference.getIndex()).append(']');
             }
         }

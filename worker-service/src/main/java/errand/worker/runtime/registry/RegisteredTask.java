@@ -17,7 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param declaredConcurrency  the {@code @Task} concurrency, 0 for the kind's default
  */
 public record RegisteredTask(String name, String description, TaskKind kind, Duration timeout, int maxAttempts,
-        @Nullable Duration declaredRetryBackoff, int declaredConcurrency, TaskHandler<Object, Object> handler, Class<?> handlerClass, Class<?> inputType,
+        @Nullable Duration declaredRetryBackoff, int declaredConcurrency, TaskHandler<Object, Object> handler,
+                Class<?> handlerClass, Class<?> inputType,
         ObjectNode inputSchema, ObjectNode outputSchema, @Nullable JsonNode example) {
 
     TaskTypeDescriptor descriptor(int concurrency, Duration retryBackoff) {

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every {@link TaskHandler} of the application, by task type name. Built once at start; a handler that cannot be
- * served (no {@code @Task}, a name already taken, an input type that cannot be resolved, a bad timeout, backoff or example)
+ * served (no {@code @Task}, a name already taken, an input type that cannot be resolved, a bad timeout, backoff or
+ * example)
  * stops the worker from starting with a message naming the handler class.
  */
 public final class TaskRegistry {
@@ -82,8 +83,7 @@ public final class TaskRegistry {
                     retryBackoff, task.concurrency(), (TaskHandler<Object, Object>) handler, handlerClass, inputType,
                     announcedInputSchema(generics.getGeneric(0).getType(), inputType, decoder),
                     JsonSchemaGenerator.schemaOf(outputType), example);
-        }
-        catch (IllegalArgumentException ex) {
+        } catch (IllegalArgumentException ex) {
             throw new IllegalStateException(handlerClass.getName() + ": " + ex.getMessage(), ex);
         }
     }
@@ -119,8 +119,7 @@ public final class TaskRegistry {
                 throw new IllegalStateException(handlerClass.getName() + ": @Task " + attribute + " must be positive");
             }
             return duration;
-        }
-        catch (DateTimeParseException ex) {
+        } catch (DateTimeParseException ex) {
             throw new IllegalStateException(handlerClass.getName() + ": @Task " + attribute + " '" + value
                     + "' is not an ISO-8601 duration such as PT1M", ex);
         }
@@ -135,8 +134,7 @@ public final class TaskRegistry {
             JsonNode example = WireJson.mapper().readTree(task.example());
             decoder.decode(example, inputType);
             return example;
-        }
-        catch (JacksonException | InvalidInputException ex) {
+        } catch (JacksonException | InvalidInputException ex) {
             throw new IllegalStateException(handlerClass.getName() + ": @Task example is not a valid input: "
                     + ex.getMessage(), ex);
         }

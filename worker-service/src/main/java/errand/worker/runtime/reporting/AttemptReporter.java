@@ -178,8 +178,7 @@ public final class AttemptReporter {
                 try {
                     awaitConfirms(timeout);
                     return;
-                }
-                catch (UnconfirmedPublishException ex) {
+                } catch (UnconfirmedPublishException ex) {
                     if (round == pauses.size()) {
                         throw ex;
                     }
@@ -200,8 +199,7 @@ public final class AttemptReporter {
         public void awaitQuietly(Duration timeout) throws InterruptedException {
             try {
                 awaitConfirms(timeout);
-            }
-            catch (UnconfirmedPublishException ex) {
+            } catch (UnconfirmedPublishException ex) {
                 // judged later
             }
         }
@@ -251,8 +249,7 @@ public final class AttemptReporter {
             failure = null;
             try {
                 template.send(exchange, routingKey, message, fresh);
-            }
-            catch (AmqpException ex) {
+            } catch (AmqpException ex) {
                 failure = ex;
             }
         }
@@ -280,11 +277,9 @@ public final class AttemptReporter {
             CorrelationData.Confirm confirm;
             try {
                 confirm = correlation.getFuture().get(Math.max(0, nanosLeft), TimeUnit.NANOSECONDS);
-            }
-            catch (TimeoutException ex) {
+            } catch (TimeoutException ex) {
                 return what + " not confirmed within " + timeout;
-            }
-            catch (ExecutionException ex) {
+            } catch (ExecutionException ex) {
                 return what + " failed: " + ex.getCause();
             }
             if (!confirm.ack()) {

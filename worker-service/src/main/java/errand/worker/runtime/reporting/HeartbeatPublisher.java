@@ -86,11 +86,9 @@ public final class HeartbeatPublisher implements SmartLifecycle {
     public void beat() {
         try {
             template.send(Topology.HEARTBEATS_EXCHANGE, "", JobMessageCodec.heartbeat(heartbeat()));
-        }
-        catch (AmqpException ex) {
+        } catch (AmqpException ex) {
             log.warn("Heartbeat not sent: {}", ex.toString());
-        }
-        catch (RuntimeException ex) {
+        } catch (RuntimeException ex) {
             log.error("Heartbeat not sent", ex);
         }
     }

@@ -44,8 +44,7 @@ public final class JobMessageCodec {
         JobMessage job;
         try {
             job = WireJson.read(message.getBody(), JobMessage.class);
-        }
-        catch (JacksonException ex) {
+        } catch (JacksonException ex) {
             throw new PoisonMessageException("undecodable job message: " + ex.getOriginalMessage());
         }
         if (job == null) {

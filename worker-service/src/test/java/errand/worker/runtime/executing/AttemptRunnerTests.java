@@ -72,7 +72,8 @@ class AttemptRunnerTests {
 
     /** Returns its payload, as {@code echo} does. */
     @Task(name = "mirror", kind = TaskKind.IO)
-    class Mirror implements TaskHandler<tools.jackson.databind.node.ObjectNode, tools.jackson.databind.node.ObjectNode> {
+    class Mirror implements TaskHandler<tools.jackson.databind.node.ObjectNode,
+            tools.jackson.databind.node.ObjectNode> {
         @Override
         public tools.jackson.databind.node.ObjectNode handle(tools.jackson.databind.node.ObjectNode input,
                 TaskContext context) {
@@ -107,8 +108,7 @@ class AttemptRunnerTests {
             started.countDown();
             try {
                 release.await();
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 interrupted.set(true);
                 throw ex;
             }
@@ -125,8 +125,7 @@ class AttemptRunnerTests {
                 try {
                     release.await();
                     return new Output(1);
-                }
-                catch (InterruptedException ex) {
+                } catch (InterruptedException ex) {
                     interrupted.set(true);
                 }
             }
@@ -337,8 +336,7 @@ class AttemptRunnerTests {
                 try {
                     // The handler can only start while the alarm rings if the execution's lock is free.
                     started.await();
-                }
-                catch (InterruptedException ex) {
+                } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                 }
                 handlerRan.set(started.getCount() == 0);

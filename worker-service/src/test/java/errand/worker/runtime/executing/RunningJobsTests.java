@@ -83,8 +83,7 @@ class RunningJobsTests {
         CompletableFuture<Boolean> idle = CompletableFuture.supplyAsync(() -> {
             try {
                 return running.awaitIdle(Duration.ofSeconds(10));
-            }
-            catch (InterruptedException ex) {
+            } catch (InterruptedException ex) {
                 throw new IllegalStateException(ex);
             }
         });

@@ -33,7 +33,8 @@ class LeasingTests {
     private final JobMessage job = TaskFixtures.aJob("sleep", "{\"millis\": 60000}");
     private final RecordingDelivery delivery = new RecordingDelivery();
     private boolean confirms = true;
-    private final Leasing leasing = new Leasing(this::announce, running, properties(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Leasing leasing = new Leasing(this::announce, running, properties(), Clock.fixed(NOW,
+            ZoneOffset.UTC));
 
     @Test
     void cancelsTheConsumerThenAnnouncesTheLeaseThenAcknowledges() {

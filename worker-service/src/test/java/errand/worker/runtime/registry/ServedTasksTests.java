@@ -70,7 +70,8 @@ class ServedTasksTests {
 
     @Test
     void givesIoTypesSixteenSlotsAndALoneCpuTypeEveryCore() {
-        ServedTasks served = new ServedTasks(aRegistryOf(new Crunch(), new Fetch()), properties(List.of(), Map.of()), 8);
+        ServedTasks served = new ServedTasks(aRegistryOf(new Crunch(), new Fetch()), properties(List.of(), Map.of()),
+                8);
 
         assertThat(concurrency(served)).containsExactlyInAnyOrderEntriesOf(Map.of("crunch", 8, "fetch", 16));
         assertThat(served.cpuThreads()).isEqualTo(8);
