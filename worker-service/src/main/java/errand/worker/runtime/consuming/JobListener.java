@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import errand.amqp.JobMessages;
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -21,7 +22,6 @@ import errand.worker.runtime.leasing.Hold;
 import errand.worker.runtime.leasing.Leasing;
 import errand.worker.runtime.registry.ServedTasks;
 import errand.worker.runtime.reporting.ErrandWorkerMetrics;
-import errand.worker.runtime.reporting.JobMessageCodec;
 import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.runtime.reporting.StartReport;
 import errand.worker.runtime.reporting.UnconfirmedPublishException;
@@ -113,9 +113,9 @@ public final class JobListener implements JobSlot.Handler {
         String type = served.name();
         JobMessage job;
         try {
-            job = JobMessageCodec.decode(message, type);
+            job = JobMessages.decode(message, type);
         }
-        catch (JobMessageCodec.PoisonMessageException ex) {
+        catch (JobMessages.PoisonMessageException ex) {
             log.warn("Dead-lettering a poison delivery from the queue of '{}': {}", type, ex.getMessage());
             metrics.rejected(type, ErrandWorkerMetrics.POISON);
             settle(delivery, Settlement.DEAD_LETTER);

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import errand.amqp.JobMessages;
 import errand.model.Headers;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -74,7 +75,7 @@ public final class AttemptReporter {
     public void eventConfirmed(JobEvent event, @Nullable String traceparent, Duration timeout)
             throws UnconfirmedPublishException, InterruptedException {
         Sent one = new Sent("event " + event.getClass().getSimpleName() + " to " + Topology.RESULTS_EXCHANGE,
-                Topology.RESULTS_EXCHANGE, "", JobMessageCodec.event(event, traceparent));
+                Topology.RESULTS_EXCHANGE, "", ReportMessages.event(event, traceparent));
         one.publish();
         String problem = one.awaitConfirm(timeout.toNanos(), timeout);
         if (problem != null) {
@@ -101,7 +102,7 @@ public final class AttemptReporter {
         /** Publishes an event to the results exchange. */
         public void event(JobEvent event) {
             send("event " + event.getClass().getSimpleName(), Topology.RESULTS_EXCHANGE, "",
-                    JobMessageCodec.event(event, traceparent));
+                    ReportMessages.event(event, traceparent));
         }
 
         /** For {@link Execution.ProgressSink}: a progress event of the job's attempt. */
@@ -111,7 +112,7 @@ public final class AttemptReporter {
 
         /** Parks the next attempt in the retry tier's delay queue; it comes back to the job queue when it expires. */
         public void retry(JobMessage next, Backoff.RetryPlan plan) {
-            Message message = JobMessageCodec.jobMessage(next, traceparent);
+            Message message = JobMessages.toMessage(next, traceparent);
             message.getMessageProperties().setHeader(Headers.RETRY_TIER, Topology.retryTierName(plan.tier()));
             message.getMessageProperties().setHeader(Headers.RETRY_TIER_ROUTE, Topology.retryTierName(plan.tier()));
             message.getMessageProperties().setExpiration(Long.toString(plan.delay().toMillis()));
@@ -120,7 +121,7 @@ public final class AttemptReporter {
 
         /** Copies the job to the dead-letter exchange, with why. */
         public void dead(String reason) {
-            Message message = JobMessageCodec.jobMessage(job, traceparent);
+            Message message = JobMessages.toMessage(job, traceparent);
             message.getMessageProperties().setHeader(Headers.DEAD_REASON, reason);
             send("dead-letter copy", Topology.DEAD_EXCHANGE, job.type(), message);
         }
