@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import errand.amqp.Confirms;
 import errand.amqp.JobMessages;
 import errand.api.ErrandMetrics;
 import errand.model.JobMessage;
@@ -82,13 +80,12 @@ class JobMessagePublisher {
         List<UUID> confirmed = new ArrayList<>(sent.size());
         for (CorrelationData correlation : sent) {
             try {
-                var confirm = correlation.getFuture().get(Math.max(0, deadline - System.nanoTime()),
-                        TimeUnit.NANOSECONDS);
-                if (confirm.ack() && correlation.getReturned() == null) {
+                Confirms.Outcome outcome = Confirms.await(correlation, deadline);
+                if (outcome == Confirms.Outcome.CONFIRMED) {
                     confirmed.add(UUID.fromString(correlation.getId()));
+                } else {
+                    log.debug("Job {} {}; it stays in the outbox", correlation.getId(), outcome);
                 }
-            } catch (TimeoutException | ExecutionException e) {
-                log.debug("No confirm for job {}; it stays in the outbox", correlation.getId());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

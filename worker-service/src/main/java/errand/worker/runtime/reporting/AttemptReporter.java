@@ -3,14 +3,13 @@ package errand.worker.runtime.reporting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import errand.amqp.Confirms;
 import errand.amqp.JobMessages;
 import errand.model.Headers;
 import errand.model.JobEvent;
@@ -23,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -77,7 +75,7 @@ public final class AttemptReporter {
         Sent one = new Sent("event " + event.getClass().getSimpleName() + " to " + Topology.RESULTS_EXCHANGE,
                 Topology.RESULTS_EXCHANGE, "", ReportMessages.event(event, traceparent));
         one.publish();
-        String problem = one.awaitConfirm(timeout.toNanos(), timeout);
+        String problem = one.awaitConfirm(System.nanoTime() + timeout.toNanos(), timeout);
         if (problem != null) {
             throw new UnconfirmedPublishException(problem);
         }
@@ -156,7 +154,7 @@ public final class AttemptReporter {
             long end = System.nanoTime() + timeout.toNanos();
             List<String> problems = new ArrayList<>();
             for (Sent one : snapshot()) {
-                String problem = one.awaitConfirm(end - System.nanoTime(), timeout);
+                String problem = one.awaitConfirm(end, timeout);
                 if (problem != null) {
                     problems.add(problem);
                 }
@@ -216,7 +214,7 @@ public final class AttemptReporter {
             for (Sent one : snapshot()) {
                 if (!one.confirmed) {
                     one.publish();
-                    one.awaitConfirm(timeout.toNanos(), timeout);
+                    one.awaitConfirm(System.nanoTime() + timeout.toNanos(), timeout);
                 }
             }
         }
@@ -269,8 +267,8 @@ public final class AttemptReporter {
                     && correlation.getReturned() == null;
         }
 
-        /** Null once confirmed, else what went wrong. */
-        @Nullable String awaitConfirm(long nanosLeft, Duration timeout) throws InterruptedException {
+        /** Null once confirmed, else what went wrong; waits until {@code deadline} ({@link System#nanoTime()}). */
+        @Nullable String awaitConfirm(long deadline, Duration timeout) throws InterruptedException {
             if (confirmed) {
                 return null;
             }
@@ -278,25 +276,17 @@ public final class AttemptReporter {
             if (failed != null) {
                 return what + " failed: " + failed.getMessage();
             }
-            CorrelationData.Confirm confirm;
-            try {
-                confirm = correlation.getFuture().get(Math.max(0, nanosLeft), TimeUnit.NANOSECONDS);
-            }
-            catch (TimeoutException ex) {
-                return what + " not confirmed within " + timeout;
-            }
-            catch (ExecutionException ex) {
-                return what + " failed: " + ex.getCause();
-            }
-            if (!confirm.ack()) {
-                return what + " nacked by the broker: " + confirm.reason();
-            }
-            ReturnedMessage returned = correlation.getReturned();
-            if (returned != null) {
-                return what + " unroutable: " + returned.getReplyText();
-            }
-            confirmed = true;
-            return null;
+            CorrelationData latest = correlation;
+            return switch (Confirms.await(latest, deadline)) {
+                case CONFIRMED -> {
+                    confirmed = true;
+                    yield null;
+                }
+                case TIMED_OUT -> what + " not confirmed within " + timeout;
+                case FAILED -> what + " failed: " + latest.getFuture().exceptionNow();
+                case NACKED -> what + " nacked by the broker: " + latest.getFuture().resultNow().reason();
+                case RETURNED -> what + " unroutable: " + Objects.requireNonNull(latest.getReturned()).getReplyText();
+            };
         }
     }
 }
