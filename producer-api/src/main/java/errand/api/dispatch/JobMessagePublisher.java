@@ -1,28 +1,20 @@
 package errand.api.dispatch;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
+import errand.amqp.Confirms;
+import errand.amqp.JobMessages;
 import errand.api.ErrandMetrics;
-import errand.model.Headers;
 import errand.model.JobMessage;
 import errand.model.Topology;
-import errand.model.WireJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
@@ -69,7 +61,8 @@ class JobMessagePublisher {
                 JobMessage job = entry.message();
                 queues.ensureDeclared(job.type());
                 CorrelationData correlation = new CorrelationData(job.jobId().toString());
-                rabbit.send(Topology.JOBS_EXCHANGE, job.type(), toMessage(job, entry.traceparent()), correlation);
+                rabbit.send(Topology.JOBS_EXCHANGE, job.type(), JobMessages.toMessage(job, entry.traceparent()),
+                        correlation);
                 sent.add(correlation);
             }
         } catch (AmqpException e) {
@@ -87,34 +80,17 @@ class JobMessagePublisher {
         List<UUID> confirmed = new ArrayList<>(sent.size());
         for (CorrelationData correlation : sent) {
             try {
-                var confirm = correlation.getFuture().get(Math.max(0, deadline - System.nanoTime()),
-                        TimeUnit.NANOSECONDS);
-                if (confirm.ack() && correlation.getReturned() == null) {
+                Confirms.Outcome outcome = Confirms.await(correlation, deadline);
+                if (outcome == Confirms.Outcome.CONFIRMED) {
                     confirmed.add(UUID.fromString(correlation.getId()));
+                } else {
+                    log.debug("Job {} {}; it stays in the outbox", correlation.getId(), outcome);
                 }
-            } catch (TimeoutException | ExecutionException e) {
-                log.debug("No confirm for job {}; it stays in the outbox", correlation.getId());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
         return confirmed;
-    }
-
-    static Message toMessage(JobMessage job, @Nullable String traceparent) {
-        MessageProperties props = new MessageProperties();
-        props.setContentType(Headers.JSON);
-        props.setContentEncoding(StandardCharsets.UTF_8.name());
-        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        props.setMessageId(job.jobId().toString());
-        props.setCorrelationId(job.jobId().toString());
-        props.setType(job.type());
-        props.setReplyTo(Topology.RESULTS_EXCHANGE);
-        props.setHeader(Headers.ATTEMPT, job.attempt());
-        if (traceparent != null) {
-            props.setHeader(Headers.TRACEPARENT, traceparent);
-        }
-        return new Message(WireJson.write(job), props);
     }
 }

@@ -3,10 +3,8 @@ package errand.api.dispatch;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import errand.model.Topology;
+import errand.amqp.ErrandTopology;
 import org.springframework.amqp.core.AmqpAdmin;
-import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.Queue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,9 +25,8 @@ public class JobQueues {
         if (declared.contains(taskType)) {
             return;
         }
-        String name = Topology.jobQueue(taskType);
-        admin.declareQueue(new Queue(name, true, false, false, Topology.jobQueueArguments()));
-        admin.declareBinding(new Binding(name, Binding.DestinationType.QUEUE, Topology.JOBS_EXCHANGE, taskType, null));
+        admin.declareQueue(ErrandTopology.jobQueue(taskType));
+        admin.declareBinding(ErrandTopology.jobQueueBinding(taskType));
         declared.add(taskType);
     }
 }

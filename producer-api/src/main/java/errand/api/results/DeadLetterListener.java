@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import errand.amqp.JobMessages;
 import errand.model.Failure;
 import errand.model.Headers;
 import errand.model.JobEvent;
@@ -48,7 +49,7 @@ class DeadLetterListener {
         }
         JobMessage job = decode(message.getBody());
         UUID jobId = job != null ? job.jobId() : uuidOrNull(props.getMessageId());
-        Integer attempt = job != null ? Integer.valueOf(job.attempt()) : attemptHeader(props);
+        Integer attempt = job != null ? Integer.valueOf(job.attempt()) : JobMessages.attempt(props);
         if (jobId == null || attempt == null) {
             log.error("A dead-lettered message names no job (message id {}); it stays in {} for inspection",
                     props.getMessageId(), Topology.DEAD_QUEUE);
@@ -74,11 +75,6 @@ class DeadLetterListener {
         } catch (JacksonException e) {
             return null;
         }
-    }
-
-    private static @Nullable Integer attemptHeader(MessageProperties props) {
-        Object attempt = props.getHeaders().get(Headers.ATTEMPT);
-        return attempt instanceof Number number ? number.intValue() : null;
     }
 
     private static @Nullable UUID uuidOrNull(@Nullable String id) {

@@ -1,30 +1,20 @@
 package errand.worker.runtime;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
+import errand.amqp.ErrandTopology;
 import errand.model.Headers;
 import errand.model.Topology;
 import errand.worker.runtime.registry.ServedTasks;
 import org.springframework.amqp.core.AnonymousQueue;
-import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.Declarable;
 import org.springframework.amqp.core.Declarables;
-import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.core.FanoutExchange;
-import org.springframework.amqp.core.HeadersExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The exchanges, queues and bindings this worker uses, declared by Spring's {@code RabbitAdmin} when a connection
- * opens (at start and after every reconnect). Declarations are idempotent and use the arguments of {@link Topology},
- * exactly as the API declares the same names; all exchanges and shared queues are durable.
+ * The exchanges, queues and bindings this worker uses ({@link ErrandTopology#forWorker}, shared with the API's
+ * declarations), declared by Spring's {@code RabbitAdmin} when a connection opens (at start and after every
+ * reconnect). Declarations are idempotent and use the arguments of {@link Topology}; all exchanges and shared queues
+ * are durable.
  *
  * <ul>
  *   <li>{@code errand.jobs} direct; per served type the quorum queue {@code errand.jobs.<type>}, key = type;
@@ -56,37 +46,7 @@ class WorkerTopology {
 
     @Bean
     Declarables errandTopology(ServedTasks served, ControlQueue controlQueue) {
-        List<Declarable> declarables = new ArrayList<>();
-        DirectExchange jobs = new DirectExchange(Topology.JOBS_EXCHANGE, true, false);
-        declarables.add(jobs);
-        for (ServedTasks.ServedTask task : served.all()) {
-            Queue queue = durableQueue(Topology.jobQueue(task.name()), Topology.jobQueueArguments());
-            declarables.add(queue);
-            declarables.add(BindingBuilder.bind(queue).to(jobs).with(task.name()));
-        }
-        HeadersExchange retry = new HeadersExchange(Topology.RETRY_EXCHANGE, true, false);
-        declarables.add(retry);
-        for (Duration tier : Topology.RETRY_TIERS) {
-            Queue queue = durableQueue(Topology.retryQueue(tier), Topology.retryQueueArguments(tier));
-            declarables.add(queue);
-            declarables.add(new Binding(queue.getName(), Binding.DestinationType.QUEUE, retry.getName(), "",
-                    new HashMap<>(Topology.retryBindingArguments(tier))));
-        }
-        declarables.addAll(fanoutWithQueue(Topology.DEAD_EXCHANGE,
-                durableQueue(Topology.DEAD_QUEUE, Topology.deadQueueArguments())));
-        declarables.addAll(fanoutWithQueue(Topology.RESULTS_EXCHANGE,
-                durableQueue(Topology.RESULTS_QUEUE, Topology.resultsQueueArguments())));
-        declarables.addAll(fanoutWithQueue(Topology.CONTROL_EXCHANGE, controlQueue.queue()));
-        declarables.add(new FanoutExchange(Topology.HEARTBEATS_EXCHANGE, true, false));
-        return new Declarables(declarables);
-    }
-
-    private static Queue durableQueue(String name, Map<String, Object> arguments) {
-        return new Queue(name, true, false, false, new HashMap<>(arguments));
-    }
-
-    private static List<Declarable> fanoutWithQueue(String exchangeName, Queue queue) {
-        FanoutExchange exchange = new FanoutExchange(exchangeName, true, false);
-        return List.of(exchange, queue, BindingBuilder.bind(queue).to(exchange));
+        return ErrandTopology.forWorker(served.all().stream().map(ServedTasks.ServedTask::name).toList(),
+                controlQueue.queue());
     }
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import errand.amqp.JobMessages;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
@@ -17,7 +18,6 @@ import errand.model.WireJson;
 import errand.model.WorkerHeartbeat;
 import errand.testsupport.ErrandTestServices;
 import errand.worker.WorkerApplication;
-import errand.worker.runtime.reporting.JobMessageCodec;
 import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.FanoutExchange;
@@ -95,7 +95,7 @@ final class BrokerClient implements AutoCloseable {
 
     /** Publishes this job message as the API would: any attempt of any job. */
     JobMessage publish(JobMessage job) {
-        rabbit.send(Topology.JOBS_EXCHANGE, job.type(), JobMessageCodec.jobMessage(job, null));
+        rabbit.send(Topology.JOBS_EXCHANGE, job.type(), JobMessages.toMessage(job, null));
         return job;
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import errand.amqp.JobMessages;
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -22,7 +23,6 @@ import errand.worker.runtime.leasing.Leasing;
 import errand.worker.runtime.registry.ServedTasks;
 import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.runtime.reporting.ErrandWorkerMetrics;
-import errand.worker.runtime.reporting.JobMessageCodec;
 import errand.worker.runtime.reporting.StartReport;
 import errand.worker.runtime.reporting.UnconfirmedPublishException;
 import org.jspecify.annotations.Nullable;
@@ -38,12 +38,12 @@ import org.springframework.amqp.core.Message;
  * confirms what was published for the job. What the slot's thread publishes for a job goes out on one channel held for
  * the job ({@link AttemptReporter#onOneChannel}).
  *
- * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published
- * for it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter
- * copy. A job still running
- * when its delivery was held for {@code holdLimit} converts to a lease instead ({@link Hold}, {@link Leasing}): the
- * slot's consumer is cancelled, a {@code Leased} event confirmed, the delivery acknowledged; its heartbeats then keep
- * the lease alive and the outcome is reported, confirmed, when the job ends, with no delivery left to settle.
+ * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published for
+ * it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter copy.
+ * A job still running when its delivery was held for {@code holdLimit} converts to a lease instead ({@link Hold},
+ * {@link Leasing}): the slot's consumer is cancelled, a {@code Leased} event confirmed, the delivery acknowledged; its
+ * heartbeats then keep the lease alive and the outcome is reported, confirmed, when the job ends, with no delivery left
+ * to settle.
  *
  * <p><b>What each failure does to the delivery:</b>
  * <ul>
@@ -93,9 +93,8 @@ public final class JobListener implements JobSlot.Handler {
     private final Clock clock;
 
     public JobListener(ServedTasks.ServedTask served, AttemptRunner runner, AttemptReporter reporter,
-            RunningJobs running,
-            RetryPolicy retries, Leasing leasing, ErrandWorkerMetrics metrics, AttemptTracing tracing,
-            WorkerProperties properties, Clock clock) {
+            RunningJobs running, RetryPolicy retries, Leasing leasing, ErrandWorkerMetrics metrics,
+            AttemptTracing tracing, WorkerProperties properties, Clock clock) {
         this.served = served;
         this.runner = runner;
         this.reporter = reporter;
@@ -115,8 +114,8 @@ public final class JobListener implements JobSlot.Handler {
         String type = served.name();
         JobMessage job;
         try {
-            job = JobMessageCodec.decode(message, type);
-        } catch (JobMessageCodec.PoisonMessageException ex) {
+            job = JobMessages.decode(message, type);
+        } catch (JobMessages.PoisonMessageException ex) {
             log.warn("Dead-lettering a poison delivery from the queue of '{}': {}", type, ex.getMessage());
             metrics.rejected(type, ErrandWorkerMetrics.POISON);
             settle(delivery, Settlement.DEAD_LETTER);

@@ -3,10 +3,10 @@ package errand.worker.runtime.executing;
 import java.util.HashMap;
 import java.util.Map;
 
+import errand.amqp.JobMessages;
 import errand.model.Headers;
 import errand.model.JobLogContext;
 import errand.model.JobMessage;
-import errand.worker.runtime.reporting.JobMessageCodec;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -54,7 +54,7 @@ public final class AttemptTracing implements TaskDecorator {
                 .tag("errand.attempt", job.attempt())
                 .start();
         return new Attempt(job, span, tracer.withSpan(span),
-                JobLogContext.of(job.jobId(), job.type()), JobMessageCodec.traceparent(message));
+                JobLogContext.of(job.jobId(), job.type()), JobMessages.traceparent(message.getMessageProperties()));
     }
 
     /** Runs {@code handler} in the span in scope on the calling thread. */

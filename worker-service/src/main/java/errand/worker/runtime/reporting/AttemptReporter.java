@@ -3,14 +3,14 @@ package errand.worker.runtime.reporting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import errand.amqp.Confirms;
+import errand.amqp.JobMessages;
 import errand.model.Headers;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -22,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -74,9 +73,9 @@ public final class AttemptReporter {
     public void eventConfirmed(JobEvent event, @Nullable String traceparent, Duration timeout)
             throws UnconfirmedPublishException, InterruptedException {
         Sent one = new Sent("event " + event.getClass().getSimpleName() + " to " + Topology.RESULTS_EXCHANGE,
-                Topology.RESULTS_EXCHANGE, "", JobMessageCodec.event(event, traceparent));
+                Topology.RESULTS_EXCHANGE, "", ReportMessages.event(event, traceparent));
         one.publish();
-        String problem = one.awaitConfirm(timeout.toNanos(), timeout);
+        String problem = one.awaitConfirm(System.nanoTime() + timeout.toNanos(), timeout);
         if (problem != null) {
             throw new UnconfirmedPublishException(problem);
         }
@@ -101,7 +100,7 @@ public final class AttemptReporter {
         /** Publishes an event to the results exchange. */
         public void event(JobEvent event) {
             send("event " + event.getClass().getSimpleName(), Topology.RESULTS_EXCHANGE, "",
-                    JobMessageCodec.event(event, traceparent));
+                    ReportMessages.event(event, traceparent));
         }
 
         /** For {@link Execution.ProgressSink}: a progress event of the job's attempt. */
@@ -111,7 +110,7 @@ public final class AttemptReporter {
 
         /** Parks the next attempt in the retry tier's delay queue; it comes back to the job queue when it expires. */
         public void retry(JobMessage next, Backoff.RetryPlan plan) {
-            Message message = JobMessageCodec.jobMessage(next, traceparent);
+            Message message = JobMessages.toMessage(next, traceparent);
             message.getMessageProperties().setHeader(Headers.RETRY_TIER, Topology.retryTierName(plan.tier()));
             message.getMessageProperties().setHeader(Headers.RETRY_TIER_ROUTE, Topology.retryTierName(plan.tier()));
             message.getMessageProperties().setExpiration(Long.toString(plan.delay().toMillis()));
@@ -120,7 +119,7 @@ public final class AttemptReporter {
 
         /** Copies the job to the dead-letter exchange, with why. */
         public void dead(String reason) {
-            Message message = JobMessageCodec.jobMessage(job, traceparent);
+            Message message = JobMessages.toMessage(job, traceparent);
             message.getMessageProperties().setHeader(Headers.DEAD_REASON, reason);
             send("dead-letter copy", Topology.DEAD_EXCHANGE, job.type(), message);
         }
@@ -155,7 +154,7 @@ public final class AttemptReporter {
             long end = System.nanoTime() + timeout.toNanos();
             List<String> problems = new ArrayList<>();
             for (Sent one : snapshot()) {
-                String problem = one.awaitConfirm(end - System.nanoTime(), timeout);
+                String problem = one.awaitConfirm(end, timeout);
                 if (problem != null) {
                     problems.add(problem);
                 }
@@ -213,7 +212,7 @@ public final class AttemptReporter {
             for (Sent one : snapshot()) {
                 if (!one.confirmed) {
                     one.publish();
-                    one.awaitConfirm(timeout.toNanos(), timeout);
+                    one.awaitConfirm(System.nanoTime() + timeout.toNanos(), timeout);
                 }
             }
         }
@@ -265,8 +264,8 @@ public final class AttemptReporter {
                     && correlation.getReturned() == null;
         }
 
-        /** Null once confirmed, else what went wrong. */
-        @Nullable String awaitConfirm(long nanosLeft, Duration timeout) throws InterruptedException {
+        /** Null once confirmed, else what went wrong; waits until {@code deadline} ({@link System#nanoTime()}). */
+        @Nullable String awaitConfirm(long deadline, Duration timeout) throws InterruptedException {
             if (confirmed) {
                 return null;
             }
@@ -274,23 +273,17 @@ public final class AttemptReporter {
             if (failed != null) {
                 return what + " failed: " + failed.getMessage();
             }
-            CorrelationData.Confirm confirm;
-            try {
-                confirm = correlation.getFuture().get(Math.max(0, nanosLeft), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException ex) {
-                return what + " not confirmed within " + timeout;
-            } catch (ExecutionException ex) {
-                return what + " failed: " + ex.getCause();
-            }
-            if (!confirm.ack()) {
-                return what + " nacked by the broker: " + confirm.reason();
-            }
-            ReturnedMessage returned = correlation.getReturned();
-            if (returned != null) {
-                return what + " unroutable: " + returned.getReplyText();
-            }
-            confirmed = true;
-            return null;
+            CorrelationData latest = correlation;
+            return switch (Confirms.await(latest, deadline)) {
+                case CONFIRMED -> {
+                    confirmed = true;
+                    yield null;
+                }
+                case TIMED_OUT -> what + " not confirmed within " + timeout;
+                case FAILED -> what + " failed: " + latest.getFuture().exceptionNow();
+                case NACKED -> what + " nacked by the broker: " + latest.getFuture().resultNow().reason();
+                case RETURNED -> what + " unroutable: " + Objects.requireNonNull(latest.getReturned()).getReplyText();
+            };
         }
     }
 }

@@ -85,7 +85,7 @@ public final class HeartbeatPublisher implements SmartLifecycle {
      */
     public void beat() {
         try {
-            template.send(Topology.HEARTBEATS_EXCHANGE, "", JobMessageCodec.heartbeat(heartbeat()));
+            template.send(Topology.HEARTBEATS_EXCHANGE, "", ReportMessages.heartbeat(heartbeat()));
         } catch (AmqpException ex) {
             log.warn("Heartbeat not sent: {}", ex.toString());
         } catch (RuntimeException ex) {
