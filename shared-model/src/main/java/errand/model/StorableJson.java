@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -41,6 +42,12 @@ public final class StorableJson {
     }
 
     private StorableJson() {
+    }
+
+    /** The problems as one line for a failure message: {@code /pointer: message; /other: message}. */
+    public static String describe(List<Problem> problems) {
+        return problems.stream().map(p -> (p.pointer().isEmpty() ? "/" : p.pointer()) + ": " + p.message())
+                .collect(Collectors.joining("; "));
     }
 
     /** Every value or key in {@code value} that the store cannot keep exactly; empty when it can keep it all. */

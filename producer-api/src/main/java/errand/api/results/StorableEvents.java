@@ -1,7 +1,6 @@
 package errand.api.results;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 import errand.model.Failure;
 import errand.model.JobEvent;
@@ -45,8 +44,7 @@ final class StorableEvents {
             case JobEvent.Succeeded e -> {
                 List<StorableJson.Problem> problems = StorableJson.problems(e.result());
                 if (!problems.isEmpty()) {
-                    yield refused(e, problems.stream().map(p -> (p.pointer().isEmpty() ? "/" : p.pointer()) + ": "
-                            + p.message()).collect(Collectors.joining("; ")));
+                    yield refused(e, StorableJson.describe(problems));
                 }
                 yield workerId == e.workerId() ? e
                         : new JobEvent.Succeeded(e.jobId(), e.attempt(), workerId, e.startedAt(), e.at(), e.result());

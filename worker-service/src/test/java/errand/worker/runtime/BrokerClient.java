@@ -45,7 +45,14 @@ final class BrokerClient implements AutoCloseable {
     private final List<JobEvent> events = new CopyOnWriteArrayList<>();
     private final List<WorkerHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
 
-    BrokerClient(ErrandTestServices.Isolated broker) {
+    private final List<ConfigurableApplicationContext> workers = new CopyOnWriteArrayList<>();
+
+    /** A client of a fresh isolated vhost and database, which it owns: {@link #close()} removes them. */
+    static BrokerClient isolated(String owner) {
+        return new BrokerClient(ErrandTestServices.isolated(owner));
+    }
+
+    private BrokerClient(ErrandTestServices.Isolated broker) {
         this.broker = broker;
         this.connection = new CachingConnectionFactory(broker.amqpHost(), broker.amqpPort());
         connection.setUsername(broker.amqpUser());
@@ -85,7 +92,10 @@ final class BrokerClient implements AutoCloseable {
                 "--spring.rabbitmq.virtual-host=" + broker.vhost(),
                 "--server.port=0"));
         all.addAll(List.of(arguments));
-        return new SpringApplicationBuilder(WorkerApplication.class).run(all.toArray(String[]::new));
+        ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .run(all.toArray(String[]::new));
+        workers.add(worker);
+        return worker;
     }
 
     JobMessage publish(String type, String payload, int maxAttempts, Duration timeout) {
@@ -153,9 +163,18 @@ final class BrokerClient implements AutoCloseable {
         listeners.add(container);
     }
 
+    /** The isolated vhost and database this client works in. */
+    ErrandTestServices.Isolated services() {
+        return broker;
+    }
+
+    /** Stops the workers it started that still run, its listeners and connection; removes the vhost and database. */
     @Override
     public void close() {
+        workers.stream().filter(ConfigurableApplicationContext::isActive)
+                .forEach(ConfigurableApplicationContext::close);
         listeners.forEach(SimpleMessageListenerContainer::stop);
         connection.destroy();
+        broker.close();
     }
 }

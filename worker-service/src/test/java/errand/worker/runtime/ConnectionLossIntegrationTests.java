@@ -11,7 +11,6 @@ import java.util.Map;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
-import errand.testsupport.ErrandTestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,14 +27,12 @@ class ConnectionLossIntegrationTests {
     private static final Duration WAIT = ofSeconds(30);
     private static final int CONNECTION_LOSSES = Topology.DELIVERY_LIMIT - 1;
 
-    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void startWorkerWithManySlots() throws Exception {
-        broker = ErrandTestServices.isolated("worker-conn-loss-it");
-        client = new BrokerClient(broker);
+        client = BrokerClient.isolated("worker-conn-loss-it");
         client.recordEvents();
         worker = client.startWorker("--errand.worker.id=conn-loss-worker", "--errand.worker.task-types=sleep",
                 "--errand.worker.concurrency.sleep=16", "--errand.worker.started-report-delay=0",
@@ -43,15 +40,9 @@ class ConnectionLossIntegrationTests {
     }
 
     @AfterAll
-    static void stopWorker() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
+    static void stopWorker() {
         if (client != null) {
             client.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

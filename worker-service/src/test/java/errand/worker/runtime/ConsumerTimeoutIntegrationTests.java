@@ -59,8 +59,8 @@ class ConsumerTimeoutIntegrationTests {
         Rabbitmqctl.requireReachable();
         settings = Rabbitmqctl.change(Map.of("consumer_timeout", Long.toString(CONSUMER_TIMEOUT.toMillis()),
                 "channel_tick_interval", "1000"));
-        broker = ErrandTestServices.isolated("worker-consumer-timeout-it");
-        client = new BrokerClient(broker);
+        client = BrokerClient.isolated("worker-consumer-timeout-it");
+        broker = client.services();
         client.recordEvents();
         worker = client.startWorker("--errand.worker.id=timeout-it", "--errand.worker.task-types=sleep",
                 "--errand.worker.concurrency.sleep=1", "--errand.worker.hold-limit=2s",
@@ -82,14 +82,8 @@ class ConsumerTimeoutIntegrationTests {
     @AfterAll
     static void restoreTheBroker() throws Exception {
         try {
-            if (worker != null) {
-                worker.close();
-            }
             if (client != null) {
                 client.close();
-            }
-            if (broker != null) {
-                broker.close();
             }
         } finally {
             if (settings != null) {

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import errand.testsupport.ErrandTestServices;
 import errand.worker.tasks.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,27 +21,19 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class FreshWorkerMetricsIntegrationTests {
 
-    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void startWorker() throws Exception {
-        broker = ErrandTestServices.isolated("fresh-metrics");
-        client = new BrokerClient(broker);
+        client = BrokerClient.isolated("fresh-metrics");
         worker = client.startWorker("--errand.worker.id=fresh-worker");
     }
 
     @AfterAll
-    static void stopWorker() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
+    static void stopWorker() {
         if (client != null) {
             client.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

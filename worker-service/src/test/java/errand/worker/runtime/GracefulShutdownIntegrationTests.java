@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
-import errand.testsupport.ErrandTestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,14 +25,12 @@ class GracefulShutdownIntegrationTests {
 
     private static final Duration WAIT = ofSeconds(20);
 
-    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void connect() throws Exception {
-        broker = ErrandTestServices.isolated("worker-shutdown-it");
-        client = new BrokerClient(broker);
+        client = BrokerClient.isolated("worker-shutdown-it");
         client.recordHeartbeats();
         client.recordEvents();
     }
@@ -53,7 +50,6 @@ class GracefulShutdownIntegrationTests {
     @AfterAll
     static void disconnect() throws Exception {
         client.close();
-        broker.close();
     }
 
     @Test

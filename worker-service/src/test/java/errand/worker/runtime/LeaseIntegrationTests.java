@@ -14,7 +14,6 @@ import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
 import errand.model.WorkerHeartbeat;
-import errand.testsupport.ErrandTestServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,14 +31,12 @@ class LeaseIntegrationTests {
     private static final Duration WAIT = ofSeconds(30);
     private static final String QUEUE = Topology.jobQueue("sleep");
 
-    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
 
     @BeforeAll
     static void connect() throws Exception {
-        broker = ErrandTestServices.isolated("worker-lease-it");
-        client = new BrokerClient(broker);
+        client = BrokerClient.isolated("worker-lease-it");
         client.recordHeartbeats();
         client.recordEvents();
     }
@@ -53,7 +50,6 @@ class LeaseIntegrationTests {
     @AfterAll
     static void disconnect() throws Exception {
         client.close();
-        broker.close();
     }
 
     @Test

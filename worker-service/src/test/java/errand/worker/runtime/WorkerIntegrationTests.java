@@ -46,14 +46,12 @@ class WorkerIntegrationTests {
 
     private static final Duration WAIT = ofSeconds(20);
 
-    private static ErrandTestServices.Isolated broker;
     private static BrokerClient client;
     private static ConfigurableApplicationContext worker;
 
     @BeforeAll
     static void startWorker() throws Exception {
-        broker = ErrandTestServices.isolated("worker-it");
-        client = new BrokerClient(broker);
+        client = BrokerClient.isolated("worker-it");
         client.recordHeartbeats();
         client.recordEvents();
         worker = client.startWorker("--errand.worker.id=it-worker", "--errand.worker.heartbeat-interval=1s",
@@ -61,15 +59,9 @@ class WorkerIntegrationTests {
     }
 
     @AfterAll
-    static void stopWorker() throws Exception {
-        if (worker != null) {
-            worker.close();
-        }
+    static void stopWorker() {
         if (client != null) {
             client.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

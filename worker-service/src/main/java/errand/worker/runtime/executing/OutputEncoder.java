@@ -1,7 +1,6 @@
 package errand.worker.runtime.executing;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 import errand.model.StorableJson;
 import errand.model.WireJson;
@@ -46,9 +45,8 @@ final class OutputEncoder {
         }
         List<StorableJson.Problem> problems = StorableJson.problems(json);
         if (!problems.isEmpty()) {
-            throw new UnencodableOutputException("the handler's output cannot be stored exactly: " + problems.stream()
-                    .map(p -> (p.pointer().isEmpty() ? "/" : p.pointer()) + ": " + p.message())
-                    .collect(Collectors.joining("; ")));
+            throw new UnencodableOutputException("the handler's output cannot be stored exactly: "
+                    + StorableJson.describe(problems));
         }
         return json;
     }
