@@ -92,6 +92,13 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler
+    ProblemDetail invalid(InvalidRequest e) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
+        problem.setProperty("errors", e.errors());
+        return problem;
+    }
+
+    @ExceptionHandler
     ResponseEntity<ProblemDetail> tooLarge(RequestSizeLimit.TooLarge e) {
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
                 .body(problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",

@@ -1,6 +1,7 @@
 package errand.api.jobs;
 
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 import errand.api.ErrandMetrics;
@@ -16,21 +17,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * How many jobs wait, counted every two seconds rather than per request: it feeds the {@code 429} back-pressure of
- * submits and the backlog gauges.
+ * submits (per tenant, so one tenant's flood does not refuse its neighbours) and the backlog gauges (all tenants).
  */
 @Component
 class JobBacklog {
 
     private static final Logger log = LoggerFactory.getLogger(JobBacklog.class);
 
-    private static final String COUNT_UNFINISHED = "select status, count(*) from jobs where status in "
-            + StatusSql.listOf(status -> !status.isTerminal()) + " group by status";
+    private static final String COUNT_UNFINISHED = "select tenant, status, count(*) from jobs where status in "
+            + StatusSql.listOf(status -> !status.isTerminal()) + " group by tenant, status";
 
     private final JdbcTemplate jdbc;
     private final JobsProperties limits;
     private final Map<JobStatus, Long> unfinished = new EnumMap<>(JobStatus.class);
     private volatile long unpublished;
-    private volatile long total;
+    private volatile Map<String, Long> byTenant = Map.of();
 
     JobBacklog(JdbcTemplate jdbc, JobsProperties limits, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -45,24 +46,28 @@ class JobBacklog {
         Gauge.builder(ErrandMetrics.OUTBOX_PENDING, this, b -> b.unpublished).register(registry);
     }
 
-    /** Refuses new work while too much waits. */
-    void checkRoomFor(int jobs) {
-        if (total + jobs > limits.maxQueued()) {
-            throw new JobExceptions.TooManyQueued(total);
+    /** Refuses a tenant new work while too much of its work waits. */
+    void checkRoomFor(String tenant, int jobs) {
+        long waiting = byTenant.getOrDefault(tenant, 0L);
+        if (waiting + jobs > limits.maxQueued()) {
+            throw new JobExceptions.TooManyQueued(waiting);
         }
     }
 
     void refresh() {
         try {
             Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+            Map<String, Long> tenants = new HashMap<>();
             unfinished.keySet().forEach(s -> counts.put(s, 0L));
             jdbc.query(COUNT_UNFINISHED, rs -> {
-                        counts.put(JobStatus.valueOf(rs.getString(1)), rs.getLong(2));
-                    });
+                long count = rs.getLong(3);
+                counts.merge(JobStatus.valueOf(rs.getString(2)), count, Long::sum);
+                tenants.merge(rs.getString(1), count, Long::sum);
+            });
             synchronized (unfinished) {
                 unfinished.putAll(counts);
             }
-            total = counts.values().stream().mapToLong(Long::longValue).sum();
+            byTenant = Map.copyOf(tenants);
             Long pending = jdbc.queryForObject(
                     "select count(*) from jobs where published_at is null and publish_after <= now()", Long.class);
             unpublished = pending == null ? 0 : pending;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import errand.api.FieldError;
+import errand.api.security.Caller;
 import errand.model.JobStatus;
 import errand.model.StorableJson;
 import io.swagger.v3.oas.annotations.Operation;
@@ -15,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,7 +28,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** The jobs API of the HTTP contract. Request threads are virtual, so a long-poll holds no platform thread. */
+/**
+ * The jobs API of the HTTP contract. Every call acts within the tenant of the caller's key: another tenant's job
+ * answers 404. Request threads are virtual, so a long-poll holds no platform thread.
+ */
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
@@ -60,9 +66,9 @@ class JobController {
                                 + "{\"millis\":1500},\"timeout\":\"PT10S\",\"maxAttempts\":2,"
                                 + "\"delay\":\"PT5S\"}")})))
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<JobResponse> submit(@RequestBody JsonNode request,
+    ResponseEntity<JobResponse> submit(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode request,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
-        JobSubmission.Submitted submitted = submissions.submit(request, idempotencyKey);
+        JobSubmission.Submitted submitted = submissions.submit(caller.tenant(), request, idempotencyKey);
         return ResponseEntity.accepted().location(location(submitted.job().id())).body(JobResponse.of(submitted.job()));
     }
 
@@ -72,25 +78,27 @@ class JobController {
                     @ExampleObject(value = "{\"jobs\":[{\"type\":\"echo\",\"payload\":{\"n\":1}},"
                             + "{\"type\":\"echo\",\"payload\":{\"n\":2}}]}"))))
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<BatchResponse> submitBatch(@RequestBody JsonNode request) {
-        List<Job> accepted = submissions.submitBatch(request);
+    ResponseEntity<BatchResponse> submitBatch(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode request) {
+        List<Job> accepted = submissions.submitBatch(caller.tenant(), request);
         return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
     }
 
     @Operation(summary = "Read a job", description = "With ?wait=PT30S, answers as soon as the job is terminal "
             + "(SUCCEEDED, FAILED, CANCELLED) or when the wait ends, whichever comes first.")
     @GetMapping("/{id}")
-    JobResponse get(@PathVariable String id, @RequestParam(required = false) @Nullable String wait)
+    JobResponse get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+            @RequestParam(required = false) @Nullable String wait)
             throws InterruptedException {
         UUID jobId = JobIds.parse(id);
-        Job job = wait == null ? jobs.get(jobId) : jobs.awaitTerminal(jobId, waitOf(wait));
+        Job job = wait == null ? jobs.get(caller.tenant(), jobId)
+                : jobs.awaitTerminal(caller.tenant(), jobId, waitOf(wait));
         return JobResponse.of(job, jobs.attemptsOf(jobId));
     }
 
     @Operation(summary = "List jobs, newest first", description = "Filter by status and type; pass the previous "
             + "page's next as after to read on.")
     @GetMapping
-    PageResponse page(@RequestParam(required = false) @Nullable String status,
+    PageResponse page(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String type,
             @RequestParam(required = false) @Nullable String limit,
             @RequestParam(required = false) @Nullable String after) {
@@ -100,7 +108,7 @@ class JobController {
             // no task type holds one, and PostgreSQL would refuse the query over it with an error, not an empty page
             throw invalidParameter("type", "nul-character", "holds a NUL character or a lone surrogate");
         }
-        List<Job> page = jobs.page(new JobQuery(statusOf(status), type, size, cursor));
+        List<Job> page = jobs.page(new JobQuery(caller.tenant(), statusOf(status), type, size, cursor));
         String next = page.size() == size ? page.getLast().id().toString() : null;
         return new PageResponse(page.stream().map(JobResponse::of).toList(), next);
     }
@@ -108,14 +116,14 @@ class JobController {
     @Operation(summary = "Cancel a job", description = "A queued or retrying job is cancelled at once; a running one "
             + "is cancelled and its worker interrupts it. 409 once the job is terminal.")
     @PostMapping("/{id}/cancel")
-    ResponseEntity<JobResponse> cancel(@PathVariable String id) {
-        return ResponseEntity.accepted().body(JobResponse.of(jobs.cancel(JobIds.parse(id))));
+    ResponseEntity<JobResponse> cancel(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        return ResponseEntity.accepted().body(JobResponse.of(jobs.cancel(caller.tenant(), JobIds.parse(id))));
     }
 
     @Operation(summary = "Replay a FAILED or CANCELLED job as a new attempt", description = "409 otherwise.")
     @PostMapping("/{id}/retry")
-    ResponseEntity<JobResponse> retry(@PathVariable String id) {
-        Job job = jobs.retry(JobIds.parse(id));
+    ResponseEntity<JobResponse> retry(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+        Job job = jobs.retry(caller.tenant(), JobIds.parse(id));
         return ResponseEntity.accepted().location(location(job.id())).body(JobResponse.of(job));
     }
 

@@ -7,11 +7,13 @@ import java.util.UUID;
 
 import errand.api.BackgroundLoop;
 import errand.api.changes.JobChangeHub;
+import errand.api.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -41,32 +43,34 @@ class JobEventsController {
     @Operation(summary = "Follow a job as server-sent events", description = "One event per change with the job as "
             + "data, the first at once; the stream closes after the terminal event.")
     @GetMapping(path = "/api/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter events(@PathVariable String id) {
+    SseEmitter events(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         UUID jobId = JobIds.parse(id);
         JobChangeHub.Subscription subscription = changes.subscribe(jobId);
         try {
-            jobs.get(jobId);
+            jobs.get(caller.tenant(), jobId);
         } catch (RuntimeException e) {
             subscription.close();
             throw e;
         }
         SseEmitter emitter = new SseEmitter(NO_TIMEOUT);
-        new EventStream(jobId, subscription, emitter).start();
+        new EventStream(caller.tenant(), jobId, subscription, emitter).start();
         return emitter;
     }
 
     /** One stream: a round sends the job if it changed, then waits for its next change or the keep-alive. */
     private final class EventStream extends BackgroundLoop {
 
+        private final String tenant;
         private final UUID jobId;
         private final JobChangeHub.Subscription subscription;
         private final SseEmitter emitter;
         private @Nullable JobResponse last;
         private long sequence;
 
-        EventStream(UUID jobId, JobChangeHub.Subscription subscription, SseEmitter emitter) {
+        EventStream(String tenant, UUID jobId, JobChangeHub.Subscription subscription, SseEmitter emitter) {
             // a failed stream ends, so it never pauses
             super("errand-sse-" + jobId, Threads.VIRTUAL, Duration.ZERO);
+            this.tenant = tenant;
             this.jobId = jobId;
             this.subscription = subscription;
             this.emitter = emitter;
@@ -74,7 +78,7 @@ class JobEventsController {
 
         @Override
         protected boolean runOnce() throws IOException, InterruptedException {
-            JobResponse current = JobResponse.of(jobs.get(jobId));
+            JobResponse current = JobResponse.of(jobs.get(tenant, jobId));
             if (!Objects.equals(current, last)) {
                 emitter.send(SseEmitter.event().id(Long.toString(++sequence)).data(current,
                         MediaType.APPLICATION_JSON));

@@ -3,6 +3,9 @@ package errand.api.jobs;
 import java.util.List;
 import java.util.UUID;
 
+import errand.api.FieldError;
+import errand.api.InvalidRequest;
+
 /** The ways a jobs request fails that the client can act on; {@link JobProblems} maps each to its status. */
 final class JobExceptions {
 
@@ -10,17 +13,10 @@ final class JobExceptions {
     }
 
     /** 400: the request breaks the contract; every broken rule is listed. */
-    static final class InvalidJob extends RuntimeException {
-        private final List<FieldError> errors;
+    static final class InvalidJob extends InvalidRequest {
 
         InvalidJob(List<FieldError> errors) {
-            super(errors.stream().map(e -> e.field() + ": " + e.message()).reduce((a, b) -> a + "; " + b)
-                    .orElse("invalid request"));
-            this.errors = List.copyOf(errors);
-        }
-
-        List<FieldError> errors() {
-            return errors;
+            super(errors);
         }
     }
 

@@ -5,6 +5,8 @@ import java.util.UUID;
 import errand.model.JobStatus;
 import org.jspecify.annotations.Nullable;
 
-/** A page request of the job list: newest first, {@code after} is the last job id of the previous page. */
-record JobQuery(@Nullable JobStatus status, @Nullable String type, int limit, @Nullable UUID after) {
+/**
+ * A page request of one tenant's job list: newest first, {@code after} is the last job id of the previous page.
+ */
+record JobQuery(String tenant, @Nullable JobStatus status, @Nullable String type, int limit, @Nullable UUID after) {
 }

@@ -39,8 +39,9 @@ class JobService {
         this.registry = registry;
     }
 
-    Job get(UUID id) {
-        return store.find(id).orElseThrow(() -> new JobExceptions.JobNotFound(id.toString()));
+    /** The job, when it belongs to {@code tenant}; another tenant's job is not found, as if it did not exist. */
+    Job get(String tenant, UUID id) {
+        return store.find(tenant, id).orElseThrow(() -> new JobExceptions.JobNotFound(id.toString()));
     }
 
     List<JobStore.AttemptRecord> attemptsOf(UUID id) {
@@ -48,17 +49,17 @@ class JobService {
     }
 
     /** Answers as soon as the job is terminal, or with its current state when {@code wait} has passed. */
-    Job awaitTerminal(UUID id, Duration wait) throws InterruptedException {
+    Job awaitTerminal(String tenant, UUID id, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         try (JobChangeHub.Subscription subscription = changes.subscribe(id)) {
-            Job job = get(id);
+            Job job = get(tenant, id);
             while (!job.status().isTerminal()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return job;
                 }
                 if (subscription.awaitChange(Duration.ofNanos(left))) {
-                    job = get(id);
+                    job = get(tenant, id);
                 }
             }
             return job;
@@ -69,10 +70,10 @@ class JobService {
         return store.page(query);
     }
 
-    Job cancel(UUID id) {
+    Job cancel(String tenant, UUID id) {
         try (JobLogContext logContext = JobLogContext.of(id)) {
-            Job cancelled = store.cancel(id, Instant.now()).orElseThrow(() -> {
-                Job job = get(id);
+            Job cancelled = store.cancel(tenant, id, Instant.now()).orElseThrow(() -> {
+                Job job = get(tenant, id);
                 return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + job.status()
                         + " and can no longer be cancelled");
             });
@@ -85,10 +86,10 @@ class JobService {
         }
     }
 
-    Job retry(UUID id) {
+    Job retry(String tenant, UUID id) {
         try (JobLogContext logContext = JobLogContext.of(id)) {
-            Job job = store.retry(id, Instant.now()).orElseThrow(() -> {
-                Job current = get(id);
+            Job job = store.retry(tenant, id, Instant.now()).orElseThrow(() -> {
+                Job current = get(tenant, id);
                 return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + current.status()
                         + "; only FAILED or CANCELLED jobs can be retried");
             });

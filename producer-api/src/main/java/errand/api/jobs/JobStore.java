@@ -38,12 +38,12 @@ public class JobStore {
 
     private static final String INSERT = """
             insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
-                              created_at, publish_after, updated_at, traceparent)
-            values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(StatusSql.literal(JobStatus.QUEUED));
+                              created_at, publish_after, updated_at, traceparent, tenant)
+            values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(StatusSql.literal(JobStatus.QUEUED));
 
     private static final String CANCEL = """
             update jobs set status = %s, finished_at = ?, updated_at = ?
-            where id = ? and status = any(?)
+            where id = ? and tenant = ? and status = any(?)
             returning\s""".formatted(StatusSql.literal(JobStatus.CANCELLED)) + COLUMNS;
 
     /** The statuses {@code POST /retry} replays a job from. */
@@ -53,7 +53,7 @@ public class JobStore {
             update jobs set status = %s, attempt = attempt + 1, result = null, progress = null,
                             finished_at = null, published_at = null, publish_after = ?, updated_at = ?,
                             max_attempts = greatest(max_attempts, attempt + 1)
-            where id = ? and status in %s
+            where id = ? and tenant = ? and status in %s
             returning\s""".formatted(StatusSql.literal(JobStatus.QUEUED), StatusSql.list(RETRYABLE)) + COLUMNS;
 
     private static final RowMapper<Job> JOB = JobStore::mapJob;
@@ -77,22 +77,25 @@ public class JobStore {
             ps.setTimestamp(9, Timestamp.from(job.publishAfter()));
             ps.setTimestamp(10, Timestamp.from(job.createdAt()));
             ps.setString(11, job.traceparent());
+            ps.setString(12, job.tenant());
         });
     }
 
-    /** Inserts unless a job with the same idempotency key exists; answers false when it did. */
+    /** Inserts unless a job of its tenant holds the same idempotency key; answers false when one did. */
     boolean insertIfKeyIsNew(NewJob job) {
-        int inserted = jdbc.update(INSERT + " on conflict (idempotency_key) do nothing",
+        int inserted = jdbc.update(INSERT + " on conflict (tenant, idempotency_key) do nothing",
                 job.id(), job.type(), json(job.payload()), job.maxAttempts(), job.timeout().toMillis(),
                 job.idempotencyKey(), job.requestHash(), Timestamp.from(job.createdAt()),
-                Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()), job.traceparent());
+                Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()), job.traceparent(),
+                job.tenant());
         return inserted == 1;
     }
 
-    /** The job holding an idempotency key and the hash of the request that created it. */
-    Optional<KeyedJob> findByIdempotencyKey(String key) {
-        return jdbc.query("select " + COLUMNS + ", request_hash from jobs where idempotency_key = ?",
-                (rs, n) -> new KeyedJob(mapJob(rs, n), rs.getString("request_hash")), key).stream().findFirst();
+    /** The job of {@code tenant} holding an idempotency key, and the hash of the request that created it. */
+    Optional<KeyedJob> findByIdempotencyKey(String tenant, String key) {
+        return jdbc.query("select " + COLUMNS + ", request_hash from jobs where tenant = ? and idempotency_key = ?",
+                (rs, n) -> new KeyedJob(mapJob(rs, n), rs.getString("request_hash")), tenant, key).stream()
+                .findFirst();
     }
 
     record KeyedJob(Job job, @Nullable String requestHash) {
@@ -102,9 +105,16 @@ public class JobStore {
         return jdbc.query("select " + COLUMNS + " from jobs where id = ?", JOB, id).stream().findFirst();
     }
 
+    /** The job, if it exists and belongs to {@code tenant}: another tenant's job is as good as absent. */
+    Optional<Job> find(String tenant, UUID id) {
+        return jdbc.query("select " + COLUMNS + " from jobs where id = ? and tenant = ?", JOB, id, tenant).stream()
+                .findFirst();
+    }
+
     List<Job> page(JobQuery query) {
-        var sql = new StringBuilder("select ").append(COLUMNS).append(" from jobs where true");
+        var sql = new StringBuilder("select ").append(COLUMNS).append(" from jobs where tenant = ?");
         var args = new ArrayList<>();
+        args.add(query.tenant());
         if (query.status() != null) {
             sql.append(" and status = ?");
             args.add(query.status().name());
@@ -114,24 +124,25 @@ public class JobStore {
             args.add(query.type());
         }
         if (query.after() != null) {
-            sql.append(" and (created_at, id) < (select created_at, id from jobs where id = ?)");
+            sql.append(" and (created_at, id) < (select created_at, id from jobs where id = ? and tenant = ?)");
             args.add(query.after());
+            args.add(query.tenant());
         }
         sql.append(" order by created_at desc, id desc limit ?");
         args.add(query.limit());
         return jdbc.query(sql.toString(), JOB, args.toArray());
     }
 
-    /** Moves a job that may be cancelled to CANCELLED; empty when it may not (or does not exist). */
-    Optional<Job> cancel(UUID id, Instant at) {
-        return jdbc.query(CANCEL, JOB, Timestamp.from(at), Timestamp.from(at), id,
+    /** Moves a job of {@code tenant} that may be cancelled to CANCELLED; empty when it may not (or is not there). */
+    Optional<Job> cancel(String tenant, UUID id, Instant at) {
+        return jdbc.query(CANCEL, JOB, Timestamp.from(at), Timestamp.from(at), id, tenant,
                 statusesThatCanMoveTo(JobStatus.CANCELLED))
                 .stream().findFirst();
     }
 
     /** Replays a FAILED or CANCELLED job as a new attempt, unpublished so the outbox relay enqueues it. */
-    Optional<Job> retry(UUID id, Instant at) {
-        return jdbc.query(RETRY, JOB, Timestamp.from(at), Timestamp.from(at), id).stream().findFirst();
+    Optional<Job> retry(String tenant, UUID id, Instant at) {
+        return jdbc.query(RETRY, JOB, Timestamp.from(at), Timestamp.from(at), id, tenant).stream().findFirst();
     }
 
     List<AttemptRecord> attemptsOf(UUID id) {

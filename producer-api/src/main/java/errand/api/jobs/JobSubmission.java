@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import errand.api.ErrandMetrics;
+import errand.api.FieldError;
 import errand.api.dispatch.OutboxSignal;
 import errand.model.JobLogContext;
 import errand.model.JobStatus;
@@ -65,14 +66,15 @@ class JobSubmission {
     record Submitted(Job job, boolean created) {
     }
 
-    Submitted submit(JsonNode request, @Nullable String idempotencyKey) {
+    Submitted submit(String tenant, JsonNode request, @Nullable String idempotencyKey) {
         List<FieldError> errors = new ArrayList<>();
         if (idempotencyKey != null && (idempotencyKey.isBlank()
                 || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
             errors.add(new FieldError("Idempotency-Key", "header",
                     "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters"));
         }
-        Optional<NewJob> parsed = parser.parse(request, idempotencyKey, Instant.now(), trace.traceparent(), errors);
+        Optional<NewJob> parsed = parser.parse(tenant, request, idempotencyKey, Instant.now(), trace.traceparent(),
+                errors);
         if (!errors.isEmpty() || parsed.isEmpty()) {
             throw new JobExceptions.InvalidJob(errors);
         }
@@ -83,14 +85,14 @@ class JobSubmission {
     }
 
     private Submitted accept(NewJob job, @Nullable String idempotencyKey) {
-        backlog.checkRoomFor(1);
+        backlog.checkRoomFor(job.tenant(), 1);
         // An explicit transaction (shared with the submits arriving at the same time): if the database stops
         // answering before the commit, the client's 503 is true, since the server rolls back a transaction whose
         // connection went away without committing.
         if (idempotencyKey == null) {
             groupCommit.insert(job);
         } else if (!Boolean.TRUE.equals(transactions.execute(tx -> store.insertIfKeyIsNew(job)))) {
-            JobStore.KeyedJob existing = store.findByIdempotencyKey(idempotencyKey).orElseThrow();
+            JobStore.KeyedJob existing = store.findByIdempotencyKey(job.tenant(), idempotencyKey).orElseThrow();
             if (!job.requestHash().equals(existing.requestHash())) {
                 throw new JobExceptions.IdempotencyConflict(existing.job().id());
             }
@@ -103,7 +105,7 @@ class JobSubmission {
     }
 
     /** All or nothing: one invalid job rejects the batch, naming each bad job by its index. */
-    List<Job> submitBatch(JsonNode request) {
+    List<Job> submitBatch(String tenant, JsonNode request) {
         JsonNode jobs = request.get("jobs");
         List<FieldError> errors = new ArrayList<>();
         if (jobs == null || !jobs.isArray()) {
@@ -119,14 +121,14 @@ class JobSubmission {
         List<NewJob> accepted = new ArrayList<>(jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             List<FieldError> jobErrors = new ArrayList<>();
-            parser.parse(jobs.get(i), null, now, traceparent, jobErrors).ifPresent(accepted::add);
+            parser.parse(tenant, jobs.get(i), null, now, traceparent, jobErrors).ifPresent(accepted::add);
             String prefix = "/jobs/" + i;
             jobErrors.forEach(e -> errors.add(e.within(prefix)));
         }
         if (!errors.isEmpty()) {
             throw new JobExceptions.InvalidJob(errors);
         }
-        backlog.checkRoomFor(accepted.size());
+        backlog.checkRoomFor(tenant, accepted.size());
         transactions.executeWithoutResult(tx -> store.insertAll(accepted));
         relay.wakeUp();
         countSubmitted(accepted);

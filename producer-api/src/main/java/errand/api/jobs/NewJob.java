@@ -7,8 +7,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** A validated submission, ready to be stored. */
-record NewJob(UUID id, String type, JsonNode payload, int maxAttempts, Duration timeout, Instant createdAt,
-        Instant publishAfter, @Nullable String idempotencyKey, @Nullable String requestHash,
+/** A validated submission, ready to be stored, in the tenant of the key that submitted it. */
+record NewJob(String tenant, UUID id, String type, JsonNode payload, int maxAttempts, Duration timeout,
+        Instant createdAt, Instant publishAfter, @Nullable String idempotencyKey, @Nullable String requestHash,
         String traceparent) {
 }

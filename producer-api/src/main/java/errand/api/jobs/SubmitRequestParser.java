@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import errand.api.FieldError;
 import errand.api.tasktypes.PayloadValidator;
 import errand.api.tasktypes.TaskTypeCatalog;
 import errand.model.StorableJson;
@@ -49,11 +50,11 @@ class SubmitRequestParser {
     }
 
     /**
-     * Parses one job; {@code errors} collects what is wrong, with pointers relative to the job object. The job
-     * belongs to the trace of {@code traceparent}.
+     * Parses one job of {@code tenant}; {@code errors} collects what is wrong, with pointers relative to the job
+     * object. The job belongs to the trace of {@code traceparent}.
      */
-    Optional<NewJob> parse(JsonNode request, @Nullable String idempotencyKey, Instant now, String traceparent,
-            List<FieldError> errors) {
+    Optional<NewJob> parse(String tenant, JsonNode request, @Nullable String idempotencyKey, Instant now,
+            String traceparent, List<FieldError> errors) {
         if (!request.isObject()) {
             errors.add(new FieldError("", "type", "a job must be a JSON object"));
             return Optional.empty();
@@ -88,7 +89,7 @@ class SubmitRequestParser {
             return Optional.empty();
         }
         TaskTypeDescriptor descriptor = type.get();
-        return Optional.of(new NewJob(UUID.randomUUID(), descriptor.name(), payload,
+        return Optional.of(new NewJob(tenant, UUID.randomUUID(), descriptor.name(), payload,
                 maxAttempts != null ? maxAttempts : descriptor.maxAttempts(),
                 timeout != null ? timeout : descriptor.timeout(), now,
                 delay != null ? now.plus(delay) : now, idempotencyKey,

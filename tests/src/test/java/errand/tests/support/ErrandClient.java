@@ -39,13 +39,26 @@ public final class ErrandClient {
     public static final String JOBS = "/api/v1/jobs";
 
     private final Supplier<URI> baseUri;
+    private final @Nullable String apiKey;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
+    /** A client that authenticates with the platforms' bootstrap key ({@link PlatformApps#BOOTSTRAP_KEY}). */
     public ErrandClient(Supplier<URI> baseUri) {
+        this(baseUri, PlatformApps.BOOTSTRAP_KEY);
+    }
+
+    /** A client that sends {@code apiKey} as its bearer secret, or no {@code Authorization} header when null. */
+    public ErrandClient(Supplier<URI> baseUri, @Nullable String apiKey) {
         this.baseUri = baseUri;
+        this.apiKey = apiKey;
+    }
+
+    /** The same API, called with another key (null: none). */
+    public ErrandClient withKey(@Nullable String otherKey) {
+        return new ErrandClient(baseUri, otherKey);
     }
 
     public URI baseUri() {
@@ -108,6 +121,7 @@ public final class ErrandClient {
             socket.setSoTimeout(30_000);
             String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                     + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + contentLength
+                    + (apiKey == null ? "" : "\r\nAuthorization: Bearer " + apiKey)
                     + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
             socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
@@ -307,7 +321,8 @@ public final class ErrandClient {
     // ---- plumbing
 
     private HttpRequest.Builder request(String pathAndQuery, Duration timeout) {
-        return HttpRequest.newBuilder(baseUri.get().resolve(pathAndQuery)).timeout(timeout);
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUri.get().resolve(pathAndQuery)).timeout(timeout);
+        return apiKey == null ? request : request.header("Authorization", "Bearer " + apiKey);
     }
 
     private Response send(HttpRequest request) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +23,8 @@ public final class PlatformApps {
     static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     /** Every platform's workers heartbeat every second, so the API sees them, and sees them go, quickly. */
     static final String HEARTBEAT_EVERY_SECOND = "--errand.worker.heartbeat-interval=1s";
+    /** The secret every test API accepts with every scope in tenant {@code default}. */
+    public static final String BOOTSTRAP_KEY = "errand-test-bootstrap-key-not-for-production";
 
     private PlatformApps() {
     }
@@ -39,7 +42,9 @@ public final class PlatformApps {
 
     /** Starts an API process ({@code errand.api.jar}) and waits until it is ready. */
     static AppProcess startApi(String name, List<String> arguments, Path logDirectory) {
-        return AppProcess.start(name, jar("errand.api.jar"), arguments, logDirectory);
+        List<String> withKey = new ArrayList<>(arguments);
+        withKey.addFirst("--errand.api.security.bootstrap-key=" + BOOTSTRAP_KEY);
+        return AppProcess.start(name, jar("errand.api.jar"), withKey, logDirectory);
     }
 
     /** Starts a worker process ({@code errand.worker.jar}) and waits until it is ready. */
