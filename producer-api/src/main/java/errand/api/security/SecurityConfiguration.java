@@ -32,6 +32,7 @@ class SecurityConfiguration {
                     requests.anyRequest().authenticated();
                 })
                 .oauth2ResourceServer(server -> server
+                        .bearerTokenResolver(new SingleBearerTokenResolver())
                         .opaqueToken(token -> token.introspector(keys))
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))

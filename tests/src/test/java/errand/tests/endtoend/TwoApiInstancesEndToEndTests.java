@@ -138,6 +138,23 @@ class TwoApiInstancesEndToEndTests {
         assertThat(appliedByB).as("results applied by api-2").isPositive();
     }
 
+    @Test
+    void aKeyDeletedOnOneInstanceStopsWorkingOnTheOther() {
+        Response created = platform.api().post("/api/v1/keys", "application/json",
+                "{\"name\":\"revoked-elsewhere\",\"tenant\":\"default\",\"scopes\":[\"jobs:read\"]}", null);
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        ErrandClient onB = b.withKey(created.json().path("secret").asString());
+        assertThat(onB.list("limit=1").status()).isEqualTo(200);
+
+        Response deleted = platform.api().delete("/api/v1/keys/" + created.json().path("id").asString());
+
+        assertThat(deleted.status()).isEqualTo(204);
+        // the contract allows 5 seconds (each instance trusts what it read about a key for keyCacheTtl, at most 4 s);
+        // the bound here is looser so a slow machine does not fail it
+        await("the key refused by api-2").atMost(ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> onB.list("limit=1").status() == 401);
+    }
+
     private static List<UUID> accepted(Response response) {
         assertThat(response.status()).as("%s", response).isEqualTo(202);
         List<UUID> ids = new ArrayList<>();

@@ -190,6 +190,18 @@ public final class ErrandClient {
         return get(JOBS + "/" + id);
     }
 
+    public Response delete(String path) {
+        return send(request(path, Duration.ofSeconds(30)).DELETE().build());
+    }
+
+    /** {@code GET} with exactly these {@code Authorization} header values (none, one, or several), whatever the key. */
+    public Response getWithAuthorization(String pathAndQuery, List<String> authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUri.get().resolve(pathAndQuery))
+                .timeout(Duration.ofSeconds(30)).GET();
+        authorization.forEach(value -> request.header("Authorization", value));
+        return send(request.build());
+    }
+
     /** The long-poll: answers when the job is terminal or {@code wait} has passed. */
     public Response getWaiting(UUID id, Duration wait) {
         return get(JOBS + "/" + id + "?wait=" + wait);
