@@ -69,6 +69,16 @@ class DockerComposeFileTests {
     }
 
     @Test
+    void startsTheApiWithTheDevelopmentKeyTheReadmeAndTheTestsUse() throws IOException {
+        String key = (String) map(map(services, "api"), "environment").get("ERRAND_API_SECURITY_BOOTSTRAP_KEY");
+
+        assertThat(key).isEqualTo("${ERRAND_BOOTSTRAP_KEY:-" + PlatformApps.BOOTSTRAP_KEY + "}");
+        assertThat(Files.readString(ROOT.resolve("README.md")))
+                .contains("AUTH='Authorization: Bearer " + PlatformApps.BOOTSTRAP_KEY + "'")
+                .contains("ERRAND_BOOTSTRAP_KEY=");
+    }
+
+    @Test
     void runsTwoWorkerReplicasWithoutPublishedPorts() {
         Map<String, Object> worker = map(services, "worker");
         assertBuiltFrom(worker, "worker-service");

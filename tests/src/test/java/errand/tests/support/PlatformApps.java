@@ -23,8 +23,11 @@ public final class PlatformApps {
     static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     /** Every platform's workers heartbeat every second, so the API sees them, and sees them go, quickly. */
     static final String HEARTBEAT_EVERY_SECOND = "--errand.worker.heartbeat-interval=1s";
-    /** The secret every test API accepts with every scope in tenant {@code default}. */
-    public static final String BOOTSTRAP_KEY = "errand-test-bootstrap-key-not-for-production";
+    /**
+     * The secret every test API accepts with every scope in tenant {@code default}: docker compose's development key,
+     * the one the README's walk-through uses.
+     */
+    public static final String BOOTSTRAP_KEY = "errand-dev-key-change-me";
 
     private PlatformApps() {
     }
