@@ -1,7 +1,6 @@
--- Every job belongs to the tenant of the API key that submitted it; jobs stored before tenants existed are the
--- default tenant's, the bootstrap key's.
+-- Every job belongs to the tenant of the API key that submitted it (the API always names it); jobs stored before
+-- tenants existed, and rows written by hand, are the default tenant's, the bootstrap key's.
 alter table jobs add column tenant text not null default 'default';
-alter table jobs alter column tenant drop default;
 
 -- An Idempotency-Key is per tenant: the same key in two tenants gives two jobs.
 alter table jobs drop constraint jobs_idempotency_key_key;
