@@ -36,7 +36,13 @@ public final class CelerySystem {
         this.out = out;
         env.put("BENCH_BROKER_URL", "amqp://" + isolated.amqpUser() + ":" + isolated.amqpPassword() + "@"
                 + isolated.amqpHost() + ":" + isolated.amqpPort() + "/" + isolated.vhost());
-        env.put("BENCH_RESULT_DB", "postgresql://" + isolated.jdbcUser() + "@127.0.0.1:5432/" + isolated.name());
+        env.put("BENCH_RESULT_DB", resultDatabase(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword()));
+    }
+
+    /** SQLAlchemy's URL of the isolation's database, from its JDBC URL ({@code jdbc:postgresql://host:port/db}). */
+    static String resultDatabase(String jdbcUrl, String user, String password) {
+        String credentials = password.isEmpty() ? user : user + ":" + password;
+        return jdbcUrl.replaceFirst("^jdbc:postgresql://", "postgresql://" + credentials + "@");
     }
 
     public void start(Processes processes) throws Exception {

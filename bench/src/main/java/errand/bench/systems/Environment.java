@@ -50,11 +50,10 @@ public record Environment(Machine machine, Map<String, Object> versions, String 
         } catch (Exception e) {
             versions.put("rabbitmq", "?");
         }
-        List<String> psql = List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qtAX", "-c");
-        versions.put("postgresql", Processes.quietly(concat(psql, "show server_version")));
-        String settings = Processes.quietly(concat(psql, "select string_agg(name || '=' || setting, ', ' order by"
-                + " name) from pg_settings where name in ('synchronous_commit', 'fsync', 'wal_sync_method',"
-                + " 'shared_buffers', 'max_connections')"));
+        versions.put("postgresql", Services.postgresQuery("show server_version"));
+        String settings = Services.postgresQuery("select string_agg(name || '=' || setting, ', ' order by name)"
+                + " from pg_settings where name in ('synchronous_commit', 'fsync', 'wal_sync_method',"
+                + " 'shared_buffers', 'max_connections')");
         if (Files.isDirectory(perftestDir)) {
             try (var files = Files.list(perftestDir)) {
                 for (Path jar : files.toList()) {
@@ -72,11 +71,5 @@ public record Environment(Machine machine, Map<String, Object> versions, String 
             Json.object(python).forEach(versions::put);
         }
         return new Environment(currentMachine(), versions, settings);
-    }
-
-    private static List<String> concat(List<String> command, String last) {
-        List<String> all = new java.util.ArrayList<>(command);
-        all.add(last);
-        return all;
     }
 }

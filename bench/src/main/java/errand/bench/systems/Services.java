@@ -89,6 +89,16 @@ public final class Services implements AutoCloseable {
         isolated.clear();
     }
 
+    /** The one value a query on the server's {@code postgres} database answers, or "?" when it cannot. */
+    public static String postgresQuery(String query) {
+        try (var connection = DriverManager.getConnection(POSTGRES, "postgres", "");
+                var statement = connection.createStatement(); var row = statement.executeQuery(query)) {
+            return row.next() ? String.valueOf(row.getString(1)) : "?";
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
     private static boolean postgresUp() {
         try (var connection = DriverManager.getConnection(POSTGRES, "postgres", "")) {
             return connection.isValid(5);

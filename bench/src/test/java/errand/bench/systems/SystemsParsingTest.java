@@ -53,4 +53,12 @@ class SystemsParsingTest {
         assertThat(cpu).containsExactly(Map.entry("api", 1.0), Map.entry("workers", 2.0),
                 Map.entry("broker", 0.5), Map.entry("postgres", 0.1));
     }
+
+    @Test
+    void celerysResultDatabaseIsTheIsolationsDatabase() {
+        assertThat(CelerySystem.resultDatabase("jdbc:postgresql://127.0.0.1:5432/errand_test_x", "postgres", ""))
+                .isEqualTo("postgresql://postgres@127.0.0.1:5432/errand_test_x");
+        assertThat(CelerySystem.resultDatabase("jdbc:postgresql://db:5433/x", "u", "p"))
+                .isEqualTo("postgresql://u:p@db:5433/x");
+    }
 }
