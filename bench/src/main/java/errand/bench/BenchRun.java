@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import errand.bench.load.JobStore;
 import errand.bench.load.LoadGenerator;
 import errand.bench.load.PrimeCount;
 import errand.bench.load.Workload;
+import errand.bench.report.JfrSummary;
 import errand.bench.report.Report;
 import errand.bench.report.Results;
 import errand.bench.systems.CelerySystem;
@@ -304,14 +304,13 @@ final class BenchRun {
 
     // ---- the end
 
-    private void profileSummary() throws Exception {
+    private void profileSummary() {
         Console.log("summarising the flight recordings");
-        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "bench/scripts/profile.py", "--jfr",
-                options.javaHome() + "/bin/jfr", out.resolve("profile").toString()));
-        Process process = new ProcessBuilder(command).redirectOutput(out.resolve("profile/summary.md").toFile())
-                .redirectError(out.resolve("logs/profile.log").toFile()).start();
-        if (process.waitFor() != 0) {
-            Console.log("(profile summary failed, see " + out.resolve("logs/profile.log") + ")");
+        try {
+            Files.writeString(out.resolve("profile/summary.md"), JfrSummary.of(out.resolve("profile"),
+                    options.javaHome() + "/bin/jfr"));
+        } catch (Exception e) {
+            Console.log("(profile summary failed: " + e + ")");
         }
     }
 
