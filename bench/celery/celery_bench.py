@@ -9,6 +9,7 @@ acknowledged late (after the task ran), prefetch 1 per worker process, every res
 
 Workers:  python3 -m celery -A celery_bench worker -Q bench -c 2 ...   (cwd bench/celery)
 Driver:   python3 celery_bench.py echo|cpu -n N [--up-to U] [--clients 8] [--round R] [--out FILE]
+          python3 celery_bench.py init   (creates the result table, before the workers race to)
 """
 
 import argparse
@@ -111,7 +112,7 @@ def percentile(sorted_values, p):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("workload", choices=["echo", "cpu"])
+    parser.add_argument("workload", choices=["echo", "cpu", "init"])
     parser.add_argument("-n", type=int, default=50000)
     parser.add_argument("--up-to", type=int, default=2000000)
     parser.add_argument("--clients", type=int, default=8)
@@ -121,6 +122,8 @@ def main():
     args = parser.parse_args()
 
     app.backend.ResultSession().close()  # creates celery_taskmeta once, before the workers race to
+    if args.workload == "init":
+        return
     sql("truncate celery_taskmeta", fetch=False)
     run = uuid.uuid4().hex[:8]
     expected = {}  # task id -> expected result

@@ -152,17 +152,21 @@ public final class ErrandTestServices {
         }
 
         void createVhost(String vhost) {
-            management("PUT", "/api/vhosts/" + encode(vhost), "{}");
-            management("PUT", "/api/permissions/" + encode(vhost) + "/" + encode(amqpUser),
+            managementCall("PUT", "/api/vhosts/" + encode(vhost), "{}");
+            managementCall("PUT", "/api/permissions/" + encode(vhost) + "/" + encode(amqpUser),
                     "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
         }
 
         void deleteVhost(String vhost) {
-            management("DELETE", "/api/vhosts/" + encode(vhost), null);
+            managementCall("DELETE", "/api/vhosts/" + encode(vhost), null);
+        }
+
+        String management(String method, String path, @Nullable String body) {
+            return managementCall(method, path, body);
         }
 
         String queueJson(String vhost, String queue) {
-            return management("GET", "/api/queues/" + encode(vhost) + "/" + encode(queue), null);
+            return managementCall("GET", "/api/queues/" + encode(vhost) + "/" + encode(queue), null);
         }
 
         void createDatabase(String database) {
@@ -186,7 +190,7 @@ public final class ErrandTestServices {
             }
         }
 
-        private String management(String method, String path, @Nullable String body) {
+        private String managementCall(String method, String path, @Nullable String body) {
             HttpRequest.Builder request = HttpRequest.newBuilder(management.resolve(path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -326,6 +330,15 @@ public final class ErrandTestServices {
          */
         public String queueJson(String queue) {
             return services.queueJson(name, queue);
+        }
+
+        /**
+         * A call to the broker's management API with its credentials: {@code path} starts with {@code /api/} and has
+         * its segments encoded already; answers the body, and fails on a status other than 2xx (404 is fine for a
+         * DELETE). The benchmark kit uses it for its spy queues and flow-control samples.
+         */
+        public String management(String method, String path, @Nullable String body) {
+            return services.management(method, path, body);
         }
 
         /** A new JDBC connection to this class's database. */

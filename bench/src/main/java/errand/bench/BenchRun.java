@@ -1,0 +1,327 @@
+package errand.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import errand.bench.cli.Options;
+import errand.bench.gate.RunGate;
+import errand.bench.json.Json;
+import errand.bench.load.JobStore;
+import errand.bench.load.LoadGenerator;
+import errand.bench.load.PrimeCount;
+import errand.bench.load.Workload;
+import errand.bench.report.JfrSummary;
+import errand.bench.report.Report;
+import errand.bench.report.Results;
+import errand.bench.systems.CelerySystem;
+import errand.bench.systems.Environment;
+import errand.bench.systems.ErrandSystem;
+import errand.bench.systems.MessageSpy;
+import errand.bench.systems.PerfTestSystem;
+import errand.bench.systems.Processes;
+import errand.bench.systems.Services;
+import errand.bench.systems.Tools;
+import errand.testsupport.ErrandTestServices.Isolated;
+
+/**
+ * One run: the tools and services, the systems started, a warm-up of every system (Errand first, so its burn-down
+ * shows PerfTest the message pattern), then the measured rounds with the systems alternating (round r starts with a
+ * different one), peak RSS, the report, and the cleanup of everything it started or made.
+ */
+final class BenchRun {
+
+    private final Options options;
+    private final Path out;
+    private final Results results;
+    private final RunGate gate = new RunGate();
+    private final Processes processes = new Processes();
+    private final long clockTicks = Processes.clockTicks();
+    private long expectedPrimes;
+    private ErrandSystem errand;
+    private PerfTestSystem perftest;
+    private CelerySystem celery;
+    private MessageSpy.MessagePattern pattern;
+    private boolean errandDeathCounted;
+
+    BenchRun(Options options) throws Exception {
+        this.options = options;
+        String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+        this.out = Path.of("bench/results", stamp);
+        Files.createDirectories(out.resolve("logs"));
+        this.results = new Results(out.resolve("results.jsonl"));
+        Files.writeString(results.file(), "");
+        Path latest = Path.of("bench/results/latest");
+        Files.deleteIfExists(latest);
+        Files.createSymbolicLink(latest, Path.of(stamp));
+        Console.teeTo(out.resolve("run.log"));
+    }
+
+    int run() throws Exception {
+        Thread cleanupOnSignal = new Thread(processes::stopAll);
+        Runtime.getRuntime().addShutdownHook(cleanupOnSignal);
+        try (Services services = Services.ensureRunning()) {
+            Thread removeOnSignal = new Thread(services::close);
+            Runtime.getRuntime().addShutdownHook(removeOnSignal);
+            try {
+                return measure(services);
+            } finally {
+                processes.stopAll();
+                deleteJars();
+                Runtime.getRuntime().removeShutdownHook(removeOnSignal);
+            }
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanupOnSignal);
+        }
+    }
+
+    private int measure(Services services) throws Exception {
+        Path logs = out.resolve("logs");
+        if (options.has("celery") || !Tools.matplotlibInstalled()) {
+            Tools.ensureDebianPackages(logs);
+        }
+        if (options.has("perftest")) {
+            Tools.ensurePerfTest(logs);
+        }
+        expectedPrimes = PrimeCount.of(options.upTo());
+        if (options.has("errand")) {
+            Tools.ensureJars(options.build(), out);
+        }
+        Console.log("run " + out.getFileName() + ": " + options.jobs() + " jobs per burn-down, " + options.rounds()
+                + " measured rounds after a warm-up of " + options.warmupJobs() + ", systems: "
+                + String.join(",", options.systems()));
+        Environment.Machine machine = Environment.currentMachine();
+        Console.log("machine: " + machine.cores() + " cores, " + machine.memoryGib() + " GiB, load average "
+                + String.join(" ", machine.loadAverageAtStart()));
+        try {
+            Json.writeFile(out.resolve("environment.json"), Environment.record(options.java(),
+                    Path.of("producer-api/target/producer-api-0.1.0.jar"), Path.of("bench/.tools/perftest")));
+        } catch (Exception e) {
+            Console.log("(could not record every version: " + e.getMessage() + ")");
+        }
+
+        if (options.has("errand")) {
+            errand = new ErrandSystem(options, services.isolate("errand"), out);
+            errand.start(processes);
+        }
+        if (options.has("perftest")) {
+            perftest = new PerfTestSystem(options, services.isolate("perftest"), out);
+        }
+        if (options.has("celery")) {
+            celery = new CelerySystem(options, services.isolate("celery"), out);
+            celery.start(processes);
+        }
+        List<String> systems = Options.ALL_SYSTEMS.stream().filter(options::has)
+                .sorted((a, b) -> Integer.compare(order(a), order(b))).toList();
+
+        // warm-up: Errand first, so its burn-down shows PerfTest the message pattern
+        for (String system : List.of("errand", "perftest", "celery")) {
+            if (options.has(system)) {
+                runSystem(system, "warmup", options.warmupJobs());
+            }
+        }
+        for (int r = 1; r <= options.rounds(); r++) {
+            for (int k = 0; k < systems.size(); k++) {
+                runSystem(systems.get((r - 1 + k) % systems.size()), "round" + r, options.jobs());
+            }
+        }
+
+        Map<String, Object> rss = new LinkedHashMap<>();
+        if (errand != null) {
+            rss.putAll(errand.peakRss());
+        }
+        if (celery != null) {
+            rss.putAll(celery.peakRss());
+        }
+        Json.writeFile(out.resolve("peak-rss-kib.json"), rss);
+        processes.stopAll();
+        if (options.profile() && errand != null) {
+            profileSummary();
+        }
+        try {
+            if (Report.write(out) != 0 && gate.passed()) {
+                gate.fail("the report found a failed gate");
+            }
+        } catch (Exception e) {
+            Console.log("report failed: " + e);
+            gate.fail("report");
+        }
+        Console.log("report: " + out.resolve("report.md") + " (charts and logs beside it; bench/results/latest points"
+                + " there)");
+        if (!gate.passed()) {
+            Console.log("!!! " + gate.failures() + " workload(s) FAILED the correctness gate or did not run: see"
+                    + " above !!!");
+            return 1;
+        }
+        Console.log("correctness gate passed on every workload: every submitted job has its checked result, 0 lost");
+        return 0;
+    }
+
+    /** The measured rounds' order: perftest, errand, celery. */
+    private static int order(String system) {
+        return List.of("perftest", "errand", "celery").indexOf(system);
+    }
+
+    private void runSystem(String system, String round, int jobs) throws Exception {
+        switch (system) {
+            case "perftest" -> runPerfTest(round);
+            case "errand" -> runErrand(round, jobs);
+            case "celery" -> runCelery(round, jobs);
+            default -> throw new IllegalArgumentException(system);
+        }
+    }
+
+    // ---- Errand
+
+    private void runErrand(String round, int jobs) throws Exception {
+        Isolated isolated = errand.isolated();
+        boolean spy = round.equals("warmup") && options.has("perftest");
+        double batchThroughput = 0;
+        if (options.runs("batch")) {
+            Console.log("errand, " + round + ": burn-down of " + jobs + " echo jobs through the batch endpoint");
+            MessageSpy messageSpy = new MessageSpy(isolated);
+            if (spy) {
+                messageSpy.start();
+            }
+            batchThroughput = errandWorkload(Workload.batch(round, jobs));
+            if (spy) {
+                pattern = messageSpy.finish();
+                Json.writeFile(out.resolve("message-pattern.json"), pattern);
+                Console.log("Errand's message pattern: " + Json.write(pattern));
+            }
+        }
+        if (options.runs("single")) {
+            Console.log("errand, " + round + ": burn-down of " + jobs + " echo jobs through single submits from 32"
+                    + " clients");
+            errandWorkload(Workload.single(round, jobs, 32));
+        }
+        // the fixed rates are fractions of the batch throughput measured just before
+        if (options.runs("rate") && options.runs("batch")) {
+            runErrandRates(round, batchThroughput);
+        }
+        if (options.runs("cpu")) {
+            int cpuJobs = Options.cpuJobs(jobs);
+            Console.log("errand, " + round + ": " + cpuJobs + " prime-count jobs (upTo " + options.upTo() + ")");
+            errandWorkload(Workload.cpu(round, cpuJobs, options.upTo()));
+        }
+    }
+
+    private void runErrandRates(String round, double max) throws Exception {
+        for (double fraction : new double[] {0.5, 0.8}) {
+            double rate = Math.max(10.0, Math.round(max * fraction * 10) / 10.0);
+            Console.log("errand, " + round + ": fixed rate " + rate + " jobs/s (" + fraction + " of " + max + ") for "
+                    + options.rateSeconds() + "s");
+            errandWorkload(Workload.rate(round, "rate-" + fraction, rate, options.rateSeconds()));
+        }
+        if (options.fixedRate() != 0) {
+            if (max >= options.fixedRate()) {
+                Console.log("errand, " + round + ": fixed rate " + options.fixedRate() + " jobs/s for "
+                        + options.rateSeconds() + "s");
+                errandWorkload(Workload.rate(round, "rate-" + options.fixedRate(), options.fixedRate(),
+                        options.rateSeconds()));
+            } else {
+                // an open-loop overload only builds a queue (and can exhaust the API's heap): not a latency figure
+                Console.log("errand, " + round + ": no run at " + options.fixedRate() + " jobs/s: above the measured"
+                        + " maximum (" + max + " jobs/s)");
+                Map<String, Object> skipped = new LinkedHashMap<>();
+                skipped.put("system", "errand");
+                skipped.put("workload", "rate-" + options.fixedRate());
+                skipped.put("round", round);
+                skipped.put("skipped", "above the measured maximum of " + max + " jobs/s");
+                skipped.put("gate", "pass");
+                results.append(skipped);
+            }
+        }
+    }
+
+    /** One Errand workload with its CPU per job; its throughput (0 when it did not run or failed). */
+    private double errandWorkload(Workload workload) throws Exception {
+        if (!errand.alive()) {
+            if (!errandDeathCounted) { // once: the workloads after it are skipped, not failed again
+                errandDeathCounted = true;
+                gate.fail("an Errand process died");
+            }
+            return 0;
+        }
+        long[] before = errand.cpuSnapshot();
+        Isolated isolated = errand.isolated();
+        try (JobStore store = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
+            LoadGenerator generator = new LoadGenerator(errand.client(), store, () -> isolated.management("GET",
+                    "/api/vhosts/" + isolated.vhost() + "/connections?columns=state", null), expectedPrimes);
+            LoadGenerator.Outcome outcome = generator.execute(workload);
+            long jobs = ((Number) outcome.result().get("jobs")).longValue();
+            if (jobs > 0) {
+                outcome.result().put("cpu_ms_per_job", ErrandSystem.cpuMsPerJob(before, errand.cpuSnapshot(),
+                        clockTicks, jobs));
+            }
+            results.append(outcome.result());
+            if (!outcome.passed()) {
+                gate.fail("errand " + workload.label() + " " + workload.round());
+                Console.log("!!! errand " + workload.label() + " (" + workload.round() + ") FAILED");
+            }
+            return outcome.throughput();
+        } catch (Exception e) {
+            gate.fail("errand " + workload.label() + " " + workload.round());
+            Console.log("!!! errand " + workload.label() + " (" + workload.round() + ") FAILED: " + e);
+            return 0;
+        }
+    }
+
+    // ---- PerfTest and Celery
+
+    private void runPerfTest(String round) throws Exception {
+        Map<String, Object> result = perftest.run(round, processes, pattern);
+        results.append(result);
+        Console.log("  " + Json.write(result));
+        if (!"pass".equals(result.get("gate"))) {
+            gate.fail("perftest " + round);
+            Console.log("!!! perftest " + round + " failed");
+        }
+    }
+
+    private void runCelery(String round, int jobs) throws Exception {
+        if (options.runs("batch")) {
+            Console.log("celery, " + round + ": burn-down of " + jobs + " echo tasks");
+            if (!celery.run("echo", round, jobs, expectedPrimes, results.file())) {
+                gate.fail("celery echo " + round);
+                Console.log("!!! celery echo (" + round + ") FAILED");
+            }
+        }
+        if (options.runs("cpu")) {
+            int cpuJobs = Options.cpuJobs(jobs);
+            Console.log("celery, " + round + ": " + cpuJobs + " prime-count tasks (upTo " + options.upTo() + ")");
+            if (!celery.run("cpu", round, cpuJobs, expectedPrimes, results.file())) {
+                gate.fail("celery cpu " + round);
+                Console.log("!!! celery cpu (" + round + ") FAILED");
+            }
+        }
+    }
+
+    // ---- the end
+
+    private void profileSummary() {
+        Console.log("summarising the flight recordings");
+        try {
+            Files.writeString(out.resolve("profile/summary.md"), JfrSummary.of(out.resolve("profile"),
+                    options.javaHome() + "/bin/jfr"));
+        } catch (Exception e) {
+            Console.log("(profile summary failed: " + e + ")");
+        }
+    }
+
+    private void deleteJars() {
+        try (var jars = Files.list(out.resolve("jars"))) {
+            for (Path jar : jars.toList()) {
+                Files.delete(jar);
+            }
+            Files.delete(out.resolve("jars"));
+        } catch (Exception e) {
+            // nothing was copied
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package errand.bench.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * bench/run's command line, parsed: the same options and environment variables as ever (see {@link #HELP}).
+ *
+ * @param report with {@code --report DIR}: rebuild that run's report and do nothing else
+ */
+public record Options(int jobs, int rounds, boolean smoke, List<String> systems, List<String> workloads,
+        boolean profile, boolean build, int workers, int rateSeconds, int perftestSeconds, long upTo, int fixedRate,
+        boolean help, @Nullable String report, @Nullable String perftestArgs, @Nullable String perftestSize,
+        List<String> workerArgs, String javaHome) {
+
+    public static final String HELP = """
+            Errand's benchmark kit, one command (see bench/README.md):
+              bench/run                      full run: 50,000-job burn-downs, a warm-up and 3 measured rounds
+              bench/run --smoke              a few hundred jobs, 1 measured round: checks the kit and the gate
+              bench/run -n 20000 --rounds 5  other sizes
+              bench/run --only errand,celery only some systems (errand, perftest, celery)
+              bench/run --workloads batch    only some of Errand's and Celery's workloads (batch, single, rate, cpu)
+              bench/run --profile            also record JFR on the API and the workers and summarise their hot spots
+              bench/run --build              rebuild the jars first (else they are built only when missing)
+              bench/run --workers W          Errand worker processes and Celery worker nodes (2)
+              bench/run --rate-seconds S     length of each fixed-rate run (20)
+              bench/run --perftest-seconds S length of each PerfTest run (30)
+              bench/run --up-to U            prime-count's bound (2000000)
+              bench/run --report DIR         rebuild the report of an earlier run from its files
+            env: PERFTEST_ARGS, PERFTEST_SIZE, ERRAND_WORKER_ARGS, ERRAND_JAVA_HOME
+            On the local RabbitMQ and PostgreSQL, in vhosts and databases of its own (removed afterwards), it runs
+            RabbitMQ PerfTest with Errand's message pattern (the broker's limit), Errand from its jars (API and
+            workers as processes) and Celery from Debian's packages, alternating, and writes a table, a Markdown
+            report and PNG charts under bench/results/<time>/. Every workload passes the correctness gate or the run
+            exits non-zero.""";
+
+    public static final List<String> ALL_SYSTEMS = List.of("errand", "perftest", "celery");
+
+    /** A command line bench/run cannot take: the message, and exit status 2. */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static Options parse(String[] args, Map<String, String> env) {
+        int jobs = 50_000;
+        int rounds = 3;
+        boolean smoke = false;
+        String only = "errand,perftest,celery";
+        String workloads = "batch,single,rate,cpu";
+        boolean profile = false;
+        boolean build = false;
+        int workers = 2;
+        int rateSeconds = 20;
+        int perftestSeconds = 30;
+        long upTo = 2_000_000;
+        int fixedRate = 1000;
+        boolean help = false;
+        String report = null;
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            switch (option) {
+                case "--smoke" -> smoke = true;
+                case "--profile" -> profile = true;
+                case "--build" -> build = true;
+                case "-h", "--help" -> help = true;
+                case "-n" -> jobs = positive(option, value(args, i++));
+                case "--rounds" -> rounds = positive(option, value(args, i++));
+                case "--only" -> only = value(args, i++);
+                case "--workloads" -> workloads = value(args, i++);
+                case "--workers" -> workers = positive(option, value(args, i++));
+                case "--rate-seconds" -> rateSeconds = positive(option, value(args, i++));
+                case "--perftest-seconds" -> perftestSeconds = positive(option, value(args, i++));
+                case "--up-to" -> upTo = positive(option, value(args, i++));
+                case "--report" -> report = value(args, i++);
+                default -> throw new UsageException("unknown option " + option + " (see bench/run --help)");
+            }
+        }
+        if (smoke) {
+            jobs = 300;
+            rounds = 1;
+            rateSeconds = 3;
+            perftestSeconds = 5;
+            fixedRate = 0;
+        }
+        List<String> systems = list(only);
+        if (!help && report == null && systems.stream().noneMatch(ALL_SYSTEMS::contains)) {
+            throw new UsageException("--only names none of errand, perftest, celery");
+        }
+        String workerArgs = env.getOrDefault("ERRAND_WORKER_ARGS", "").strip();
+        return new Options(jobs, rounds, smoke, systems, list(workloads), profile, build, workers, rateSeconds,
+                perftestSeconds, upTo, fixedRate, help, report, blankToNull(env.get("PERFTEST_ARGS")),
+                blankToNull(env.get("PERFTEST_SIZE")),
+                workerArgs.isEmpty() ? List.of() : List.of(workerArgs.split("\\s+")),
+                env.getOrDefault("ERRAND_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+    }
+
+    public boolean has(String system) {
+        return systems.contains(system);
+    }
+
+    public boolean runs(String workload) {
+        return workloads.contains(workload);
+    }
+
+    /** Jobs of the CPU workload: a tenth of a burn-down, at least 20. */
+    public static int cpuJobs(int jobs) {
+        return Math.max(jobs / 10, 20);
+    }
+
+    /** Jobs per burn-down in the warm-up: a fifth, at least 100. */
+    public int warmupJobs() {
+        return Math.max(jobs / 5, 100);
+    }
+
+    public String java() {
+        return javaHome + "/bin/java";
+    }
+
+    private static String value(String[] args, int i) {
+        if (i + 1 >= args.length) {
+            throw new UsageException("option " + args[i] + " needs a value (see bench/run --help)");
+        }
+        return args[i + 1];
+    }
+
+    private static int positive(String option, String value) {
+        try {
+            int parsed = Integer.parseInt(value.replace("_", ""));
+            if (parsed <= 0) {
+                throw new UsageException(option + " needs a positive number, not " + value);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " needs a number, not " + value);
+        }
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,354 @@
+package errand.bench.load;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import errand.bench.Console;
+import errand.bench.gate.Gate;
+import errand.bench.json.Json;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Errand's load generator: runs one {@link Workload} and judges it.
+ *
+ * <p>Before a workload the job store is emptied (every workload starts from the same empty table, so rounds
+ * compare). After submitting, it waits until every accepted job is terminal, then applies the correctness gate from
+ * the job store: exactly the submitted jobs are there, all SUCCEEDED, each echo's result equals its payload (which
+ * carries a unique n), each prime-count's count is the true one. Throughput is jobs / (first submit -> last outcome
+ * recorded); submit -> terminal latency is updated_at - created_at of each job (the API's acceptance to the commit
+ * of its outcome); submit latency is measured by the client (for the fixed rate, from the scheduled send time, so a
+ * client that falls behind shows up as latency).
+ */
+public final class LoadGenerator {
+
+    /** Client errors after which a workload stops submitting (the API is likely gone). */
+    private static final int MAX_ERRORS = 200;
+
+    /** The result line (one JSON object in results.jsonl) and the verdict. */
+    public record Outcome(boolean passed, LinkedHashMap<String, Object> result) {
+
+        public double throughput() {
+            return result.get("throughput") instanceof Number n ? n.doubleValue() : 0;
+        }
+    }
+
+    private record Submitted(int jobs, int accepted, long[] latenciesNanos) {
+    }
+
+    private final ApiClient api;
+    private final JobStore store;
+    private final Callable<String> connectionsJson;
+    private final long expectedPrimes;
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private final AtomicLong errors = new AtomicLong();
+
+    /**
+     * @param connectionsJson the management API's {@code /api/vhosts/<vhost>/connections?columns=state}, for the
+     *                        flow-control samples
+     * @param expectedPrimes  the true prime count for the cpu workload's bound
+     */
+    public LoadGenerator(ApiClient api, JobStore store, Callable<String> connectionsJson, long expectedPrimes) {
+        this.api = api;
+        this.store = store;
+        this.connectionsJson = connectionsJson;
+        this.expectedPrimes = expectedPrimes;
+    }
+
+    public Outcome execute(Workload workload) throws Exception {
+        errors.set(0);
+        store.truncate();
+        LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+        result.put("system", "errand");
+        result.put("workload", workload.label());
+        result.put("round", workload.round());
+        long commitsBefore = store.commits();
+        FlowSampler flow = new FlowSampler(connectionsJson);
+        Thread.ofPlatform().daemon().name("flow-sampler").start(flow);
+        long startMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
+        long throttledBefore = api.throttled();
+        Submitted submitted = switch (workload.kind()) {
+            case "batch" -> submitBatches("echo", workload, result);
+            case "cpu" -> submitBatches("prime-count", workload, result);
+            case "single" -> submitSingles(workload, result);
+            case "rate" -> submitAtRate(workload, result);
+            default -> throw new IllegalArgumentException("unknown workload " + workload.kind());
+        };
+        double submitSeconds = (System.nanoTime() - start) / 1e9;
+        result.put("jobs", submitted.jobs());
+        result.put("accepted", submitted.accepted());
+        result.put("submit_seconds", round3(submitSeconds));
+        result.put("submit_rate", round1(submitted.accepted() / submitSeconds));
+        if (submitted.latenciesNanos() != null) {
+            long[] sorted = Arrays.stream(submitted.latenciesNanos()).filter(l -> l > 0).toArray();
+            Arrays.sort(sorted);
+            result.put("submit_p50_ms", round3(percentile(sorted, 0.50) / 1e6));
+            result.put("submit_p95_ms", round3(percentile(sorted, 0.95) / 1e6));
+            result.put("submit_p99_ms", round3(percentile(sorted, 0.99) / 1e6));
+            result.put("submit_max_ms", round3(sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6));
+        }
+        long throttled = api.throttled() - throttledBefore;
+        Console.line(String.format(Locale.ROOT, "  accepted %d of %d jobs in %.1f s (%.0f submits/s), %d throttled"
+                + " answers", submitted.accepted(), submitted.jobs(), submitSeconds,
+                submitted.accepted() / submitSeconds, throttled));
+
+        awaitTerminal(submitted.accepted());
+        flow.stop = true;
+        result.put("db_commits_per_job", submitted.accepted() == 0 ? 0
+                : round3((store.commits() - commitsBefore) / (double) submitted.accepted()));
+        result.put("flow_samples", flow.samples);
+        result.put("flow_blocked_samples", flow.flowing);
+        return judge(workload, submitted, startMillis, throttled, result);
+    }
+
+    // ---- submitting
+
+    private String jobJson(String type, int n, long upTo) {
+        return type.equals("echo")
+                ? "{\"type\":\"echo\",\"payload\":{\"n\":" + n + ",\"run\":\"" + run + "\"}}"
+                : "{\"type\":\"prime-count\",\"payload\":{\"upTo\":" + upTo + "}}";
+    }
+
+    /** Burn-down through POST /api/v1/jobs/batch: batches of batchSize from clients threads. */
+    private Submitted submitBatches(String type, Workload w, Map<String, Object> result) throws Exception {
+        int jobs = w.jobs();
+        int batchSize = w.batchSize();
+        int batches = (jobs + batchSize - 1) / batchSize;
+        result.put("batch_size", batchSize);
+        result.put("clients", w.clients());
+        if (type.equals("prime-count")) {
+            result.put("up_to", w.upTo());
+        }
+        AtomicInteger nextBatch = new AtomicInteger();
+        AtomicLong accepted = new AtomicLong();
+        try (ExecutorService pool = Executors.newFixedThreadPool(w.clients())) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < w.clients(); t++) {
+                futures.add(pool.submit(() -> {
+                    int batch;
+                    while ((batch = nextBatch.getAndIncrement()) < batches && errors.get() < MAX_ERRORS) {
+                        int from = batch * batchSize;
+                        int to = Math.min(jobs, from + batchSize);
+                        StringBuilder body = new StringBuilder(80 * (to - from)).append("{\"jobs\":[");
+                        for (int i = from; i < to; i++) {
+                            body.append(i > from ? "," : "").append(jobJson(type, i, w.upTo()));
+                        }
+                        String answer = tryPost("/api/v1/jobs/batch", body.append("]}").toString());
+                        if (answer == null) {
+                            continue;
+                        }
+                        int count = acceptedIds(answer);
+                        if (count != to - from) {
+                            errors.incrementAndGet();
+                            Console.line("  batch of " + (to - from) + " answered " + count + " ids");
+                        }
+                        accepted.addAndGet(count);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        return new Submitted(jobs, (int) accepted.get(), null);
+    }
+
+    /** The jobs with an id in a batch answer ({@code {"jobs":[{"id":...}, ...]}}). */
+    static int acceptedIds(String answer) {
+        int count = 0;
+        for (JsonNode job : Json.tree(answer).path("jobs")) {
+            if (!job.path("id").asString("").isEmpty()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Burn-down through POST /api/v1/jobs, one job per request, from concurrent closed-loop clients. */
+    private Submitted submitSingles(Workload w, Map<String, Object> result) throws Exception {
+        int jobs = w.jobs();
+        result.put("clients", w.clients());
+        long[] latencies = new long[jobs];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger accepted = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < w.clients(); c++) {
+                futures.add(pool.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < jobs && errors.get() < MAX_ERRORS) {
+                        long sent = System.nanoTime();
+                        if (tryPost("/api/v1/jobs", jobJson("echo", i, 0)) != null) {
+                            latencies[i] = System.nanoTime() - sent;
+                            accepted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        return new Submitted(jobs, accepted.get(), latencies);
+    }
+
+    /**
+     * Open loop: job i is due at start + i / rate; a virtual thread per request sends it when due, whatever the
+     * answers to earlier ones, and its latency counts from when it was due. At most maxInFlight requests are open
+     * at once: past that, due requests wait in the client (their latency still counts from when they were due).
+     */
+    private Submitted submitAtRate(Workload w, Map<String, Object> result) throws Exception {
+        int jobs = w.jobs();
+        double rate = w.rate();
+        result.put("offered_rate", round1(rate));
+        result.put("duration_s", w.seconds());
+        long[] latencies = new long[jobs];
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger maxInFlight = new AtomicInteger();
+        long start = System.nanoTime();
+        Semaphore open = new Semaphore(w.maxInFlight());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>(jobs);
+            for (int i = 0; i < jobs && errors.get() < MAX_ERRORS; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    open.acquire();
+                    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    try {
+                        if (tryPost("/api/v1/jobs", jobJson("echo", index, 0)) != null) {
+                            latencies[index] = System.nanoTime() - due;
+                            accepted.incrementAndGet();
+                        }
+                    } finally {
+                        inFlight.decrementAndGet();
+                        open.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        double achieved = jobs / ((System.nanoTime() - start) / 1e9);
+        result.put("achieved_rate", round1(achieved));
+        result.put("max_in_flight", maxInFlight.get());
+        return new Submitted(jobs, accepted.get(), latencies);
+    }
+
+    /**
+     * {@link ApiClient#post}, but a failure (connection refused or reset, an unexpected status) is counted as a
+     * client error, which fails the gate, and answers null: the workload goes on, so the gate can count what was
+     * recorded.
+     */
+    private String tryPost(String path, String body) throws InterruptedException {
+        try {
+            return api.post(path, body);
+        } catch (java.io.IOException | RuntimeException e) {
+            if (errors.incrementAndGet() <= 3) {
+                Console.line("  client error: " + e);
+            }
+            return null;
+        }
+    }
+
+    // ---- waiting and the gate
+
+    private void awaitTerminal(int accepted) throws Exception {
+        long timeoutNanos = Duration.ofSeconds(120 + accepted / 20).toNanos();
+        long begin = System.nanoTime();
+        long lastReport = begin;
+        long finished = 0;
+        long lastFinished = -1;
+        long lastProgress = begin;
+        while (System.nanoTime() - begin < timeoutNanos) {
+            finished = store.finished();
+            if (finished >= accepted) {
+                return;
+            }
+            if (finished != lastFinished) {
+                lastFinished = finished;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(60).toNanos()) {
+                Console.line(String.format(Locale.ROOT, "  no job finished for 60 s (%d of %d finished): giving up",
+                        finished, accepted));
+                return;
+            }
+            if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                Console.line(String.format(Locale.ROOT, "  %d of %d finished", finished, accepted));
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(200);
+        }
+        Console.line(String.format(Locale.ROOT, "  timed out: %d of %d finished", finished, accepted));
+    }
+
+    private Outcome judge(Workload w, Submitted submitted, long startMillis, long throttled,
+            LinkedHashMap<String, Object> result) throws Exception {
+        boolean cpu = w.kind().equals("cpu");
+        JobStore.Figures f = store.figures(cpu, expectedPrimes);
+        Gate.Counts counts = new Gate.Counts(submitted.jobs(), submitted.accepted(), f.rows(), f.distinct(),
+                f.succeeded(), f.correct(), f.failed(), errors.get(), !cpu);
+        Gate.Verdict verdict = Gate.judge(counts);
+        double span = (f.lastOutcomeEpochMillis() - startMillis) / 1000.0;
+
+        result.put("throughput", span > 0 ? round1(f.correct() / span) : 0);
+        result.put("span_s", round3(span));
+        result.put("e2e_p50_ms", round3(f.e2eP50Ms()));
+        result.put("e2e_p95_ms", round3(f.e2eP95Ms()));
+        result.put("e2e_p99_ms", round3(f.e2eP99Ms()));
+        result.put("e2e_max_ms", round3(f.e2eMaxMs()));
+        result.put("run_mean_ms", round3(f.runMeanMs()));
+        result.put("rows", f.rows());
+        result.put("succeeded", f.succeeded());
+        result.put("correct", f.correct());
+        result.put("failed", f.failed());
+        result.put("extra_attempts", f.extraAttempts());
+        result.put("throttled", throttled);
+        result.put("errors", errors.get());
+        result.put("lost", verdict.lost());
+        result.put("gate", verdict.passed() ? "pass" : "FAIL");
+        Console.line("  " + Json.write(result));
+        if (!verdict.passed()) {
+            Console.error(Gate.failureBanner("errand", w.label(), w.round(), counts));
+        }
+        return new Outcome(verdict.passed(), result);
+    }
+
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,226 @@
+package errand.bench.systems;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import errand.bench.Console;
+import errand.bench.cli.Options;
+import errand.bench.json.Json;
+import errand.bench.load.ApiClient;
+import errand.testsupport.ErrandTestServices.Isolated;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Errand as measured: the API and the workers from the built jars (private copies in the run's folder), as separate
+ * processes on the run's own vhost and database. The API gets a generated bootstrap key (in its environment, never
+ * printed); every request the kit sends to /api/v1 carries it.
+ */
+public final class ErrandSystem {
+
+    /**
+     * A 256 MB heap: in a profiled 10,000-job run the API's heap after GC peaked at 83 MB and a worker's at 27 MB.
+     * The API's RSS stays near 500 MiB even so: native memory tracking showed the 256 MB heap all committed, plus
+     * metaspace and class space 74 MB, code cache 56 MB, thread stacks 38 MB, symbols 13 MB, CDS 14 MB.
+     */
+    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+
+    private final Options options;
+    private final Isolated isolated;
+    private final Path out;
+    private final String bootstrapKey = newKey();
+    private Process api;
+    private final List<Process> workers = new ArrayList<>();
+    private int apiPort;
+    private boolean dead;
+
+    public ErrandSystem(Options options, Isolated isolated, Path out) {
+        this.options = options;
+        this.isolated = isolated;
+        this.out = out;
+    }
+
+    public Isolated isolated() {
+        return isolated;
+    }
+
+    public ApiClient client() {
+        return new ApiClient(URI.create("http://127.0.0.1:" + apiPort), bootstrapKey);
+    }
+
+    public void start(Processes processes) throws Exception {
+        Path logs = out.resolve("logs");
+        List<String> common = List.of("--spring.main.banner-mode=off",
+                "--spring.rabbitmq.host=" + isolated.amqpHost(), "--spring.rabbitmq.port=" + isolated.amqpPort(),
+                "--spring.rabbitmq.username=" + isolated.amqpUser(),
+                "--spring.rabbitmq.password=" + isolated.amqpPassword(),
+                "--spring.rabbitmq.virtual-host=" + isolated.vhost());
+        apiPort = freePort();
+        List<String> apiCommand = new ArrayList<>(List.of(options.java()));
+        apiCommand.addAll(JVM);
+        if (options.profile()) {
+            Files.createDirectories(out.resolve("profile"));
+            apiCommand.add(recording("api"));
+        }
+        apiCommand.addAll(List.of("-jar", out.resolve("jars/api.jar").toString(), "--server.port=" + apiPort,
+                "--spring.datasource.url=" + isolated.jdbcUrl(),
+                "--spring.datasource.username=" + isolated.jdbcUser(),
+                "--spring.datasource.password=" + isolated.jdbcPassword()));
+        apiCommand.addAll(common);
+        api = processes.start(apiCommand, logs.resolve("errand-api.log"), null,
+                Map.of("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey));
+        List<Integer> workerPorts = new ArrayList<>();
+        for (int i = 1; i <= options.workers(); i++) {
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of(options.java()));
+            command.addAll(JVM);
+            if (options.profile()) {
+                command.add(recording("worker-" + i));
+            }
+            command.addAll(List.of("-jar", out.resolve("jars/worker.jar").toString(), "--server.port=" + port,
+                    "--errand.worker.heartbeat-interval=1s"));
+            command.addAll(common);
+            command.addAll(options.workerArgs());
+            workers.add(processes.start(command, logs.resolve("errand-worker-" + i + ".log"), null, Map.of()));
+            workerPorts.add(port);
+        }
+        awaitHttp("errand-api", apiPort, logs.resolve("errand-api.log"));
+        for (int i = 1; i <= workerPorts.size(); i++) {
+            awaitHttp("errand-worker-" + i, workerPorts.get(i - 1), logs.resolve("errand-worker-" + i + ".log"));
+        }
+        ApiClient client = client();
+        Set<String> types = Set.of();
+        for (int i = 0; i < 120 && !types.containsAll(Set.of("echo", "prime-count")); i++) {
+            try {
+                types = taskTypes(client.get("/api/v1/task-types"));
+            } catch (IOException e) {
+                // not yet
+            }
+            if (!types.containsAll(Set.of("echo", "prime-count"))) {
+                Thread.sleep(500);
+            }
+        }
+        if (!types.containsAll(Set.of("echo", "prime-count"))) {
+            throw new IllegalStateException("the API never learned the task types from the workers");
+        }
+        Console.log("Errand: API pid " + api.pid() + " on :" + apiPort + ", workers " + workers.stream()
+                .map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")) + ", vhost and database "
+                + isolated.name());
+    }
+
+    /** The names in GET /api/v1/task-types' answer (a list of task types). */
+    static Set<String> taskTypes(String json) {
+        Set<String> names = new java.util.HashSet<>();
+        for (JsonNode type : Json.tree(json)) {
+            names.add(type.path("name").asString(""));
+        }
+        return names;
+    }
+
+    /** Every Errand process still running? If not, says so once, loudly; false from then on. */
+    public boolean alive() {
+        if (dead) {
+            return false;
+        }
+        List<Process> all = new ArrayList<>(workers);
+        all.addFirst(api);
+        for (Process process : all) {
+            if (!process.isAlive()) {
+                dead = true;
+                Console.log("!!! an Errand process (pid " + process.pid() + ") has died: skipping Errand's remaining"
+                        + " workloads; its logs:");
+                try (var logs = Files.list(out.resolve("logs"))) {
+                    for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("errand-")).toList()) {
+                        Files.readAllLines(log).stream()
+                                .filter(l -> l.matches(".*(OutOfMemoryError|FATAL|Terminating).*")).limit(3)
+                                .forEach(l -> Console.line(log + ":" + l));
+                    }
+                } catch (IOException e) {
+                    // the logs are in the folder anyway
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** CPU ticks of the API, the workers, the broker and PostgreSQL, in that order. */
+    public long[] cpuSnapshot() {
+        return new long[] {Processes.cpuTicks(List.of(api.pid())),
+                Processes.cpuTicks(workers.stream().map(Process::pid).toList()),
+                Processes.cpuTicks(Processes.brokerPids()), Processes.cpuTicks(Processes.postgresPids())};
+    }
+
+    /** CPU milliseconds per job of each process group between two snapshots. */
+    public static Map<String, Object> cpuMsPerJob(long[] before, long[] after, long ticksPerSecond, long jobs) {
+        String[] names = {"api", "workers", "broker", "postgres"};
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            cpu.put(names[i], Math.round((after[i] - before[i]) * 1000.0 / ticksPerSecond / jobs * 1000) / 1000.0);
+        }
+        return cpu;
+    }
+
+    /** Peak RSS of the API and each worker, in KiB. */
+    public Map<String, Object> peakRss() {
+        Map<String, Object> rss = new LinkedHashMap<>();
+        rss.put("errand-api", Processes.peakRssKib(api.pid()));
+        for (int i = 0; i < workers.size(); i++) {
+            rss.put("errand-worker-" + (i + 1), Processes.peakRssKib(workers.get(i).pid()));
+        }
+        return rss;
+    }
+
+    private String recording(String name) {
+        return "-XX:StartFlightRecording=filename=" + out.resolve("profile/" + name + ".jfr")
+                + ",settings=profile,dumponexit=true";
+    }
+
+    private static void awaitHttp(String name, int port, Path log) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            for (int i = 0; i < 360; i++) {
+                try {
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() / 100 == 2) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not yet
+                }
+                Thread.sleep(500);
+            }
+        }
+        List<String> lines = Files.readAllLines(log);
+        Console.log(name + " did not become ready; last log lines:");
+        lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(Console::line);
+        throw new IllegalStateException(name + " did not become ready");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String newKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return "bench-" + Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+}

@@ -1,0 +1,48 @@
+package errand.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LoadParsingTest {
+
+    @Test
+    void countsTheIdsOfABatchAnswer() {
+        assertThat(LoadGenerator.acceptedIds("{\"jobs\":[{\"id\":\"0b5e3c4e-1d0c-4d8e-9c55-0a1b2c3d4e5f\","
+                + "\"status\":\"QUEUED\"},{\"id\":\"1b5e3c4e-1d0c-4d8e-9c55-0a1b2c3d4e5f\"},{\"status\":\"x\"}]}"))
+                .isEqualTo(2);
+        assertThat(LoadGenerator.acceptedIds("{\"jobs\":[]}")).isZero();
+    }
+
+    @Test
+    void seesFlowControlInTheConnectionsStates() {
+        assertThat(FlowSampler.throttled("[{\"state\":\"running\"},{\"state\":\"flow\"}]")).isTrue();
+        assertThat(FlowSampler.throttled("[{\"state\":\"blocked\"}]")).isTrue();
+        assertThat(FlowSampler.throttled("[{\"state\":\"running\"},{\"name\":\"flow\"}]")).isFalse();
+        assertThat(FlowSampler.throttled("[]")).isFalse();
+    }
+
+    @Test
+    void percentilesAndRounding() {
+        long[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertThat(LoadGenerator.percentile(sorted, 0.5)).isEqualTo(5);
+        assertThat(LoadGenerator.percentile(sorted, 0.99)).isEqualTo(10);
+        assertThat(LoadGenerator.percentile(new long[0], 0.5)).isZero();
+        assertThat(LoadGenerator.round3(1.23456)).isEqualTo(1.235);
+    }
+
+    @Test
+    void primeCount() {
+        assertThat(PrimeCount.of(1)).isZero();
+        assertThat(PrimeCount.of(100)).isEqualTo(25);
+        assertThat(PrimeCount.of(2_000_000)).isEqualTo(148_933);
+    }
+
+    @Test
+    void workloads() {
+        Workload rate = Workload.rate("round1", "rate-0.5", 100.5, 20);
+        assertThat(rate.jobs()).isEqualTo(2010);
+        assertThat(rate.maxInFlight()).isEqualTo(256);
+        assertThat(Workload.batch("warmup", 100).batchSize()).isEqualTo(500);
+    }
+}
