@@ -18,6 +18,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import errand.model.JobMessage;
 import errand.model.JobStatus;
@@ -36,10 +37,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The API and a worker each logged in to the broker as their own user, with exactly the permissions of
  * {@code errand-api} and {@code errand-worker} in {@code rabbitmq/definitions.json} (what {@code docker-compose.yml}
- * loads), granted on the class's vhost: jobs run, retry through the delay queues and are cancelled as usual. With
- * the worker's credentials and the plain RabbitMQ client, publishing a forged job to {@code errand.jobs} (or to the
- * job queue through the default exchange) and consuming {@code errand.results} are refused by the broker. The
- * users are deleted with the vhost.
+ * loads), granted on the class's vhost: jobs run, retry through the delay queues, fail for good with a dead copy
+ * and are cancelled as usual. With the worker's credentials and the plain RabbitMQ client, publishing a forged job
+ * to {@code errand.jobs} (or to the job queue through the default exchange) and consuming {@code errand.results} are
+ * refused by the broker. The users are deleted with the vhost.
+ *
+ * <p>Not refused, by design: a worker publishes retries to {@code errand.retry}, whose delay queues dead-letter to
+ * {@code errand.jobs}, so a message it parks there reaches a job queue a tier later (see "Least privilege" in
+ * {@code docs/architecture.md}).
  */
 class RestrictedBrokerUsersEndToEndTests {
 
@@ -77,6 +82,22 @@ class RestrictedBrokerUsersEndToEndTests {
         UUID id = accept(aFailingJob(1, true));
 
         assertThatJob(api.awaitTerminal(id, DONE)).succeededWith(json("{\"attempt\":2}")).hasAttempts(2);
+    }
+
+    @Test
+    void aJobFailedForGoodLeavesItsDeadCopy() throws Exception {
+        UUID id = accept(aFailingJob(1, false));
+
+        assertThatJob(api.awaitTerminal(id, DONE)).hasStatus(JobStatus.FAILED);
+        try (Connection connection = platform.services().openBroker()) {
+            Channel channel = connection.createChannel();
+            await("the worker's dead copy in " + Topology.DEAD_QUEUE).atMost(ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        GetResponse dead = channel.basicGet(Topology.DEAD_QUEUE, true);
+                        return dead != null && id.toString().equals(dead.getProps().getMessageId());
+                    });
+        }
     }
 
     @Test
