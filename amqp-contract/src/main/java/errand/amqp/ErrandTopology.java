@@ -26,11 +26,11 @@ import org.springframework.amqp.core.Queue;
  * arguments cannot differ (RabbitMQ refuses a redeclaration with other arguments). All exchanges and shared queues
  * are durable; shared queues are quorum queues.
  *
- * <p>Each app declares the subset it uses, named here. The worker declares nothing it needs no other right for: the
- * retry tiers dead-letter to {@code errand.jobs}, and RabbitMQ lets only a user that may publish to a queue's
- * dead-letter exchange create the queue, so the API (which publishes jobs anyway) owns them; binding a queue needs
- * read on the exchange, and a read right on {@code errand.results} or {@code errand.dead} would also let the worker
- * consume the queue of that name, so the API binds those. See {@code rabbitmq/definitions.json} for the users.
+ * <p>Each app declares the subset it uses, named here. A worker declares only what its restricted broker user
+ * ({@code rabbitmq/definitions.json}) may: creating a queue with a dead-letter exchange takes write on that exchange,
+ * and the retry tiers dead-letter to {@code errand.jobs}, so the API (which publishes jobs anyway) declares them;
+ * binding a queue takes read on its exchange, and read on {@code errand.results} or {@code errand.dead} would also
+ * let a worker consume the queue of that name, so the API binds those.
  * <table>
  *   <caption>Who declares what</caption>
  *   <tr><th>declarable</th><th>API ({@link #forApi})</th><th>worker ({@link #forWorker})</th></tr>
@@ -58,7 +58,8 @@ public final class ErrandTopology {
      */
     public static Declarables forApi(Queue heartbeatQueue) {
         List<Declarable> declarables = new ArrayList<>(sharedTopology().getDeclarables());
-        declarables.addAll(fanoutWithQueue(Topology.HEARTBEATS_EXCHANGE, heartbeatQueue));
+        declarables.add(heartbeatQueue);
+        declarables.add(BindingBuilder.bind(heartbeatQueue).to(fanout(Topology.HEARTBEATS_EXCHANGE)));
         return new Declarables(declarables);
     }
 

@@ -31,6 +31,7 @@ class ErrandTopologyTests {
                 .hasSize(4 + Topology.RETRY_TIERS.size());
         assertThat(queues(ErrandTopology.sharedTopology())).doesNotContain("own-exclusive")
                 .hasSize(3 + Topology.RETRY_TIERS.size());
+        assertThat(api.getDeclarablesByType(Exchange.class)).as("each exchange once").hasSize(6);
     }
 
     @Test
