@@ -162,6 +162,18 @@ class DockerComposeFileTests {
     }
 
     @Test
+    void architectureDocumentsTheDefinedPermissions() throws IOException {
+        String architecture = Files.readString(ROOT.resolve("docs/architecture.md"));
+        BrokerDefinitions definitions = BrokerDefinitions.load();
+        for (String user : List.of(BrokerDefinitions.API_USER, BrokerDefinitions.WORKER_USER)) {
+            BrokerPermissions permissions = definitions.permissionsOf(user);
+            assertThat(architecture).as("the Least privilege table row of %s", user).contains("| `" + user + "` | `"
+                    + String.join("` | `", List.of(permissions.configure(), permissions.write(), permissions.read())
+                            .stream().map(regex -> regex.replace("|", "\\|")).toList()) + "` |");
+        }
+    }
+
+    @Test
     void startsMonitoringAfterWhatItWatches() {
         Map<String, Object> prometheus = map(services, "prometheus");
         assertThat(ports(prometheus)).contains("9090:9090");
