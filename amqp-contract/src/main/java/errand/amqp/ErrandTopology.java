@@ -9,6 +9,8 @@ import java.util.Map;
 
 import errand.model.Headers;
 import errand.model.Topology;
+import org.springframework.amqp.core.AnonymousQueue;
+import org.springframework.amqp.core.Base64UrlNamingStrategy;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarable;
@@ -24,18 +26,25 @@ import org.springframework.amqp.core.Queue;
  * arguments cannot differ (RabbitMQ refuses a redeclaration with other arguments). All exchanges and shared queues
  * are durable; shared queues are quorum queues.
  *
- * <p>Each app declares the subset it uses, named here:
+ * <p>Each app declares the subset it uses, named here. A worker declares only what its restricted broker user
+ * ({@code rabbitmq/definitions.json}) may: creating a queue with a dead-letter exchange takes write on that exchange,
+ * and the retry tiers dead-letter to {@code errand.jobs}, so the API (which publishes jobs anyway) declares them;
+ * binding a queue takes read on its exchange, and read on {@code errand.results} or {@code errand.dead} would also
+ * let a worker consume the queue of that name, so the API binds those.
  * <table>
  *   <caption>Who declares what</caption>
  *   <tr><th>declarable</th><th>API ({@link #forApi})</th><th>worker ({@link #forWorker})</th></tr>
  *   <tr><td>{@code errand.jobs} direct</td>
  *       <td>yes; job queues later, per type ({@link #jobQueue}, {@link #jobQueueBinding})</td>
  *       <td>yes, with the queue of each served type</td></tr>
- *   <tr><td>{@code errand.retry} headers</td><td>the exchange only</td><td>with every tier queue and binding</td></tr>
- *   <tr><td>{@code errand.dead} fanout + queue</td><td>yes, and {@code errand.dead.notices}</td><td>yes</td></tr>
- *   <tr><td>{@code errand.results} fanout + queue</td><td>yes</td><td>yes</td></tr>
- *   <tr><td>{@code errand.control} fanout</td><td>the exchange only</td><td>with its own control queue</td></tr>
- *   <tr><td>{@code errand.heartbeats} fanout</td><td>with its own heartbeat queue</td><td>the exchange only</td></tr>
+ *   <tr><td>{@code errand.retry} headers</td><td>with every tier queue and binding</td><td>the exchange only</td></tr>
+ *   <tr><td>{@code errand.dead} fanout + queue</td><td>yes, and {@code errand.dead.notices}</td>
+ *       <td>the exchange only</td></tr>
+ *   <tr><td>{@code errand.results} fanout + queue</td><td>yes</td><td>the exchange only</td></tr>
+ *   <tr><td>{@code errand.control} fanout</td><td>the exchange only</td>
+ *       <td>with its own control queue ({@link #controlQueue})</td></tr>
+ *   <tr><td>{@code errand.heartbeats} fanout</td><td>with its own heartbeat queue ({@link #heartbeatQueue})</td>
+ *       <td>the exchange only</td></tr>
  * </table>
  */
 public final class ErrandTopology {
@@ -43,34 +52,24 @@ public final class ErrandTopology {
     private ErrandTopology() {
     }
 
-    /** What the API declares at start: {@code heartbeatQueue} is its own, exclusive, bound to the heartbeats. */
+    /**
+     * What the API declares at start: {@link #sharedTopology()} and {@code heartbeatQueue}, its own, exclusive,
+     * bound to the heartbeats.
+     */
     public static Declarables forApi(Queue heartbeatQueue) {
-        List<Declarable> declarables = new ArrayList<>();
-        declarables.add(jobsExchange());
-        declarables.add(retryExchange());
-        FanoutExchange dead = fanout(Topology.DEAD_EXCHANGE);
-        Queue deadQueue = durableQueue(Topology.DEAD_QUEUE, Topology.deadQueueArguments());
-        Queue deadNotices = durableQueue(Topology.DEAD_NOTICES_QUEUE, Topology.deadQueueArguments());
-        declarables.addAll(List.of(dead, deadQueue, BindingBuilder.bind(deadQueue).to(dead),
-                deadNotices, BindingBuilder.bind(deadNotices).to(dead)));
-        declarables.addAll(results());
-        declarables.add(fanout(Topology.CONTROL_EXCHANGE));
-        declarables.addAll(fanoutWithQueue(Topology.HEARTBEATS_EXCHANGE, heartbeatQueue));
+        List<Declarable> declarables = new ArrayList<>(sharedTopology().getDeclarables());
+        declarables.add(heartbeatQueue);
+        declarables.add(BindingBuilder.bind(heartbeatQueue).to(fanout(Topology.HEARTBEATS_EXCHANGE)));
         return new Declarables(declarables);
     }
 
     /**
-     * What a worker declares at start: the queues of the task types it serves, the retry tiers, and
-     * {@code controlQueue}, its own, exclusive, bound to the control exchange.
+     * The durable topology the API owns, everything of {@link #forApi} but its heartbeat queue: every exchange, the
+     * retry tiers, the dead-letter queues and the results queue. A test that plays the API declares it.
      */
-    public static Declarables forWorker(Collection<String> taskTypes, Queue controlQueue) {
+    public static Declarables sharedTopology() {
         List<Declarable> declarables = new ArrayList<>();
-        DirectExchange jobs = jobsExchange();
-        declarables.add(jobs);
-        for (String type : taskTypes) {
-            declarables.add(jobQueue(type));
-            declarables.add(jobQueueBinding(type));
-        }
+        declarables.add(jobsExchange());
         HeadersExchange retry = retryExchange();
         declarables.add(retry);
         for (Duration tier : Topology.RETRY_TIERS) {
@@ -79,12 +78,50 @@ public final class ErrandTopology {
             declarables.add(new Binding(queue.getName(), Binding.DestinationType.QUEUE, retry.getName(), "",
                     new HashMap<>(Topology.retryBindingArguments(tier))));
         }
-        declarables.addAll(fanoutWithQueue(Topology.DEAD_EXCHANGE,
-                durableQueue(Topology.DEAD_QUEUE, Topology.deadQueueArguments())));
-        declarables.addAll(results());
+        FanoutExchange dead = fanout(Topology.DEAD_EXCHANGE);
+        Queue deadQueue = durableQueue(Topology.DEAD_QUEUE, Topology.deadQueueArguments());
+        Queue deadNotices = durableQueue(Topology.DEAD_NOTICES_QUEUE, Topology.deadQueueArguments());
+        declarables.addAll(List.of(dead, deadQueue, BindingBuilder.bind(deadQueue).to(dead),
+                deadNotices, BindingBuilder.bind(deadNotices).to(dead)));
+        declarables.addAll(fanoutWithQueue(Topology.RESULTS_EXCHANGE,
+                durableQueue(Topology.RESULTS_QUEUE, Topology.resultsQueueArguments())));
+        declarables.add(fanout(Topology.CONTROL_EXCHANGE));
+        declarables.add(fanout(Topology.HEARTBEATS_EXCHANGE));
+        return new Declarables(declarables);
+    }
+
+    /**
+     * What a worker declares at start: the exchanges it publishes to or binds to, the queues of the task types it
+     * serves, and {@code controlQueue}, its own, exclusive, bound to the control exchange. The retry tiers, the
+     * dead-letter queue and the results queue are the API's ({@link #sharedTopology()}).
+     */
+    public static Declarables forWorker(Collection<String> taskTypes, Queue controlQueue) {
+        List<Declarable> declarables = new ArrayList<>();
+        declarables.add(jobsExchange());
+        for (String type : taskTypes) {
+            declarables.add(jobQueue(type));
+            declarables.add(jobQueueBinding(type));
+        }
+        declarables.add(retryExchange());
+        declarables.add(fanout(Topology.DEAD_EXCHANGE));
+        declarables.add(fanout(Topology.RESULTS_EXCHANGE));
         declarables.addAll(fanoutWithQueue(Topology.CONTROL_EXCHANGE, controlQueue));
         declarables.add(fanout(Topology.HEARTBEATS_EXCHANGE));
         return new Declarables(declarables);
+    }
+
+    /**
+     * A worker's control queue: non-durable, exclusive, auto-delete, named by the client
+     * {@code errand.control.<random>} (so a broker user's rights can name it, and it keeps its name when declared
+     * again after a reconnect).
+     */
+    public static AnonymousQueue controlQueue() {
+        return new AnonymousQueue(new Base64UrlNamingStrategy(Topology.CONTROL_QUEUE_PREFIX));
+    }
+
+    /** An API instance's heartbeat queue, like {@link #controlQueue()}: {@code errand.heartbeats.<random>}. */
+    public static AnonymousQueue heartbeatQueue() {
+        return new AnonymousQueue(new Base64UrlNamingStrategy(Topology.HEARTBEAT_QUEUE_PREFIX));
     }
 
     /** The work queue of one task type. The API declares it before it publishes the type's first job. */
@@ -105,11 +142,6 @@ public final class ErrandTopology {
 
     private static DirectExchange jobsExchange() {
         return new DirectExchange(Topology.JOBS_EXCHANGE, true, false);
-    }
-
-    private static List<Declarable> results() {
-        return fanoutWithQueue(Topology.RESULTS_EXCHANGE,
-                durableQueue(Topology.RESULTS_QUEUE, Topology.resultsQueueArguments()));
     }
 
     private static FanoutExchange fanout(String name) {

@@ -18,29 +18,39 @@ class ErrandTopologyTests {
     private static final Queue OWN = new Queue("own-exclusive", false, true, true);
 
     @Test
-    void apiDeclaresTheDeadNoticesAndItsHeartbeatQueueButNoRetryTiers() {
+    void apiDeclaresTheRetryTiersTheDeadNoticesAndItsHeartbeatQueue() {
         Declarables api = ErrandTopology.forApi(OWN);
 
         assertThat(exchanges(api)).containsExactlyInAnyOrder("errand.jobs", "errand.retry", "errand.dead",
                 "errand.results", "errand.control", "errand.heartbeats");
-        assertThat(queues(api)).containsExactlyInAnyOrder("errand.dead", "errand.dead.notices", "errand.results",
-                "own-exclusive");
-        assertThat(bindings(api)).containsExactlyInAnyOrder("errand.dead->errand.dead",
-                "errand.dead.notices->errand.dead", "errand.results->errand.results",
-                "own-exclusive->errand.heartbeats");
+        assertThat(queues(api)).contains("errand.dead", "errand.dead.notices", "errand.results", "own-exclusive")
+                .contains(Topology.retryQueue(Topology.RETRY_TIERS.getFirst()))
+                .hasSize(4 + Topology.RETRY_TIERS.size());
+        assertThat(bindings(api)).contains("errand.dead->errand.dead", "errand.dead.notices->errand.dead",
+                "errand.results->errand.results", "own-exclusive->errand.heartbeats")
+                .hasSize(4 + Topology.RETRY_TIERS.size());
+        assertThat(queues(ErrandTopology.sharedTopology())).doesNotContain("own-exclusive")
+                .hasSize(3 + Topology.RETRY_TIERS.size());
+        assertThat(api.getDeclarablesByType(Exchange.class)).as("each exchange once").hasSize(6);
     }
 
     @Test
-    void workerDeclaresItsJobQueuesTheRetryTiersAndItsControlQueue() {
+    void workerDeclaresItsJobQueuesAndItsControlQueueAndBindsNothingItMayNotRead() {
         Declarables worker = ErrandTopology.forWorker(List.of("echo"), OWN);
 
         assertThat(exchanges(worker)).containsExactlyInAnyOrder("errand.jobs", "errand.retry", "errand.dead",
                 "errand.results", "errand.control", "errand.heartbeats");
-        assertThat(queues(worker)).contains("errand.jobs.echo", "errand.dead", "errand.results", "own-exclusive")
-                .doesNotContain("errand.dead.notices")
-                .hasSize(4 + Topology.RETRY_TIERS.size());
-        assertThat(bindings(worker)).contains("errand.jobs.echo->errand.jobs", "own-exclusive->errand.control")
-                .hasSize(4 + Topology.RETRY_TIERS.size());
+        assertThat(queues(worker)).containsExactlyInAnyOrder("errand.jobs.echo", "own-exclusive");
+        assertThat(bindings(worker)).containsExactlyInAnyOrder("errand.jobs.echo->errand.jobs",
+                "own-exclusive->errand.control");
+    }
+
+    @Test
+    void namesTheOwnQueuesOfWorkersAndApiInstancesByTheirExchange() {
+        assertThat(ErrandTopology.controlQueue().getName()).startsWith("errand.control.")
+                .isNotEqualTo(ErrandTopology.controlQueue().getName());
+        assertThat(ErrandTopology.controlQueue().isExclusive()).isTrue();
+        assertThat(ErrandTopology.heartbeatQueue().getName()).startsWith("errand.heartbeats.");
     }
 
     @Test
@@ -48,9 +58,10 @@ class ErrandTopologyTests {
         Declarables worker = ErrandTopology.forWorker(List.of("echo"), OWN);
 
         assertThat(queue(worker, "errand.jobs.echo").getArguments()).isEqualTo(Topology.jobQueueArguments());
-        assertThat(queue(worker, Topology.retryQueue(Topology.RETRY_TIERS.getFirst())).getArguments())
+        Declarables api = ErrandTopology.forApi(OWN);
+        assertThat(queue(api, Topology.retryQueue(Topology.RETRY_TIERS.getFirst())).getArguments())
                 .isEqualTo(Topology.retryQueueArguments(Topology.RETRY_TIERS.getFirst()));
-        assertThat(queue(worker, "errand.results").getArguments()).isEqualTo(Topology.resultsQueueArguments());
+        assertThat(queue(api, "errand.results").getArguments()).isEqualTo(Topology.resultsQueueArguments());
         assertThat(queue(ErrandTopology.forApi(OWN), "errand.dead.notices").getArguments())
                 .isEqualTo(Topology.deadQueueArguments());
         assertThat(queue(worker, "errand.jobs.echo").isDurable()).isTrue();
@@ -59,7 +70,7 @@ class ErrandTopologyTests {
     @Test
     void bindsEachRetryTierOnItsRoutingHeader() {
         var tier = Topology.RETRY_TIERS.getFirst();
-        Binding binding = ErrandTopology.forWorker(List.of(), OWN).getDeclarablesByType(Binding.class).stream()
+        Binding binding = ErrandTopology.sharedTopology().getDeclarablesByType(Binding.class).stream()
                 .filter(b -> b.getDestination().equals(Topology.retryQueue(tier))).findFirst().orElseThrow();
 
         assertThat(binding.getExchange()).isEqualTo("errand.retry");

@@ -33,6 +33,12 @@ public final class Topology {
     /** Fanout of {@link WorkerHeartbeat}s, one exclusive queue per API instance. */
     public static final String HEARTBEATS_EXCHANGE = "errand.heartbeats";
 
+    /** The name of a worker's own control queue starts so, then a random part. */
+    public static final String CONTROL_QUEUE_PREFIX = CONTROL_EXCHANGE + ".";
+
+    /** The name of an API instance's own heartbeat queue starts so, then a random part. */
+    public static final String HEARTBEAT_QUEUE_PREFIX = HEARTBEATS_EXCHANGE + ".";
+
     /** How many times the broker delivers one job message before dead-lettering it (a job that kills its worker). */
     public static final int DELIVERY_LIMIT = 5;
 

@@ -13,7 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
@@ -165,6 +167,18 @@ public final class ErrandTestServices {
             return managementCall(method, path, body);
         }
 
+        void createUser(String user, String password, String vhost, BrokerPermissions permissions) {
+            management("PUT", "/api/users/" + encode(user),
+                    "{\"password\":\"" + json(password) + "\",\"tags\":\"\"}");
+            management("PUT", "/api/permissions/" + encode(vhost) + "/" + encode(user),
+                    "{\"configure\":\"" + json(permissions.configure()) + "\",\"write\":\""
+                            + json(permissions.write()) + "\",\"read\":\"" + json(permissions.read()) + "\"}");
+        }
+
+        void deleteUser(String user) {
+            management("DELETE", "/api/users/" + encode(user), null);
+        }
+
         String queueJson(String vhost, String queue) {
             return managementCall("GET", "/api/queues/" + encode(vhost) + "/" + encode(queue), null);
         }
@@ -213,6 +227,10 @@ public final class ErrandTestServices {
             }
         }
 
+        private static String json(String text) {
+            return text.replace("\\", "\\\\").replace("\"", "\\\"");
+        }
+
         private static String encode(String segment) {
             return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
         }
@@ -255,6 +273,7 @@ public final class ErrandTestServices {
 
         private final Services services;
         private final String name;
+        private final List<String> users = new CopyOnWriteArrayList<>();
         private @Nullable DataSource dataSource;
 
         private Isolated(Services services, String name) {
@@ -348,13 +367,29 @@ public final class ErrandTestServices {
 
         /** A new AMQP connection to this class's vhost. */
         public com.rabbitmq.client.Connection openBroker() throws Exception {
+            return openBroker(amqpUser(), amqpPassword());
+        }
+
+        /** A new AMQP connection to this class's vhost as this user (see {@link #createBrokerUser}). */
+        public com.rabbitmq.client.Connection openBroker(String user, String password) throws Exception {
             com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
             factory.setHost(amqpHost());
             factory.setPort(amqpPort());
-            factory.setUsername(amqpUser());
-            factory.setPassword(amqpPassword());
+            factory.setUsername(user);
+            factory.setPassword(password);
             factory.setVirtualHost(vhost());
             return factory.newConnection("errand-tests");
+        }
+
+        /**
+         * Creates a broker user without tags, named {@code <this vhost>_<role>}, with these permissions on this vhost
+         * only, and returns its name. Users are global to the broker: {@link #close()} deletes it again.
+         */
+        public String createBrokerUser(String role, String password, BrokerPermissions permissions) {
+            String user = name + "_" + role;
+            users.add(user);
+            services.createUser(user, password, name, permissions);
+            return user;
         }
 
         @Override
@@ -365,6 +400,18 @@ public final class ErrandTestServices {
             } catch (RuntimeException e) {
                 failure = e;
             }
+            for (String user : users) {
+                try {
+                    services.deleteUser(user);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            users.clear();
             try {
                 services.deleteVhost(name);
             } catch (RuntimeException e) {

@@ -15,7 +15,7 @@ class BrokerTopology {
 
     @Bean
     AnonymousQueue heartbeatQueue() {
-        return new AnonymousQueue();
+        return ErrandTopology.heartbeatQueue();
     }
 
     @Bean

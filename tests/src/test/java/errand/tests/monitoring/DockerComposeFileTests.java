@@ -4,20 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import errand.model.WireJson;
+import errand.tests.support.BrokerDefinitions;
 import errand.tests.support.PlatformApps;
+import errand.testsupport.BrokerPermissions;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code docker-compose.yml} cannot be started on the build machines (no Docker engine), so its shape is checked
- * here: every service, port, health check and start order, and every file it builds from or mounts.
+ * here: every service, port, health check and start order, every file it builds from or mounts, and the broker users
+ * of the API and the workers ({@code rabbitmq/definitions.json}).
  */
 class DockerComposeFileTests {
 
@@ -91,6 +101,89 @@ class DockerComposeFileTests {
     }
 
     @Test
+    void loadsTheBrokerUsersFromTheDefinitionsFile() {
+        Map<String, Object> rabbitmq = map(services, "rabbitmq");
+        assertThat(strings(rabbitmq, "volumes"))
+                .contains("./rabbitmq/definitions.json:/etc/rabbitmq/definitions.json:ro");
+        assertThat(list(rabbitmq, "configs")).anySatisfy(config -> {
+            assertThat(config.get("source")).isEqualTo("rabbitmq_definitions_conf");
+            assertThat((String) config.get("target")).startsWith("/etc/rabbitmq/conf.d/").endsWith(".conf");
+        });
+        assertThat((String) map(map(compose, "configs"), "rabbitmq_definitions_conf").get("content"))
+                .contains("definitions.import_backend = local_filesystem")
+                .contains("definitions.local.path = /etc/rabbitmq/definitions.json");
+        // a node that loads definitions at boot creates neither the default vhost nor the default user
+        assertThat(BrokerDefinitions.load().json().path("vhosts").toString()).contains("\"name\":\"/\"");
+    }
+
+    @Test
+    void theApiAndTheWorkersLogInAsSeparateBrokerUsersWithTheirDefinedPasswords() throws Exception {
+        Map<String, Object> api = map(map(services, "api"), "environment");
+        Map<String, Object> worker = map(map(services, "worker"), "environment");
+        assertThat(api).containsEntry("SPRING_RABBITMQ_USERNAME", BrokerDefinitions.API_USER);
+        assertThat(worker).containsEntry("SPRING_RABBITMQ_USERNAME", BrokerDefinitions.WORKER_USER);
+
+        BrokerDefinitions definitions = BrokerDefinitions.load();
+        for (Map<String, Object> app : List.of(api, worker)) {
+            String user = String.valueOf(app.get("SPRING_RABBITMQ_USERNAME"));
+            JsonNode defined = definitions.user(user);
+            assertThat(defined.path("hashing_algorithm").asString()).isEqualTo("rabbit_password_hashing_sha256");
+            assertThat(defined.path("tags").isEmpty()).as("%s has no management tags", user).isTrue();
+            assertThat(matchesSha256Hash(String.valueOf(app.get("SPRING_RABBITMQ_PASSWORD")),
+                    defined.path("password_hash").asString()))
+                    .as("the password of %s in docker-compose.yml matches its hash in definitions.json", user)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void theWorkersHaveNoDatabaseSettings() {
+        Map<String, Object> worker = map(services, "worker");
+        assertThat(map(worker, "environment").keySet())
+                .noneMatch(key -> key.contains("DATASOURCE") || key.contains("JDBC") || key.contains("POSTGRES")
+                        || key.contains("FLYWAY"));
+        assertThat(dependsOn(worker)).doesNotContainKey("postgres");
+        assertThat(map(map(services, "api"), "environment")).containsKey("SPRING_DATASOURCE_URL");
+    }
+
+    /**
+     * A static look at the worker's permissions (RabbitMQ matches them unanchored, as {@link Matcher#find()} does);
+     * {@code RestrictedBrokerUsersEndToEndTests} shows the broker refusing.
+     */
+    @Test
+    void theWorkersUserMayNeitherPublishJobsNorReadResults() {
+        BrokerPermissions worker = BrokerDefinitions.load().permissionsOf(BrokerDefinitions.WORKER_USER);
+
+        assertThat(matches(worker.write(), "errand.jobs")).isFalse();
+        assertThat(matches(worker.write(), "amq.default")).isFalse();
+        assertThat(matches(worker.read(), "errand.results")).isFalse();
+        assertThat(matches(worker.read(), "errand.dead")).isFalse();
+        assertThat(matches(worker.read(), "errand.dead.notices")).isFalse();
+        assertThat(matches(worker.configure(), "errand.retry.1s")).as("tier queues are the API's").isFalse();
+        assertThat(matches(worker.write(), "errand.retry")).as("retries are published").isTrue();
+        assertThat(matches(worker.read(), "errand.jobs.echo")).as("job queues are consumed").isTrue();
+        assertThat(matches(worker.read(), "errand.control.abc")).as("its control queue is consumed").isTrue();
+
+        BrokerPermissions api = BrokerDefinitions.load().permissionsOf(BrokerDefinitions.API_USER);
+        assertThat(matches(api.write(), "errand.jobs")).isTrue();
+        assertThat(matches(api.read(), "errand.results")).isTrue();
+        assertThat(matches(api.write(), "amq.default")).isFalse();
+        assertThat(matches(api.write(), "errand.retry")).as("the API publishes no retries").isFalse();
+    }
+
+    @Test
+    void architectureDocumentsTheDefinedPermissions() throws IOException {
+        String architecture = Files.readString(ROOT.resolve("docs/architecture.md"));
+        BrokerDefinitions definitions = BrokerDefinitions.load();
+        for (String user : List.of(BrokerDefinitions.API_USER, BrokerDefinitions.WORKER_USER)) {
+            BrokerPermissions permissions = definitions.permissionsOf(user);
+            assertThat(architecture).as("the Least privilege table row of %s", user).contains("| `" + user + "` | `"
+                    + String.join("` | `", List.of(permissions.configure(), permissions.write(), permissions.read())
+                            .stream().map(regex -> regex.replace("|", "\\|")).toList()) + "` |");
+        }
+    }
+
+    @Test
     void startsMonitoringAfterWhatItWatches() {
         Map<String, Object> prometheus = map(services, "prometheus");
         assertThat(ports(prometheus)).contains("9090:9090");
@@ -131,7 +224,8 @@ class DockerComposeFileTests {
                 }
             }
         });
-        assertThat(mounted).contains("./prometheus/prometheus.yml", "./grafana/provisioning/datasources",
+        assertThat(mounted).contains("./rabbitmq/definitions.json", "./prometheus/prometheus.yml",
+                "./grafana/provisioning/datasources",
                 "./grafana/provisioning/dashboards", "./grafana/dashboards");
     }
 
@@ -215,6 +309,20 @@ class DockerComposeFileTests {
     }
 
     // ---- YAML access
+
+    private static boolean matches(String permission, String name) {
+        return Pattern.compile(permission).matcher(name).find();
+    }
+
+    /** RabbitMQ's {@code rabbit_password_hashing_sha256}: base64 of a 4-byte salt and SHA-256(salt + password). */
+    private static boolean matchesSha256Hash(String password, String hash) throws Exception {
+        byte[] decoded = Base64.getDecoder().decode(hash);
+        byte[] salt = Arrays.copyOf(decoded, 4);
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update(salt);
+        byte[] digest = sha256.digest(password.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(digest, Arrays.copyOfRange(decoded, 4, decoded.length));
+    }
 
     private static void assertBuiltFrom(Map<String, Object> service, String module) {
         Map<String, Object> build = map(service, "build");

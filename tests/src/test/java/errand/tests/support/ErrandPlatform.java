@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import errand.testsupport.ErrandTestServices;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,6 +28,7 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
     private final int initialWorkers;
     private final List<String> workerArguments;
     private final List<String> apiArguments;
+    private final @Nullable Function<ErrandTestServices.Isolated, BrokerLogins> brokerUsers;
     private final AtomicInteger workerCount = new AtomicInteger();
 
     private ErrandTestServices.Isolated services;
@@ -35,34 +38,46 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
     private final List<AppProcess> workers = new ArrayList<>();
     private final ErrandClient client = new ErrandClient(() -> api.baseUri());
     private JobTable jobTable;
+    private @Nullable BrokerLogins brokerLogins;
 
-    private ErrandPlatform(int initialWorkers, List<String> apiArguments, List<String> workerArguments) {
+    private ErrandPlatform(int initialWorkers, List<String> apiArguments, List<String> workerArguments,
+            @Nullable Function<ErrandTestServices.Isolated, BrokerLogins> brokerUsers) {
         this.initialWorkers = initialWorkers;
         this.apiArguments = List.copyOf(apiArguments);
         this.workerArguments = List.copyOf(workerArguments);
+        this.brokerUsers = brokerUsers;
     }
 
     /** The API and one worker serving every built-in type. */
     public static ErrandPlatform withOneWorker() {
-        return new ErrandPlatform(1, List.of(), List.of());
+        return new ErrandPlatform(1, List.of(), List.of(), null);
     }
 
     public static ErrandPlatform withWorkers(int workers) {
-        return new ErrandPlatform(workers, List.of(), List.of());
+        return new ErrandPlatform(workers, List.of(), List.of(), null);
     }
 
     /** The same platform, with extra {@code --name=value} arguments for every worker. */
     public ErrandPlatform workerArguments(String... arguments) {
         List<String> all = new ArrayList<>(workerArguments);
         all.addAll(List.of(arguments));
-        return new ErrandPlatform(initialWorkers, apiArguments, all);
+        return new ErrandPlatform(initialWorkers, apiArguments, all, brokerUsers);
     }
 
     /** The same platform, with extra {@code --name=value} arguments for the API. */
     public ErrandPlatform apiArguments(String... arguments) {
         List<String> all = new ArrayList<>(apiArguments);
         all.addAll(List.of(arguments));
-        return new ErrandPlatform(initialWorkers, all, workerArguments);
+        return new ErrandPlatform(initialWorkers, all, workerArguments, brokerUsers);
+    }
+
+    /**
+     * The same platform, with the API and the workers logging in to the broker as the users {@code createUsers} makes
+     * (in the class's vhost, before any app starts; {@link ErrandTestServices.Isolated#createBrokerUser} users are
+     * deleted with the vhost), instead of as the services' administrator.
+     */
+    public ErrandPlatform brokerUsers(Function<ErrandTestServices.Isolated, BrokerLogins> createUsers) {
+        return new ErrandPlatform(initialWorkers, apiArguments, workerArguments, createUsers);
     }
 
     @Override
@@ -72,6 +87,7 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
         services = ErrandTestServices.isolated(owner);
         jobTable = new JobTable(services);
         try {
+            brokerLogins = brokerUsers == null ? null : brokerUsers.apply(services);
             api = PlatformApps.startApi("api", apiCommandLine(), logDirectory);
             for (int i = 0; i < initialWorkers; i++) {
                 startWorker();
@@ -177,13 +193,16 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
 
     private List<String> apiCommandLine() {
         List<String> arguments = new ArrayList<>(PlatformApps.databaseArguments(services, services.jdbcUrl()));
-        arguments.addAll(rabbitArguments());
+        arguments.addAll(brokerLogins == null ? rabbitArguments() : PlatformApps.brokerArguments(services,
+                services.amqpHost(), services.amqpPort(), brokerLogins.apiUser(), brokerLogins.apiPassword()));
         arguments.addAll(apiArguments);
         return arguments;
     }
 
     private List<String> workerCommandLine() {
-        List<String> arguments = new ArrayList<>(rabbitArguments());
+        List<String> arguments = new ArrayList<>(brokerLogins == null ? rabbitArguments()
+                : PlatformApps.brokerArguments(services, services.amqpHost(), services.amqpPort(),
+                        brokerLogins.workerUser(), brokerLogins.workerPassword()));
         arguments.add(PlatformApps.HEARTBEAT_EVERY_SECOND);
         arguments.addAll(workerArguments);
         return arguments;

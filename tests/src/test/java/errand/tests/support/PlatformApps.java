@@ -65,11 +65,17 @@ public final class PlatformApps {
 
     /** An app's RabbitMQ arguments for the class's vhost, reached at {@code host:port} (the broker, or a proxy). */
     static List<String> brokerArguments(ErrandTestServices.Isolated services, String host, int port) {
+        return brokerArguments(services, host, port, services.amqpUser(), services.amqpPassword());
+    }
+
+    /** The same, logging in as {@code user} rather than the services' administrator. */
+    static List<String> brokerArguments(ErrandTestServices.Isolated services, String host, int port, String user,
+            String password) {
         return List.of(
                 "--spring.rabbitmq.host=" + host,
                 "--spring.rabbitmq.port=" + port,
-                "--spring.rabbitmq.username=" + services.amqpUser(),
-                "--spring.rabbitmq.password=" + services.amqpPassword(),
+                "--spring.rabbitmq.username=" + user,
+                "--spring.rabbitmq.password=" + password,
                 "--spring.rabbitmq.virtual-host=" + services.vhost());
     }
 

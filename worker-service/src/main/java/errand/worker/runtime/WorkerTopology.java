@@ -4,7 +4,6 @@ import errand.amqp.ErrandTopology;
 import errand.model.Headers;
 import errand.model.Topology;
 import errand.worker.runtime.registry.ServedTasks;
-import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.core.Queue;
 import org.springframework.context.annotation.Bean;
@@ -18,13 +17,13 @@ import org.springframework.context.annotation.Configuration;
  *
  * <ul>
  *   <li>{@code errand.jobs} direct; per served type the quorum queue {@code errand.jobs.<type>}, key = type;
- *   <li>{@code errand.retry} headers; one delay queue per tier, bound with {@code x-match=all} on
- *       {@value Headers#RETRY_TIER_ROUTE} (the headers exchange ignores {@code x-} headers when matching, so
- *       {@value Headers#RETRY_TIER} alone would route to every tier); expired messages dead-letter back to
- *       {@code errand.jobs} with their key;
- *   <li>{@code errand.dead} fanout + queue; {@code errand.results} fanout + quorum queue;
+ *   <li>{@code errand.retry} headers, {@code errand.dead} and {@code errand.results} fanouts: the exchanges only. The
+ *       API declares the delay queue of each retry tier (bound with {@code x-match=all} on
+ *       {@value Headers#RETRY_TIER_ROUTE}; expired messages dead-letter back to {@code errand.jobs} with their key),
+ *       the dead-letter queue and the results queue: a worker's broker user may not publish to {@code errand.jobs}
+ *       nor read {@code errand.results}, and RabbitMQ asks for those rights to create and bind them;
  *   <li>{@code errand.control} fanout + this worker's exclusive, auto-delete queue, named by the worker
- *       ({@code spring.gen-…}) so that it keeps its name when it is declared again after a reconnect;
+ *       ({@code errand.control.…}) so that it keeps its name when it is declared again after a reconnect;
  *   <li>{@code errand.heartbeats} fanout (the API binds its own queues).
  * </ul>
  */
@@ -41,7 +40,7 @@ class WorkerTopology {
 
     @Bean
     ControlQueue controlQueue() {
-        return new ControlQueue(new AnonymousQueue());
+        return new ControlQueue(ErrandTopology.controlQueue());
     }
 
     @Bean

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import errand.amqp.ErrandTopology;
 import errand.amqp.JobMessages;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -19,7 +20,9 @@ import errand.model.WorkerHeartbeat;
 import errand.testsupport.ErrandTestServices;
 import errand.worker.WorkerApplication;
 import org.springframework.amqp.core.AnonymousQueue;
+import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Exchange;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
@@ -33,7 +36,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The test's side of the broker, playing the API: publishes job messages, records every job event from
- * {@code errand.results} and every heartbeat, and starts worker applications in the test's virtual host.
+ * {@code errand.results} and every heartbeat, and starts worker applications in the test's virtual host. Like the
+ * API, it declares the topology the API owns ({@link ErrandTopology#sharedTopology()}) before any worker starts.
  */
 final class BrokerClient implements AutoCloseable {
 
@@ -60,6 +64,19 @@ final class BrokerClient implements AutoCloseable {
         connection.setVirtualHost(broker.vhost());
         this.rabbit = new RabbitTemplate(connection);
         this.admin = new RabbitAdmin(connection);
+        declareTheApisTopology();
+    }
+
+    /** What the API declares for everyone: the retry tiers, the dead-letter and results queues, every exchange. */
+    private void declareTheApisTopology() {
+        ErrandTopology.sharedTopology().getDeclarables().forEach(declarable -> {
+            switch (declarable) {
+                case Exchange exchange -> admin.declareExchange(exchange);
+                case Queue queue -> admin.declareQueue(queue);
+                case Binding binding -> admin.declareBinding(binding);
+                default -> throw new IllegalStateException("Unexpected declarable " + declarable);
+            }
+        });
     }
 
     /** Listens to heartbeats; call before the worker starts to see its first. */
