@@ -23,6 +23,9 @@ public final class ErrandMetrics {
     /** Counter {type}: jobs requeued (or failed) because the lease of their running attempt lapsed. */
     public static final String JOBS_RESCUED = "errand.jobs.rescued";
 
+    /** Terminal jobs deleted by retention; tagged {@link #TAG_STATUS}. */
+    public static final String JOBS_DELETED = "errand.jobs.deleted";
+
     /** Timer {type, status}: from acceptance to terminal status. */
     public static final String JOB_LATENCY = "errand.job.latency";
 

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import errand.api.ErrandMetrics;
-import errand.api.StatusSql;
+import errand.api.stats.JobCounts;
 import errand.model.JobStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,25 +16,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * How many jobs wait, counted every two seconds rather than per request: it feeds the {@code 429} back-pressure of
- * submits (per tenant, so one tenant's flood does not refuse its neighbours) and the backlog gauges (all tenants).
+ * How many jobs wait, read from the maintained counts ({@link JobCounts}) every two seconds rather than per request:
+ * it feeds the {@code 429} back-pressure of submits (per tenant, so one tenant's flood does not refuse its
+ * neighbours) and the backlog gauges (all tenants), which thus read the same numbers as {@code GET /api/v1/stats}.
  */
 @Component
 class JobBacklog {
 
     private static final Logger log = LoggerFactory.getLogger(JobBacklog.class);
 
-    private static final String COUNT_UNFINISHED = "select tenant, status, count(*) from jobs where status in "
-            + StatusSql.listOf(status -> !status.isTerminal()) + " group by tenant, status";
-
     private final JdbcTemplate jdbc;
+    private final JobCounts counts;
     private final JobsProperties limits;
     private final Map<JobStatus, Long> unfinished = new EnumMap<>(JobStatus.class);
     private volatile long unpublished;
     private volatile Map<String, Long> byTenant = Map.of();
 
-    JobBacklog(JdbcTemplate jdbc, JobsProperties limits, MeterRegistry registry) {
+    JobBacklog(JdbcTemplate jdbc, JobCounts counts, JobsProperties limits, MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.counts = counts;
         this.limits = limits;
         for (JobStatus status : JobStatus.values()) {
             if (!status.isTerminal()) {
@@ -56,16 +56,15 @@ class JobBacklog {
 
     void refresh() {
         try {
-            Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+            Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
             Map<String, Long> tenants = new HashMap<>();
-            unfinished.keySet().forEach(s -> counts.put(s, 0L));
-            jdbc.query(COUNT_UNFINISHED, rs -> {
-                long count = rs.getLong(3);
-                counts.merge(JobStatus.valueOf(rs.getString(2)), count, Long::sum);
-                tenants.merge(rs.getString(1), count, Long::sum);
-            });
+            unfinished.keySet().forEach(s -> byStatus.put(s, 0L));
+            counts.unfinished().forEach((tenant, ofTenant) -> ofTenant.forEach((status, count) -> {
+                byStatus.merge(status, count, Long::sum);
+                tenants.merge(tenant, count, Long::sum);
+            }));
             synchronized (unfinished) {
-                unfinished.putAll(counts);
+                unfinished.putAll(byStatus);
             }
             byTenant = Map.copyOf(tenants);
             Long pending = jdbc.queryForObject(

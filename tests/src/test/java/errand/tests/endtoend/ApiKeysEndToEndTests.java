@@ -173,6 +173,7 @@ class ApiKeysEndToEndTests {
                 new Call("list", "jobs:read", c -> c.list("limit=1")),
                 new Call("events", "jobs:read", c -> c.get(ErrandClient.JOBS + "/" + UUID.randomUUID() + "/events")),
                 new Call("task types", "jobs:read", c -> c.get("/api/v1/task-types")),
+                new Call("stats", "jobs:read", c -> c.get("/api/v1/stats")),
                 new Call("cancel", "jobs:manage", c -> c.post(ErrandClient.JOBS + "/" + UUID.randomUUID() + "/cancel",
                         "application/json", "", null)),
                 new Call("retry", "jobs:manage", c -> c.post(ErrandClient.JOBS + "/" + someJob + "/retry",

@@ -1,0 +1,74 @@
+package errand.api.retention;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+
+import errand.api.ErrandMetrics;
+import errand.model.JobStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes terminal jobs finished longer ago than their status's retention, with their attempts (the foreign key
+ * cascades). Each batch is one short transaction over the oldest rows of one status ({@code jobs_finished} index);
+ * {@code SKIP LOCKED} lets API instances delete side by side without waiting on each other or on a job being read.
+ * A pass goes on until a batch comes back short, so a backlog of old jobs drains in one pass. Once a job is gone, so
+ * is its idempotency key: it is free again.
+ *
+ * <p><b>Thread:</b> the retention chore's. A database error ends the pass; the next one tries again.
+ */
+@Component
+class Retention {
+
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+    private static final String DELETE_BATCH = """
+            delete from jobs where id in (
+                select id from jobs where status = ? and finished_at < ?
+                order by finished_at limit ? for update skip locked)""";
+
+    private final JdbcTemplate jdbc;
+    private final RetentionProperties properties;
+    private final Map<JobStatus, Counter> deleted;
+
+    Retention(JdbcTemplate jdbc, RetentionProperties properties, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        this.deleted = Map.of(
+                JobStatus.SUCCEEDED, counter(registry, JobStatus.SUCCEEDED),
+                JobStatus.FAILED, counter(registry, JobStatus.FAILED),
+                JobStatus.CANCELLED, counter(registry, JobStatus.CANCELLED));
+    }
+
+    private static Counter counter(MeterRegistry registry, JobStatus status) {
+        return Counter.builder(ErrandMetrics.JOBS_DELETED).tag(ErrandMetrics.TAG_STATUS, status.name())
+                .register(registry);
+    }
+
+    /** One pass over every terminal status. */
+    void deleteExpired() {
+        Instant now = Instant.now();
+        properties.byStatus().forEach((status, kept) -> {
+            long total = deleteFinishedBefore(status, now.minus(kept));
+            if (total > 0) {
+                log.info("Retention deleted {} {} jobs finished more than {} ago", total, status, kept);
+            }
+        });
+    }
+
+    private long deleteFinishedBefore(JobStatus status, Instant cutOff) {
+        long total = 0;
+        int batch;
+        do {
+            batch = jdbc.update(DELETE_BATCH, status.name(), Timestamp.from(cutOff), properties.batchSize());
+            deleted.get(status).increment(batch);
+            total += batch;
+        } while (batch == properties.batchSize());
+        return total;
+    }
+}
