@@ -1,6 +1,5 @@
 package errand.api;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +46,9 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof RequestSizeLimit.TooLarge tooLarge) {
-                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem(HttpStatus.CONTENT_TOO_LARGE,
-                        "body-too-large", "Request body too large", tooLarge.getMessage()));
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(Problems.of(
+                        HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+                        tooLarge.getMessage()));
             }
             if (cause instanceof StreamReadException read && read.getOriginalMessage() != null
                     && read.getOriginalMessage().startsWith(DUPLICATE)) {
@@ -58,7 +58,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         String detail = e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")
                 ? "The request body is missing; send a JSON object"
                 : "The request body is not valid JSON: " + firstLine(e.getMostSpecificCause().getMessage());
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail);
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON", detail);
         problem.setProperty("field", "");
         return ResponseEntity.badRequest().body(problem);
     }
@@ -71,7 +71,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         String pointer = e.processor() instanceof JsonParser parser
                 ? StorableJson.readable(parser.streamReadContext().pathAsPointer().toString()) : "";
         String message = "is a key this object already has; a key may appear once per object";
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "duplicate-key", "Duplicate key",
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "duplicate-key", "Duplicate key",
                 pointer + ": " + message);
         problem.setProperty("field", pointer);
         problem.setProperty("errors", List.of(Map.of("field", pointer, "rule", "duplicate-key", "message", message)));
@@ -87,13 +87,14 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         log.warn("Database unavailable: {}", e.getMessage());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(DATABASE_RETRY_AFTER.toSeconds()))
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Job store unavailable",
+                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Job store unavailable",
                         "The job store is unavailable; nothing was accepted. Try again shortly."));
     }
 
     @ExceptionHandler
     ProblemDetail invalid(InvalidRequest e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", e.getMessage());
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                e.getMessage());
         problem.setProperty("errors", e.errors());
         return problem;
     }
@@ -101,23 +102,17 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ResponseEntity<ProblemDetail> tooLarge(RequestSizeLimit.TooLarge e) {
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-                .body(problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+                .body(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
                         e.getMessage()));
     }
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("Unexpected error", e);
-        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
+        return ResponseEntity.internalServerError().body(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
                 "Internal error", "Something went wrong on our side; it has been logged."));
     }
 
-    static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("/problems/" + type));
-        problem.setTitle(title);
-        return problem;
-    }
 
     private static String firstLine(@Nullable String message) {
         if (message == null) {

@@ -1,7 +1,6 @@
 package errand.api;
 
 import java.io.IOException;
-import java.net.URI;
 
 import errand.api.jobs.JobsProperties;
 import jakarta.servlet.FilterChain;
@@ -41,10 +40,8 @@ class RequestSizeLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
-                    new TooLarge(maxBytes).getMessage());
-            problem.setType(URI.create("/problems/body-too-large"));
-            problem.setTitle("Request body too large");
+            ProblemDetail problem = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
+                    "Request body too large", new TooLarge(maxBytes).getMessage());
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setHeader("Connection", "close");

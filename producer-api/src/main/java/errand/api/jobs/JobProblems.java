@@ -1,8 +1,8 @@
 package errand.api.jobs;
 
-import java.net.URI;
 import java.time.Duration;
 
+import errand.api.Problems;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -22,21 +22,21 @@ class JobProblems {
 
     @ExceptionHandler
     ProblemDetail invalid(JobExceptions.InvalidJob e) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "invalid-job", "Invalid request", e.getMessage());
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "invalid-job", "Invalid request", e.getMessage());
         problem.setProperty("errors", e.errors());
         return problem;
     }
 
     @ExceptionHandler
     ProblemDetail notFound(JobExceptions.JobNotFound e) {
-        ProblemDetail problem = problem(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage());
+        ProblemDetail problem = Problems.of(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", e.getMessage());
         problem.setProperty("jobId", e.jobId());
         return problem;
     }
 
     @ExceptionHandler
     ProblemDetail stateConflict(JobExceptions.JobStateConflict e) {
-        ProblemDetail problem = problem(HttpStatus.CONFLICT, "job-state-conflict", "Job state conflict",
+        ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "job-state-conflict", "Job state conflict",
                 e.getMessage());
         problem.setProperty("jobId", e.jobId());
         return problem;
@@ -44,7 +44,7 @@ class JobProblems {
 
     @ExceptionHandler
     ProblemDetail idempotencyConflict(JobExceptions.IdempotencyConflict e) {
-        ProblemDetail problem = problem(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency-Key reused",
+        ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency-Key reused",
                 e.getMessage());
         problem.setProperty("jobId", e.jobId());
         return problem;
@@ -54,14 +54,8 @@ class JobProblems {
     ResponseEntity<ProblemDetail> tooManyQueued(JobExceptions.TooManyQueued e) {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(BACKLOG_RETRY_AFTER.toSeconds()))
-                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-queued", "Too many queued jobs",
+                .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-queued", "Too many queued jobs",
                         e.getMessage()));
     }
 
-    static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("/problems/" + type));
-        problem.setTitle(title);
-        return problem;
-    }
 }

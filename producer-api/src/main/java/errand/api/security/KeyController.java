@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import errand.api.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -84,10 +85,7 @@ class KeyController {
 
     @ExceptionHandler
     ProblemDetail notFound(KeyNotFound e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setType(URI.create("/problems/key-not-found"));
-        problem.setTitle("Key not found");
-        return problem;
+        return Problems.of(HttpStatus.NOT_FOUND, "key-not-found", "Key not found", e.getMessage());
     }
 
     private static UUID parseId(String id) {

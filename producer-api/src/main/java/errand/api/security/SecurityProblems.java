@@ -1,8 +1,8 @@
 package errand.api.security;
 
-import java.net.URI;
 import java.time.Duration;
 
+import errand.api.Problems;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -50,7 +50,7 @@ class SecurityProblems {
         boolean presented = e instanceof OAuth2AuthenticationException;
         String detail = presented ? e.getMessage()
                 : "This call needs an API key, sent as the header 'Authorization: Bearer <secret>'";
-        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(problem(HttpStatus.UNAUTHORIZED,
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Problems.of(HttpStatus.UNAUTHORIZED,
                 presented ? "invalid-key" : "missing-key", presented ? "Invalid API key" : "API key required",
                 detail));
     }
@@ -59,7 +59,7 @@ class SecurityProblems {
     ResponseEntity<ProblemDetail> forbidden(MissingScope e) {
         String detail = e.scope == null ? "This API key may not make this call"
                 : "This call needs an API key with the '" + e.scope.wireName() + "' scope (or 'admin')";
-        ProblemDetail problem = problem(HttpStatus.FORBIDDEN, "insufficient-scope", "Insufficient scope", detail);
+        ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "insufficient-scope", "Insufficient scope", detail);
         if (e.scope != null) {
             problem.setProperty("requiredScope", e.scope.wireName());
         }
@@ -71,15 +71,9 @@ class SecurityProblems {
         long seconds = Math.max(1, (e.retryAfter.toMillis() + 999) / 1000);
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
-                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Rate limit exceeded",
+                .body(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Rate limit exceeded",
                         "This API key made more requests than its rate limit allows; try again in " + seconds
                                 + " s"));
     }
 
-    private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("/problems/" + type));
-        problem.setTitle(title);
-        return problem;
-    }
 }
