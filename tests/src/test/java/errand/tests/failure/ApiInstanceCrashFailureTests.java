@@ -49,9 +49,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   <li><b>the outbox relay.</b> A kill alone rarely finds a row unpublished (a relay publishes within milliseconds),
  *       so the victim reaches RabbitMQ through a {@link errand.tests.support.TcpProxy} that the test freezes shortly
  *       before the kill: from then on the victim still commits what it accepts but can get no publish confirmed,
- *       and its relay round hangs with its claimed rows locked until the kill frees them. Every job accepted after
- *       the freeze, on either instance, can only have been published by the survivor's relay
- *       ({@code SKIP LOCKED} claims), and so can every row still unpublished when the victim died;
+ *       and a relay round of its own hangs with its claimed rows locked until the kill frees them. Every job sent
+ *       after the freeze, to either instance, can only have been published by the survivor's relay
+ *       ({@code SKIP LOCKED} claims), and so can every row still unpublished when the victim died (in practice the
+ *       survivor's relay usually claims the victim's new rows before the kill, so there are few or none);
  *   <li><b>the reply consumer.</b> Every job that was not terminal in the store at the kill got its outcome applied
  *       afterwards, by the only instance left: the survivor's {@code errand_results_applied_total{event="succeeded"}}
  *       grows by at least that many.
