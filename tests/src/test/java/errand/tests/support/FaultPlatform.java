@@ -52,6 +52,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     private @Nullable TcpProxy brokerLink;
     private @Nullable TcpProxy databaseLink;
     private @Nullable AppProcess api;
+    private final List<AppProcess> otherApis = new ArrayList<>();
     private final List<AppProcess> workers = new ArrayList<>();
     private final ErrandClient client = new ErrandClient(this::apiUri);
     private Path logDirectory = Path.of(".");
@@ -121,7 +122,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
                 databaseLink = TcpProxy.to("database", database.getHost(),
                         database.getPort() == -1 ? 5432 : database.getPort());
             }
-            api = PlatformApps.startApi("api", apiCommandLine(), logDirectory);
+            api = PlatformApps.startApi("api", apiCommandLine(apiThroughBrokerLink()), logDirectory);
             for (int i = 0; i < initialWorkers; i++) {
                 startWorker();
             }
@@ -143,6 +144,8 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
             worker.kill();
         }
         workers.clear();
+        otherApis.forEach(AppProcess::kill);
+        otherApis.clear();
         if (api != null) {
             if (api.isAlive() && ProcessSignals.isPaused(api)) {
                 ProcessSignals.resume(api);
@@ -180,6 +183,18 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
 
     private URI apiUri() {
         return apiProcess().baseUri();
+    }
+
+    /**
+     * Starts one more API instance ({@code api-2}, {@code api-3}, ...) with the same arguments, vhost and database as
+     * the first, and waits until it is ready. It reaches RabbitMQ directly whatever the platform's broker route, so
+     * with {@link #apiReachesBrokerThroughProxy()} a test can cut off (or kill) the first instance alone.
+     */
+    public AppProcess startAnotherApi() {
+        AppProcess another = PlatformApps.startApi("api-" + (otherApis.size() + 2), apiCommandLine(false),
+                logDirectory);
+        otherApis.add(another);
+        return another;
     }
 
     /** Starts one more worker process ({@code worker-<n>}) and waits until it is ready. */
@@ -293,7 +308,11 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
 
     // ---- command lines
 
-    private List<String> apiCommandLine() {
+    private boolean apiThroughBrokerLink() {
+        return brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.API_ONLY;
+    }
+
+    private List<String> apiCommandLine(boolean throughBrokerLink) {
         ErrandTestServices.Isolated isolated = services();
         String jdbcUrl = isolated.jdbcUrl();
         if (databaseLink != null) {
@@ -302,7 +321,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
                     + (database.getRawQuery() == null ? "" : "?" + database.getRawQuery());
         }
         List<String> arguments = new ArrayList<>(PlatformApps.databaseArguments(isolated, jdbcUrl));
-        arguments.addAll(brokerArguments(brokerRoute == BrokerRoute.ALL_APPS || brokerRoute == BrokerRoute.API_ONLY));
+        arguments.addAll(brokerArguments(throughBrokerLink));
         arguments.addAll(apiArguments);
         return arguments;
     }
