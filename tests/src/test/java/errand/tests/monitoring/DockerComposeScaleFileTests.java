@@ -64,7 +64,7 @@ class DockerComposeScaleFileTests {
                 .containsEntry("cluster_formation.classic_config.nodes.1", "rabbit@rabbitmq-1")
                 .containsEntry("cluster_formation.classic_config.nodes.2", "rabbit@rabbitmq-2")
                 .containsEntry("cluster_formation.classic_config.nodes.3", "rabbit@rabbitmq-3")
-                .containsEntry("quorum_queue.initial_cluster_size", "3");
+                .containsEntry("quorum_queue.continuous_membership_reconciliation.target_group_size", "3");
     }
 
     @Test
