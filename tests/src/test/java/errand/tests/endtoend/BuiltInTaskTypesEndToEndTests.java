@@ -45,7 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
 class BuiltInTaskTypesEndToEndTests {
 
     @RegisterExtension
-    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+    static final ErrandPlatform platform = ErrandPlatform.shared();
 
     private final ErrandClient api = platform.api();
 

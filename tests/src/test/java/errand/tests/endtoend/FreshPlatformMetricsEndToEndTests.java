@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FreshPlatformMetricsEndToEndTests {
 
+    // its own platform, not the shared one: it proves what a platform on which no job ever ran exports
     @RegisterExtension
     static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
 

@@ -57,7 +57,7 @@ import tools.jackson.databind.JsonNode;
 class MetricsContractEndToEndTests {
 
     @RegisterExtension
-    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+    static final ErrandPlatform platform = ErrandPlatform.shared();
 
     private static final Duration JOB_TIMEOUT = ofSeconds(60);
 

@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 class OpenApiDocumentEndToEndTests {
 
     @RegisterExtension
-    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+    static final ErrandPlatform platform = ErrandPlatform.shared();
 
     @Test
     void describesEveryPathOfTheContract() {

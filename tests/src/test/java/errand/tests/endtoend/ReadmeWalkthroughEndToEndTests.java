@@ -32,7 +32,7 @@ class ReadmeWalkthroughEndToEndTests {
     private static final long SCRIPT_LIMIT_MINUTES = 5;
 
     @RegisterExtension
-    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+    static final ErrandPlatform platform = ErrandPlatform.shared();
 
     @Test
     void everyCheckedReadmeExampleRunsAsWrittenAndGivesItsDocumentedAnswer() throws Exception {

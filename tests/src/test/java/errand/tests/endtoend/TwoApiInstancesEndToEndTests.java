@@ -45,6 +45,7 @@ class TwoApiInstancesEndToEndTests {
     private static final int JOBS = 400;
     private static final int BATCH = 20;
 
+    // its own platform, not the shared one: it adds a second API and counts what each API's relay published
     @RegisterExtension
     static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
 

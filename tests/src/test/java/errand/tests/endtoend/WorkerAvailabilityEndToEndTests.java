@@ -31,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  */
 class WorkerAvailabilityEndToEndTests {
 
+    // its own platform, not the shared one: it stops the workers and restarts the API
     @RegisterExtension
     static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
 

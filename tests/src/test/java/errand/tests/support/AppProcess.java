@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One Errand app running as a real OS process from its Spring Boot jar, with its output in a log file. It can be
- * stopped gracefully or killed with {@code SIGKILL}, like a crashing machine. Every process still running when the
- * JVM exits is killed, so a failed test leaves nothing behind.
+ * One Errand app running as a real OS process from its Spring Boot jar (launched as {@link AppLaunch} says: from an
+ * AOT cache when it can), with its output in a log file. It can be stopped gracefully or killed with {@code SIGKILL},
+ * like a crashing machine. Every process still running when the JVM exits is killed, so a failed test leaves nothing
+ * behind.
  */
 public final class AppProcess {
 
@@ -89,13 +90,10 @@ public final class AppProcess {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No jar at " + jar + ": build the app modules first (./mvnw -B package)");
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-                "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(),
-                "--server.port=" + port, "--management.endpoint.health.probes.enabled=true",
-                "--spring.main.banner-mode=off"));
-        command.addAll(arguments);
+        List<String> allArguments = new ArrayList<>(List.of("--server.port=" + port,
+                "--management.endpoint.health.probes.enabled=true", "--spring.main.banner-mode=off"));
+        allArguments.addAll(arguments);
+        List<String> command = AppLaunch.of(jar, allArguments).command(allArguments);
         try {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "\n" + START_MARKER + java.time.Instant.now() + " " + String.join(" ", command)

@@ -2,6 +2,7 @@ package errand.tests.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import com.rabbitmq.client.Channel;
@@ -45,6 +46,15 @@ public final class BrokerSpy implements AutoCloseable {
             seen.add(String.valueOf(response.getProps().getMessageId()));
         }
         return List.copyOf(seen);
+    }
+
+    /**
+     * {@link #messageIds()} without those of {@code otherJobs}: on a shared platform, the ids of the jobs that existed
+     * before the test acted ({@link JobTable#ids()}) are other tests' jobs, which may still be published (a delay,
+     * a retry).
+     */
+    public List<String> messageIdsExcept(Set<String> otherJobs) throws Exception {
+        return messageIds().stream().filter(id -> !otherJobs.contains(id)).toList();
     }
 
     @Override

@@ -1,8 +1,18 @@
 package errand.tests.support;
 
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -13,17 +23,36 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real Errand, for one test class: the API jar and worker jars as OS processes against a fresh vhost and
- * database from {@link ErrandTestServices}. Register it as a static {@code @RegisterExtension}: it starts before
- * the class's first test, waits until the workers' task types are known to the API, and stops everything (and
- * drops the vhost and database) after the last.
+ * The real Errand: the API jar and worker jars as OS processes against a fresh vhost and database from
+ * {@link ErrandTestServices}. Register it as a static {@code @RegisterExtension}: it starts before the class's first
+ * test, waits until the workers' task types are known to the API, and stops everything (and drops the vhost and
+ * database) after the last. Logs go to {@code tests/target/e2e-logs/<TestClass>/}.
  *
- * <p>Logs go to {@code tests/target/e2e-logs/<TestClass>/}.
+ * <p>{@link #shared()} is the one platform of the default configuration (the API and one worker, no extra arguments)
+ * that every class registering it shares: started by the first such class, stopped when the whole run ends (it is
+ * kept in the root {@link ExtensionContext.Store}). It relies on classes running one at a time (one surefire fork,
+ * no JUnit parallelism). A class on it must leave it as it found it and must not assert on what other classes'
+ * jobs change: it may not stop, restart or add apps (those methods refuse), and filters lists, counts and broker
+ * messages on its own jobs. After each class the jobs it left unfinished are cancelled, so the next class finds an
+ * idle platform. Its logs go to {@code tests/target/e2e-logs/shared-platform/}, with {@code classes.log} saying
+ * which class used it when. A class that needs other arguments, changes the apps or reads global counts registers
+ * a platform of its own.
  */
 public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback {
 
     /** The task types every worker serves out of the box. */
     public static final List<String> BUILT_IN_TYPES = List.of("echo", "sleep", "prime-count", "pi", "fail");
+
+    private static final String SHARED_OWNER = "shared-platform";
+    private static final ExtensionContext.Namespace SHARED_NAMESPACE =
+            ExtensionContext.Namespace.create(ErrandPlatform.class, SHARED_OWNER);
+    /** How long the jobs a class left unfinished may take to be cancelled, after the class. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+    private static final ErrandPlatform SHARED = new ErrandPlatform(1, List.of(), List.of(), null, true);
+
+    private final boolean shared;
+    /** Why the shared platform did not start: the classes after the first fail at once rather than try again. */
+    private @Nullable Throwable startFailure;
 
     private final int initialWorkers;
     private final List<String> workerArguments;
@@ -41,34 +70,43 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
     private @Nullable BrokerLogins brokerLogins;
 
     private ErrandPlatform(int initialWorkers, List<String> apiArguments, List<String> workerArguments,
-            @Nullable Function<ErrandTestServices.Isolated, BrokerLogins> brokerUsers) {
+            @Nullable Function<ErrandTestServices.Isolated, BrokerLogins> brokerUsers, boolean shared) {
+        this.shared = shared;
         this.initialWorkers = initialWorkers;
         this.apiArguments = List.copyOf(apiArguments);
         this.workerArguments = List.copyOf(workerArguments);
         this.brokerUsers = brokerUsers;
     }
 
-    /** The API and one worker serving every built-in type. */
+    /** The API and one worker serving every built-in type, for this class alone. */
     public static ErrandPlatform withOneWorker() {
-        return new ErrandPlatform(1, List.of(), List.of(), null);
+        return new ErrandPlatform(1, List.of(), List.of(), null, false);
     }
 
     public static ErrandPlatform withWorkers(int workers) {
-        return new ErrandPlatform(workers, List.of(), List.of(), null);
+        return new ErrandPlatform(workers, List.of(), List.of(), null, false);
+    }
+
+    /**
+     * The API and one worker serving every built-in type, shared by every class that registers it (see the class
+     * comment for what such a class must not do).
+     */
+    public static ErrandPlatform shared() {
+        return SHARED;
     }
 
     /** The same platform, with extra {@code --name=value} arguments for every worker. */
     public ErrandPlatform workerArguments(String... arguments) {
         List<String> all = new ArrayList<>(workerArguments);
         all.addAll(List.of(arguments));
-        return new ErrandPlatform(initialWorkers, apiArguments, all, brokerUsers);
+        return new ErrandPlatform(initialWorkers, apiArguments, all, brokerUsers, false);
     }
 
     /** The same platform, with extra {@code --name=value} arguments for the API. */
     public ErrandPlatform apiArguments(String... arguments) {
         List<String> all = new ArrayList<>(apiArguments);
         all.addAll(List.of(arguments));
-        return new ErrandPlatform(initialWorkers, all, workerArguments, brokerUsers);
+        return new ErrandPlatform(initialWorkers, all, workerArguments, brokerUsers, false);
     }
 
     /**
@@ -77,12 +115,44 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
      * deleted with the vhost), instead of as the services' administrator.
      */
     public ErrandPlatform brokerUsers(Function<ErrandTestServices.Isolated, BrokerLogins> createUsers) {
-        return new ErrandPlatform(initialWorkers, apiArguments, workerArguments, createUsers);
+        return new ErrandPlatform(initialWorkers, apiArguments, workerArguments, createUsers, false);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        String owner = context.getRequiredTestClass().getSimpleName();
+        if (!shared) {
+            start(context.getRequiredTestClass().getSimpleName());
+            return;
+        }
+        if (startFailure != null) {
+            throw new IllegalStateException("The shared platform did not start (see the first class that used it)",
+                    startFailure);
+        }
+        // started once, by the first class; the root store closes it when the whole run ends
+        context.getRoot().getStore(SHARED_NAMESPACE).computeIfAbsent(SharedRun.class, type -> {
+            try {
+                start(SHARED_OWNER);
+            } catch (RuntimeException | Error e) {
+                startFailure = e;
+                throw e;
+            }
+            return new SharedRun(this);
+        }, SharedRun.class);
+        requireRunning();
+        noteUse(context, "from");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (!shared) {
+            stop();
+            return;
+        }
+        noteUse(context, "to");
+        settle();
+    }
+
+    private void start(String owner) {
         logDirectory = PlatformApps.logDirectory(owner);
         services = ErrandTestServices.isolated(owner);
         jobTable = new JobTable(services);
@@ -90,19 +160,18 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
             brokerLogins = brokerUsers == null ? null : brokerUsers.apply(services);
             api = PlatformApps.startApi("api", apiCommandLine(), logDirectory);
             for (int i = 0; i < initialWorkers; i++) {
-                startWorker();
+                launchWorker();
             }
             if (initialWorkers > 0) {
                 awaitTaskTypesKnown(BUILT_IN_TYPES);
             }
         } catch (RuntimeException | Error e) {
-            afterAll(context);
+            stop();
             throw e;
         }
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
+    private void stop() {
         workers.forEach(AppProcess::stop);
         workers.clear();
         otherApis.forEach(AppProcess::stop);
@@ -112,6 +181,56 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
         }
         if (services != null) {
             services.close();
+        }
+    }
+
+    /** The shared platform's run, which the root store closes after the last class: then the platform stops. */
+    private record SharedRun(ErrandPlatform platform) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            platform.stop();
+        }
+    }
+
+    private void requireRunning() {
+        if (api == null || !api.isAlive() || workers.stream().noneMatch(AppProcess::isAlive)) {
+            throw new IllegalStateException("The shared platform's API or worker is not running (" + api + ", "
+                    + workers + "): see " + logDirectory);
+        }
+    }
+
+    /** Which class used the shared platform when, in {@code classes.log} next to the apps' logs. */
+    private void noteUse(ExtensionContext context, String fromOrTo) {
+        String line = Instant.now() + " " + fromOrTo + " " + context.getRequiredTestClass().getSimpleName() + "\n";
+        try {
+            Files.writeString(logDirectory.resolve("classes.log"), line, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Cancels the jobs a class left unfinished (a delayed job, a long sleep it did not wait for), so that none of
+     * them is published, runs or holds a worker slot while the next class runs.
+     */
+    private void settle() {
+        await("the shared platform's unfinished jobs cancelled").atMost(SETTLE_TIMEOUT)
+                .pollInterval(PlatformApps.POLL_INTERVAL)
+                .until(() -> {
+                    List<UUID> unfinished = jobTable.unfinishedIds();
+                    unfinished.forEach(id -> client.post(ErrandClient.JOBS + "/" + id + "/cancel", "application/json",
+                            "", null));
+                    return unfinished.isEmpty();
+                });
+    }
+
+    /** Refuses what would change the shared platform under the classes that share it. */
+    private void requireOwn(String change) {
+        if (shared) {
+            throw new IllegalStateException("The shared platform serves every class as it is: a class that needs to "
+                    + change + " registers a platform of its own (ErrandPlatform.withOneWorker())");
         }
     }
 
@@ -130,6 +249,7 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
      * the first, on a port of its own, and waits until it is ready: what scaling the API out looks like.
      */
     public AppProcess startAnotherApi() {
+        requireOwn("start another API");
         AppProcess another = PlatformApps.startApi("api-" + (otherApis.size() + 2), apiCommandLine(), logDirectory);
         otherApis.add(another);
         return another;
@@ -137,6 +257,11 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
 
     /** Starts one more worker process, serving every built-in type, and waits until it is ready. */
     public AppProcess startWorker() {
+        requireOwn("start a worker");
+        return launchWorker();
+    }
+
+    private AppProcess launchWorker() {
         AppProcess worker = PlatformApps.startWorker("worker-" + workerCount.incrementAndGet(), workerCommandLine(),
                 logDirectory);
         workers.add(worker);
@@ -154,21 +279,24 @@ public final class ErrandPlatform implements BeforeAllCallback, AfterAllCallback
 
     /** Stops every worker gracefully. */
     public void stopWorkers() {
+        requireOwn("stop its workers");
         workers.forEach(AppProcess::stop);
     }
 
     /** Makes sure exactly one worker runs and its types are announced: a known state for the next test. */
     public void ensureOneWorkerRuns() {
+        requireOwn("stop or start workers");
         List<AppProcess> running = runningWorkers();
         running.stream().skip(1).forEach(AppProcess::stop);
         if (running.isEmpty()) {
-            startWorker();
+            launchWorker();
         }
         awaitTaskTypesKnown(BUILT_IN_TYPES);
     }
 
     /** Restarts the API (graceful stop, same port, same database and vhost). */
     public void restartApi() {
+        requireOwn("restart the API");
         api.stop();
         api.restart();
     }

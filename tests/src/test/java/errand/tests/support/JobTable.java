@@ -4,9 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import errand.testsupport.ErrandTestServices;
@@ -29,6 +33,32 @@ public final class JobTable {
     /** How many job rows exist. */
     public long count() {
         return queryLong("select count(*) from jobs");
+    }
+
+    /** How many job rows have {@code type}. */
+    public long countWithType(String type) {
+        try (Connection connection = services.openDatabase();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select count(*) from jobs where type = ?")) {
+            statement.setString(1, type);
+            return single(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The id of every job row, as strings (the form of a job message's {@code message_id}): on a shared platform,
+     * taken before a test acts, the jobs that are not the test's own.
+     */
+    public Set<String> ids() {
+        return new HashSet<>(queryIds("select id from jobs"));
+    }
+
+    /** The jobs not yet SUCCEEDED, FAILED or CANCELLED. */
+    public List<UUID> unfinishedIds() {
+        return queryIds("select id from jobs where status not in ('SUCCEEDED', 'FAILED', 'CANCELLED')").stream()
+                .map(UUID::fromString).toList();
     }
 
     /** How many job rows have {@code status}. */
@@ -105,6 +135,20 @@ public final class JobTable {
     }
 
     public record Row(String status, int attempts) {
+    }
+
+    private List<String> queryIds(String sql) {
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = services.openDatabase();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                ids.add(result.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return ids;
     }
 
     private long queryLong(String sql) {
