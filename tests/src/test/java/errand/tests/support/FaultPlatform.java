@@ -42,6 +42,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
     private final List<String> workerArguments;
     private final BrokerRoute brokerRoute;
     private final boolean databaseProxy;
+    private final @Nullable RabbitCluster cluster;
 
     /** Which apps reach RabbitMQ through the {@link #brokerLink()}. */
     private enum BrokerRoute { DIRECT, ALL_APPS, WORKERS_ONLY, API_ONLY }
@@ -59,29 +60,50 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
 
     private FaultPlatform(int initialWorkers, List<String> apiArguments, List<String> workerArguments,
             BrokerRoute brokerRoute, boolean databaseProxy) {
+        this(initialWorkers, apiArguments, workerArguments, brokerRoute, databaseProxy, null);
+    }
+
+    private FaultPlatform(int initialWorkers, List<String> apiArguments, List<String> workerArguments,
+            BrokerRoute brokerRoute, boolean databaseProxy, @Nullable RabbitCluster cluster) {
         this.initialWorkers = initialWorkers;
         this.apiArguments = List.copyOf(apiArguments);
         this.workerArguments = List.copyOf(workerArguments);
         this.brokerRoute = brokerRoute;
         this.databaseProxy = databaseProxy;
+        this.cluster = cluster;
     }
 
     public static FaultPlatform withWorkers(int workers) {
         return new FaultPlatform(workers, List.of(), List.of(), BrokerRoute.DIRECT, false);
     }
 
+    /**
+     * Every app and the {@link JobLedger} use {@code cluster} (all its nodes in {@code spring.rabbitmq.addresses},
+     * its default vhost) instead of the class's vhost on the shared broker; the database stays the class's own. The
+     * cluster's extension must start first (order it before this one). {@link #broker()} still acts on the shared
+     * broker's vhost, which no app uses: act on the cluster through it instead. The workers' and API's arguments given
+     * before this call are kept; a broker proxy cannot be combined with it.
+     */
+    public FaultPlatform onCluster(RabbitCluster cluster) {
+        if (brokerRoute != BrokerRoute.DIRECT) {
+            throw new IllegalStateException("a broker proxy leads to the shared broker, not to a cluster");
+        }
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, brokerRoute, databaseProxy,
+                cluster);
+    }
+
     /** Extra {@code --name=value} arguments for every worker. */
     public FaultPlatform workerArguments(String... arguments) {
         List<String> all = new ArrayList<>(workerArguments);
         all.addAll(List.of(arguments));
-        return new FaultPlatform(initialWorkers, apiArguments, all, brokerRoute, databaseProxy);
+        return new FaultPlatform(initialWorkers, apiArguments, all, brokerRoute, databaseProxy, cluster);
     }
 
     /** Extra {@code --name=value} arguments for the API. */
     public FaultPlatform apiArguments(String... arguments) {
         List<String> all = new ArrayList<>(apiArguments);
         all.addAll(List.of(arguments));
-        return new FaultPlatform(initialWorkers, all, workerArguments, brokerRoute, databaseProxy);
+        return new FaultPlatform(initialWorkers, all, workerArguments, brokerRoute, databaseProxy, cluster);
     }
 
     /** Every app reaches RabbitMQ through one {@link #brokerLink()}. */
@@ -102,7 +124,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
 
     /** The API reaches PostgreSQL through {@link #databaseLink()}. */
     public FaultPlatform databaseThroughProxy() {
-        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, brokerRoute, true);
+        return new FaultPlatform(initialWorkers, apiArguments, workerArguments, brokerRoute, true, cluster);
     }
 
     @Override
@@ -112,7 +134,7 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
         ErrandTestServices.Isolated isolated = ErrandTestServices.isolated(owner);
         services = isolated;
         try {
-            ledger = JobLedger.start(isolated);
+            ledger = cluster != null ? JobLedger.start(cluster) : JobLedger.start(isolated);
             broker = BrokerControl.of(isolated);
             if (brokerRoute != BrokerRoute.DIRECT) {
                 brokerLink = TcpProxy.to("broker", isolated.amqpHost(), isolated.amqpPort());
@@ -328,6 +350,10 @@ public final class FaultPlatform implements BeforeAllCallback, AfterAllCallback 
 
     private List<String> brokerArguments(boolean throughProxy) {
         ErrandTestServices.Isolated isolated = services();
+        if (cluster != null) {
+            return PlatformApps.clusterBrokerArguments(cluster.addresses(), cluster.user(), cluster.password(),
+                    cluster.vhost());
+        }
         TcpProxy link = throughProxy ? brokerLink() : null;
         return link != null ? PlatformApps.brokerArguments(isolated, "127.0.0.1", link.port())
                 : PlatformApps.brokerArguments(isolated, isolated.amqpHost(), isolated.amqpPort());

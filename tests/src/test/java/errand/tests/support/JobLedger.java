@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -65,32 +66,57 @@ public final class JobLedger implements AutoCloseable {
 
     /** Declares (if needed) the results exchange and the ledger's queue, and starts recording. */
     public static JobLedger start(ErrandTestServices.Isolated services) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(services.amqpHost());
+        factory.setPort(services.amqpPort());
+        factory.setUsername(services.amqpUser());
+        factory.setPassword(services.amqpPassword());
+        factory.setVirtualHost(services.vhost());
+        return start(factory, List.of(new Address(services.amqpHost(), services.amqpPort())), false,
+                services.toString());
+    }
+
+    /**
+     * The same on a {@link RabbitCluster}: its queue is a quorum queue, so it outlives any one node, the connection
+     * recovers to another node, and each event is acknowledged only once recorded, so none is lost in a connection
+     * that dies with its node (a redelivered event counts once: executions are sets).
+     */
+    public static JobLedger start(RabbitCluster cluster) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUsername(cluster.user());
+        factory.setPassword(cluster.password());
+        factory.setVirtualHost(cluster.vhost());
+        return start(factory, List.of(Address.parseAddresses(cluster.addresses())), true, cluster.toString());
+    }
+
+    private static JobLedger start(ConnectionFactory factory, List<Address> addresses, boolean replicated,
+            String where) {
         try {
-            ConnectionFactory factory = new ConnectionFactory();
-            factory.setHost(services.amqpHost());
-            factory.setPort(services.amqpPort());
-            factory.setUsername(services.amqpUser());
-            factory.setPassword(services.amqpPassword());
-            factory.setVirtualHost(services.vhost());
             factory.setAutomaticRecoveryEnabled(true);
             factory.setNetworkRecoveryInterval(1_000);
-            Connection connection = factory.newConnection("errand-tests-ledger");
+            Connection connection = factory.newConnection(addresses, "errand-tests-ledger");
             JobLedger ledger = new JobLedger(connection);
             Channel channel = connection.createChannel();
             // the same declaration as the apps': a durable fanout
             channel.exchangeDeclare(Topology.RESULTS_EXCHANGE, "fanout", true, false, null);
-            channel.queueDeclare(QUEUE, true, false, false, null);
+            channel.queueDeclare(QUEUE, true, false, false, replicated ? Map.of("x-queue-type", "quorum") : null);
             channel.queueBind(QUEUE, Topology.RESULTS_EXCHANGE, "");
-            channel.basicConsume(QUEUE, true, "errand-tests-ledger", new DefaultConsumer(channel) {
+            if (replicated) {
+                channel.basicQos(500);
+            }
+            channel.basicConsume(QUEUE, !replicated, "errand-tests-ledger", new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
-                        byte[] body) {
+                        byte[] body) throws IOException {
                     ledger.record(body);
+                    if (replicated) {
+                        getChannel().basicAck(envelope.getDeliveryTag(), false);
+                    }
                 }
             });
             return ledger;
         } catch (IOException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Cannot start the job ledger on " + services, e);
+            throw new IllegalStateException("Cannot start the job ledger on " + where, e);
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +22,7 @@ import java.util.function.IntFunction;
 
 import errand.tests.support.ErrandClient.Response;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stream of single submissions from several concurrent clients, as a busy front end sends them while a test breaks
@@ -39,7 +42,12 @@ public final class JobStream implements AutoCloseable {
     private final Duration giveUpAfter;
     private final Duration retryPause;
     private final ExecutorService clients;
+    /** Releases one submission per tick of a {@linkplain #paced paced} stream; null: as fast as the clients go. */
+    private final @Nullable Semaphore pace;
+    private final @Nullable ScheduledExecutorService metronome;
     private final AtomicInteger next = new AtomicInteger();
+    /** Submissions from this index on are not started: {@code count}, or less after {@link #stopSubmitting()}. */
+    private volatile int limit;
     private final Map<Integer, UUID> accepted = new ConcurrentHashMap<>();
     private final Set<Integer> givenUp = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
@@ -47,8 +55,18 @@ public final class JobStream implements AutoCloseable {
     private final List<String> odd = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private JobStream(String name, int count, int clients, ErrandClient api, IntFunction<JobRequest> jobs,
-            Duration retryPause, Duration giveUpAfter) {
+            Duration retryPause, Duration giveUpAfter, @Nullable Duration interval) {
         this.name = name;
+        this.limit = count;
+        if (interval != null) {
+            this.pace = new Semaphore(0);
+            this.metronome = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("stream-" + name
+                    + "-pace").daemon(true).factory());
+            this.metronome.scheduleAtFixedRate(pace::release, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            this.pace = null;
+            this.metronome = null;
+        }
         this.count = count;
         this.api = api;
         this.jobs = jobs;
@@ -67,12 +85,21 @@ public final class JobStream implements AutoCloseable {
      */
     public static JobStream start(ErrandClient api, String name, int count, int clients,
             IntFunction<JobRequest> jobs, Duration retryPause, Duration giveUpAfter) {
-        return new JobStream(name, count, clients, api, jobs, retryPause, giveUpAfter);
+        return new JobStream(name, count, clients, api, jobs, retryPause, giveUpAfter, null);
+    }
+
+    /**
+     * The same at a steady pace: a new submission starts every {@code interval} (if a client is free), so the stream
+     * lasts about {@code count * interval} and a fault injected meanwhile hits it mid-stream.
+     */
+    public static JobStream paced(ErrandClient api, String name, int count, int clients, Duration interval,
+            IntFunction<JobRequest> jobs, Duration retryPause, Duration giveUpAfter) {
+        return new JobStream(name, count, clients, api, jobs, retryPause, giveUpAfter, interval);
     }
 
     private void run() {
         int i;
-        while ((i = next.getAndIncrement()) < count && !Thread.currentThread().isInterrupted()) {
+        while (awaitTurn() && (i = next.getAndIncrement()) < limit && !Thread.currentThread().isInterrupted()) {
             int index = i;
             JobRequest job = jobs.apply(index);
             try {
@@ -82,6 +109,20 @@ public final class JobStream implements AutoCloseable {
             } catch (ConditionTimeoutException e) {
                 givenUp.add(index);
             }
+        }
+    }
+
+    /** Waits for the next tick of a paced stream; false if interrupted (the stream is closing). */
+    private boolean awaitTurn() {
+        if (pace == null) {
+            return true;
+        }
+        try {
+            pace.acquire();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -124,12 +165,28 @@ public final class JobStream implements AutoCloseable {
         return new TreeMap<>(accepted);
     }
 
+    /**
+     * Starts no further submission: the ones already started go on until accepted or given up. For a stream that
+     * should last until the test has done what it does mid-stream, rather than for a fixed count.
+     */
+    public void stopSubmitting() {
+        limit = Math.min(limit, next.get());
+    }
+
+    /** How many submissions were started: {@code count}, or fewer if {@link #stopSubmitting()} cut it short. */
+    public int started() {
+        return Math.min(limit, next.get());
+    }
+
     /** Waits until every submission was accepted or given up. */
     public void awaitDone(Duration atMost) {
         clients.shutdown();
         try {
             if (!clients.awaitTermination(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("Stream " + name + " still submitting after " + atMost);
+            }
+            if (metronome != null) {
+                metronome.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,12 +227,15 @@ public final class JobStream implements AutoCloseable {
     }
 
     public String summary() {
-        return "stream " + name + ": " + accepted.size() + "/" + count + " accepted, answers " + answers()
+        return "stream " + name + ": " + accepted.size() + "/" + started() + " accepted, answers " + answers()
                 + ", transport errors " + transportErrors + ", given up " + givenUp.size();
     }
 
     @Override
     public void close() {
         clients.shutdownNow();
+        if (metronome != null) {
+            metronome.shutdownNow();
+        }
     }
 }

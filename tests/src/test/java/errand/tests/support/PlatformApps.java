@@ -79,6 +79,20 @@ public final class PlatformApps {
                 "--spring.rabbitmq.virtual-host=" + services.vhost());
     }
 
+    /**
+     * An app's RabbitMQ arguments for a cluster: every node in {@code spring.rabbitmq.addresses}
+     * ({@code host:port,...}; it wins over host and port), tried in random order, so the apps spread over the nodes
+     * and a reconnect finds a running one.
+     */
+    static List<String> clusterBrokerArguments(String addresses, String user, String password, String vhost) {
+        return List.of(
+                "--spring.rabbitmq.addresses=" + addresses,
+                "--spring.rabbitmq.address-shuffle-mode=random",
+                "--spring.rabbitmq.username=" + user,
+                "--spring.rabbitmq.password=" + password,
+                "--spring.rabbitmq.virtual-host=" + vhost);
+    }
+
     /** Waits until {@code GET /api/v1/task-types} lists every one of {@code types}. */
     static void awaitTaskTypesKnown(ErrandClient client, List<String> types) {
         await("task types " + types + " known to the API").atMost(TYPES_KNOWN_TIMEOUT)
