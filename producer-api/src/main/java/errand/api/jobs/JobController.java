@@ -1,15 +1,10 @@
 package errand.api.jobs;
 
 import java.net.URI;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
-import errand.api.FieldError;
 import errand.api.security.Caller;
-import errand.model.JobStatus;
 import errand.model.StorableJson;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -36,20 +31,17 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
-    /** Jobs in a page when the request names no {@code limit}. */
-    private static final int DEFAULT_PAGE_SIZE = 50;
-
     private final JobService jobs;
     private final JobSubmission submissions;
-    private final JobsProperties limits;
+    private final JobParameters parameters;
 
-    JobController(JobService jobs, JobSubmission submissions, JobsProperties limits) {
+    JobController(JobService jobs, JobSubmission submissions, JobParameters parameters) {
         this.jobs = jobs;
         this.submissions = submissions;
-        this.limits = limits;
+        this.parameters = parameters;
     }
 
-    record BatchResponse(List<JobResponse> jobs) {
+    record BatchResponse(UUID batchId, List<JobResponse> jobs) {
     }
 
     record PageResponse(List<JobResponse> jobs, @Nullable String next) {
@@ -79,8 +71,9 @@ class JobController {
                             + "{\"type\":\"echo\",\"payload\":{\"n\":2}}]}"))))
     @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<BatchResponse> submitBatch(@AuthenticationPrincipal Caller caller, @RequestBody JsonNode request) {
-        List<Job> accepted = submissions.submitBatch(caller.tenant(), request);
-        return ResponseEntity.accepted().body(new BatchResponse(accepted.stream().map(JobResponse::of).toList()));
+        JobSubmission.SubmittedBatch batch = submissions.submitBatch(caller.tenant(), request);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/batches/" + batch.batchId()))
+                .body(new BatchResponse(batch.batchId(), batch.jobs().stream().map(JobResponse::of).toList()));
     }
 
     @Operation(summary = "Read a job", description = "With ?wait=PT30S, answers as soon as the job is terminal "
@@ -91,7 +84,7 @@ class JobController {
             throws InterruptedException {
         UUID jobId = JobIds.parse(id);
         Job job = wait == null ? jobs.get(caller.tenant(), jobId)
-                : jobs.awaitTerminal(caller.tenant(), jobId, waitOf(wait));
+                : jobs.awaitTerminal(caller.tenant(), jobId, parameters.waitOf(wait));
         return JobResponse.of(job, jobs.attemptsOf(jobId));
     }
 
@@ -100,15 +93,17 @@ class JobController {
     @GetMapping
     PageResponse page(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String type,
+            @RequestParam(required = false) @Nullable String batch,
             @RequestParam(required = false) @Nullable String limit,
             @RequestParam(required = false) @Nullable String after) {
-        int size = limitOf(limit);
-        UUID cursor = after == null ? null : JobIds.parseParameter(after, "after");
+        int size = parameters.limitOf(limit);
+        UUID cursor = after == null ? null : parameters.idOf(after, "after");
         if (type != null && !StorableJson.readable(type).equals(type)) {
             // no task type holds one, and PostgreSQL would refuse the query over it with an error, not an empty page
-            throw invalidParameter("type", "nul-character", "holds a NUL character or a lone surrogate");
+            throw JobParameters.invalidParameter("type", "nul-character", "holds a NUL character or a lone surrogate");
         }
-        List<Job> page = jobs.page(new JobQuery(caller.tenant(), statusOf(status), type, size, cursor));
+        List<Job> page = jobs.page(new JobQuery(caller.tenant(), parameters.statusOf(status), type,
+                batch == null ? null : parameters.idOf(batch, "batch"), size, cursor));
         String next = page.size() == size ? page.getLast().id().toString() : null;
         return new PageResponse(page.stream().map(JobResponse::of).toList(), next);
     }
@@ -129,48 +124,5 @@ class JobController {
 
     private static URI location(UUID id) {
         return URI.create("/api/v1/jobs/" + id);
-    }
-
-    private Duration waitOf(String wait) {
-        try {
-            Duration value = Duration.parse(wait);
-            if (value.isNegative() || value.compareTo(limits.maxWait()) > 0) {
-                throw invalidParameter("wait", "range", "must be between PT0S and " + limits.maxWait());
-            }
-            return value;
-        } catch (DateTimeParseException e) {
-            throw invalidParameter("wait", "duration", "'" + wait + "' is not an ISO-8601 duration such as PT30S");
-        }
-    }
-
-    private int limitOf(@Nullable String limit) {
-        if (limit == null) {
-            return Math.min(DEFAULT_PAGE_SIZE, limits.maxPageSize());
-        }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= limits.maxPageSize()) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the range
-        }
-        throw invalidParameter("limit", "range", "must be a whole number from 1 to " + limits.maxPageSize());
-    }
-
-    private static @Nullable JobStatus statusOf(@Nullable String status) {
-        if (status == null) {
-            return null;
-        }
-        try {
-            return JobStatus.valueOf(status.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw invalidParameter("status", "enum", "'" + status + "' is not one of "
-                    + List.of(JobStatus.values()));
-        }
-    }
-
-    static JobExceptions.InvalidJob invalidParameter(String name, String rule, String message) {
-        return new JobExceptions.InvalidJob(List.of(new FieldError("?" + name, rule, message)));
     }
 }

@@ -20,7 +20,7 @@ final class JobIds {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw JobController.invalidParameter(parameter, "uuid", "'" + id + "' is not a job id");
+            throw JobParameters.invalidParameter(parameter, "uuid", "'" + id + "' is not an id");
         }
     }
 }

@@ -12,18 +12,18 @@ import tools.jackson.databind.JsonNode;
  * A job as the HTTP API shows it. The first eleven fields are the contract; {@code attemptHistory} is only filled
  * when one job is read.
  */
-record JobResponse(UUID id, String type, JobStatus status, JsonNode payload, @Nullable JsonNode result,
+public record JobResponse(UUID id, String type, JobStatus status, JsonNode payload, @Nullable JsonNode result,
         @Nullable JsonNode error, int attempts, @Nullable JsonNode progress, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, int maxAttempts, String timeout,
-        @Nullable String traceId, @Nullable List<JobStore.AttemptRecord> attemptHistory) {
+        @Nullable String traceId, @Nullable UUID batchId, @Nullable List<JobStore.AttemptRecord> attemptHistory) {
 
-    static JobResponse of(Job job) {
+    public static JobResponse of(Job job) {
         return of(job, null);
     }
 
     static JobResponse of(Job job, @Nullable List<JobStore.AttemptRecord> attemptHistory) {
         return new JobResponse(job.id(), job.type(), job.status(), job.payload(), job.result(), job.error(),
                 job.attempts(), job.progress(), job.createdAt(), job.startedAt(), job.finishedAt(),
-                job.maxAttempts(), job.timeout().toString(), job.traceId(), attemptHistory);
+                job.maxAttempts(), job.timeout().toString(), job.traceId(), job.batchId(), attemptHistory);
     }
 }

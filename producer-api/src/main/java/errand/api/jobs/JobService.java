@@ -3,6 +3,7 @@ package errand.api.jobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import errand.api.ErrandMetrics;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Service;
  * committed unpublished, then the outbox relay is woken to publish it.
  */
 @Service
-class JobService {
+public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
@@ -71,17 +72,24 @@ class JobService {
     }
 
     Job cancel(String tenant, UUID id) {
+        return cancelIfUnfinished(tenant, id).orElseThrow(() -> {
+            Job job = get(tenant, id);
+            return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + job.status()
+                    + " and can no longer be cancelled");
+        });
+    }
+
+    /** Cancels the job if it may still be cancelled; empty when it is terminal (or not the tenant's). */
+    public Optional<Job> cancelIfUnfinished(String tenant, UUID id) {
         try (JobLogContext logContext = JobLogContext.of(id)) {
-            Job cancelled = store.cancel(tenant, id, Instant.now()).orElseThrow(() -> {
-                Job job = get(tenant, id);
-                return new JobExceptions.JobStateConflict(id, "Job " + id + " is " + job.status()
-                        + " and can no longer be cancelled");
+            Optional<Job> cancelled = store.cancel(tenant, id, Instant.now());
+            cancelled.ifPresent(job -> {
+                logContext.type(job.type());
+                control.broadcastCancel(id, job.attempt());
+                registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, job.type(),
+                        ErrandMetrics.TAG_STATUS, job.status().name()).increment();
+                log.debug("Cancelled job {}", id);
             });
-            logContext.type(cancelled.type());
-            control.broadcastCancel(id, cancelled.attempt());
-            registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, cancelled.type(),
-                    ErrandMetrics.TAG_STATUS, cancelled.status().name()).increment();
-            log.debug("Cancelled job {}", id);
             return cancelled;
         }
     }

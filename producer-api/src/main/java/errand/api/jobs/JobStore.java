@@ -34,12 +34,14 @@ public class JobStore {
     private static final int INSERT_BATCH_SIZE = 500;
 
     static final String COLUMNS = "id, type, status, payload, result, error, progress, attempt, attempts, "
-            + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at, traceparent";
+            + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at, traceparent, batch_id";
 
     private static final String INSERT = """
             insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
-                              created_at, publish_after, updated_at, traceparent, tenant)
-            values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)""".formatted(StatusSql.literal(JobStatus.QUEUED));
+                              created_at, publish_after, updated_at, traceparent, tenant, batch_id,
+                              batch_position)
+            values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+            .formatted(StatusSql.literal(JobStatus.QUEUED));
 
     private static final String CANCEL = """
             update jobs set status = %s, finished_at = ?, updated_at = ?
@@ -78,7 +80,15 @@ public class JobStore {
             ps.setTimestamp(10, Timestamp.from(job.createdAt()));
             ps.setString(11, job.traceparent());
             ps.setString(12, job.tenant());
+            ps.setObject(13, job.batchId());
+            ps.setObject(14, job.batchPosition());
         });
+    }
+
+    /** The batch a batch submit makes; its jobs follow in the same transaction. */
+    void insertBatch(UUID id, String tenant, int size, Instant createdAt) {
+        jdbc.update("insert into batches (id, tenant, size, created_at) values (?, ?, ?, ?)", id, tenant, size,
+                Timestamp.from(createdAt));
     }
 
     /** Inserts unless a job of its tenant holds the same idempotency key; answers false when one did. */
@@ -87,7 +97,7 @@ public class JobStore {
                 job.id(), job.type(), json(job.payload()), job.maxAttempts(), job.timeout().toMillis(),
                 job.idempotencyKey(), job.requestHash(), Timestamp.from(job.createdAt()),
                 Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()), job.traceparent(),
-                job.tenant());
+                job.tenant(), job.batchId(), job.batchPosition());
         return inserted == 1;
     }
 
@@ -119,6 +129,10 @@ public class JobStore {
             sql.append(" and status = ?");
             args.add(query.status().name());
         }
+        if (query.batch() != null) {
+            sql.append(" and batch_id = ?");
+            args.add(query.batch());
+        }
         if (query.type() != null) {
             sql.append(" and type = ?");
             args.add(query.type());
@@ -131,6 +145,47 @@ public class JobStore {
         sql.append(" order by created_at desc, id desc limit ?");
         args.add(query.limit());
         return jdbc.query(sql.toString(), JOB, args.toArray());
+    }
+
+    /**
+     * A page of a batch's jobs in submission order, optionally of one status; {@code after} is the last job id of
+     * the previous page.
+     */
+    public List<Job> pageOfBatch(UUID batchId, @Nullable JobStatus status, int limit, @Nullable UUID after) {
+        var sql = new StringBuilder("select ").append(COLUMNS).append(" from jobs where batch_id = ?");
+        var args = new ArrayList<>();
+        args.add(batchId);
+        if (status != null) {
+            sql.append(" and status = ?");
+            args.add(status.name());
+        }
+        if (after != null) {
+            sql.append(" and batch_position > (select batch_position from jobs where id = ? and batch_id = ?)");
+            args.add(after);
+            args.add(batchId);
+        }
+        sql.append(" order by batch_position limit ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), JOB, args.toArray());
+    }
+
+    /** The batch's jobs that may still change: those a batch cancel acts on. */
+    public List<UUID> unfinishedOfBatch(UUID batchId) {
+        return jdbc.queryForList("select id from jobs where batch_id = ? and status in "
+                + StatusSql.listOf(status -> !status.isTerminal()) + " order by batch_position", UUID.class, batchId);
+    }
+
+    /** The batch's terminal jobs that finished at or after {@code since}, oldest first. */
+    public List<Job> terminalOfBatchSince(UUID batchId, Instant since) {
+        return jdbc.query("select " + COLUMNS + " from jobs where batch_id = ? and finished_at >= ? and status in "
+                + StatusSql.listOf(JobStatus::isTerminal) + " order by finished_at, batch_position", JOB, batchId,
+                Timestamp.from(since));
+    }
+
+    /** When the batch's last job finished. */
+    public Optional<Instant> lastFinishedOfBatch(UUID batchId) {
+        return Optional.ofNullable(jdbc.queryForObject("select max(finished_at) from jobs where batch_id = ?",
+                Timestamp.class, batchId)).map(Timestamp::toInstant);
     }
 
     /** Moves a job of {@code tenant} that may be cancelled to CANCELLED; empty when it may not (or is not there). */
@@ -168,7 +223,8 @@ public class JobStore {
                 jsonOrNull(rs.getString("error")), jsonOrNull(rs.getString("progress")), rs.getInt("attempt"),
                 rs.getInt("attempts"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
-                instant(rs, "updated_at"), traceIdOf(rs.getString("traceparent")));
+                instant(rs, "updated_at"), traceIdOf(rs.getString("traceparent")),
+                rs.getObject("batch_id", UUID.class));
     }
 
     private static @Nullable String traceIdOf(@Nullable String traceparent) {

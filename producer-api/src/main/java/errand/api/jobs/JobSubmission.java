@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import errand.api.ErrandMetrics;
@@ -104,8 +105,15 @@ class JobSubmission {
         return new Submitted(asQueued(job), true);
     }
 
-    /** All or nothing: one invalid job rejects the batch, naming each bad job by its index. */
-    List<Job> submitBatch(String tenant, JsonNode request) {
+    /** A batch as accepted: its id and its jobs in request order. */
+    record SubmittedBatch(UUID batchId, List<Job> jobs) {
+    }
+
+    /**
+     * All or nothing: one invalid job rejects the batch, naming each bad job by its index. The batch and its jobs
+     * are committed in one transaction.
+     */
+    SubmittedBatch submitBatch(String tenant, JsonNode request) {
         JsonNode jobs = request.get("jobs");
         List<FieldError> errors = new ArrayList<>();
         if (jobs == null || !jobs.isArray()) {
@@ -119,9 +127,12 @@ class JobSubmission {
         Instant now = Instant.now();
         String traceparent = trace.traceparent();
         List<NewJob> accepted = new ArrayList<>(jobs.size());
+        UUID batchId = UUID.randomUUID();
         for (int i = 0; i < jobs.size(); i++) {
             List<FieldError> jobErrors = new ArrayList<>();
-            parser.parse(tenant, jobs.get(i), null, now, traceparent, jobErrors).ifPresent(accepted::add);
+            int position = i;
+            parser.parse(tenant, jobs.get(i), null, now, traceparent, jobErrors)
+                    .ifPresent(job -> accepted.add(job.inBatch(batchId, position)));
             String prefix = "/jobs/" + i;
             jobErrors.forEach(e -> errors.add(e.within(prefix)));
         }
@@ -129,10 +140,13 @@ class JobSubmission {
             throw new JobExceptions.InvalidJob(errors);
         }
         backlog.checkRoomFor(tenant, accepted.size());
-        transactions.executeWithoutResult(tx -> store.insertAll(accepted));
+        transactions.executeWithoutResult(tx -> {
+            store.insertBatch(batchId, tenant, accepted.size(), now);
+            store.insertAll(accepted);
+        });
         relay.wakeUp();
         countSubmitted(accepted);
-        return accepted.stream().map(JobSubmission::asQueued).toList();
+        return new SubmittedBatch(batchId, accepted.stream().map(JobSubmission::asQueued).toList());
     }
 
     private void countSubmitted(List<NewJob> jobs) {
@@ -143,6 +157,6 @@ class JobSubmission {
     private static Job asQueued(NewJob job) {
         return new Job(job.id(), job.type(), JobStatus.QUEUED, job.payload(), null, null, null, 1, 0,
                 job.maxAttempts(), job.timeout(), job.createdAt(), null, null, job.createdAt(),
-                Traceparent.parse(job.traceparent()).map(Traceparent::traceId).orElse(null));
+                Traceparent.parse(job.traceparent()).map(Traceparent::traceId).orElse(null), job.batchId());
     }
 }

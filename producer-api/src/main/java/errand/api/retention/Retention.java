@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import errand.api.ErrandMetrics;
+import errand.api.StatusSql;
 import errand.model.JobStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,10 +28,14 @@ class Retention {
 
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
+    /** A job of a batch stays while the batch is unfinished, so the batch can be read back whole. */
     private static final String DELETE_BATCH = """
             delete from jobs where id in (
-                select id from jobs where status = ? and finished_at < ?
-                order by finished_at limit ? for update skip locked)""";
+                select id from jobs j where status = ? and finished_at < ?
+                and (batch_id is null or not exists (
+                    select 1 from jobs other where other.batch_id = j.batch_id and other.status in %s))
+                order by finished_at limit ? for update skip locked)""".formatted(
+            StatusSql.listOf(status -> !status.isTerminal()));
 
     private final JdbcTemplate jdbc;
     private final RetentionProperties properties;

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import errand.api.StatusSql;
 import errand.model.JobStatus;
@@ -28,11 +29,15 @@ public class JobCounts {
 
     private static final String FOLD = """
             with moved as (
-                delete from job_count_deltas returning tenant, type, status, delta, finished_minute
+                delete from job_count_deltas returning tenant, type, status, delta, finished_minute, batch_id
             ), counted as (
                 insert into job_counts (tenant, type, status, count)
                 select tenant, type, status, sum(delta) from moved group by tenant, type, status
                 on conflict (tenant, type, status) do update set count = job_counts.count + excluded.count
+            ), batched as (
+                insert into batch_counts (batch_id, status, count)
+                select batch_id, status, sum(delta) from moved where batch_id is not null group by batch_id, status
+                on conflict (batch_id, status) do update set count = batch_counts.count + excluded.count
             )
             insert into job_finished_minutes (tenant, type, status, minute, count)
             select tenant, type, status, finished_minute, sum(delta) from moved
@@ -56,6 +61,7 @@ public class JobCounts {
             if (Boolean.TRUE.equals(mine)) {
                 jdbc.update(FOLD);
                 jdbc.update("delete from job_counts where count = 0");
+                jdbc.update("delete from batch_counts where count = 0");
                 jdbc.update("delete from job_finished_minutes where minute < ?",
                         Timestamp.from(Instant.now().minus(FINISHED_KEPT)));
             }
@@ -75,6 +81,23 @@ public class JobCounts {
                             .put(JobStatus.valueOf(rs.getString(2)), rs.getLong(3));
                 });
         return byTenant;
+    }
+
+    /** One batch's jobs per status, exact (the folded counts plus the pending deltas). */
+    public Map<JobStatus, Long> ofBatch(UUID batchId) {
+        Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
+        for (JobStatus status : JobStatus.values()) {
+            byStatus.put(status, 0L);
+        }
+        jdbc.query("""
+                select status, sum(count) from (
+                    select status, count from batch_counts where batch_id = ?
+                    union all
+                    select status, delta from job_count_deltas where batch_id = ?
+                ) counts group by status""", rs -> {
+                    byStatus.put(JobStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                }, batchId, batchId);
+        return byStatus;
     }
 
     /** One tenant's jobs per type and status. */

@@ -260,7 +260,12 @@ public final class ErrandClient {
      * @return the events' data, parsed, and whether the server closed the stream
      */
     public EventStream events(UUID id, Duration atMost) {
-        HttpRequest request = request(JOBS + "/" + id + "/events", atMost.plusSeconds(5))
+        return eventsAt(JOBS + "/" + id + "/events", atMost);
+    }
+
+    /** Reads the server-sent events at {@code path} as {@link #events(UUID, Duration)} does for a job. */
+    public EventStream eventsAt(String path, Duration atMost) {
+        HttpRequest request = request(path, atMost.plusSeconds(5))
                 .header("Accept", "text/event-stream").GET().build();
         List<JsonNode> events = new ArrayList<>();
         CompletableFuture<HttpResponse<Stream<String>>> future =
@@ -272,7 +277,7 @@ public final class ErrandClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("No answer from the event stream of " + id, e);
+            throw new IllegalStateException("No answer from the event stream " + path, e);
         }
         if (response.statusCode() / 100 != 2) {
             // An error answer has no events: read as a stream it would look like an empty one that closed.
@@ -280,7 +285,7 @@ public final class ErrandClient {
             try (Stream<String> lines = response.body()) {
                 body = lines.collect(java.util.stream.Collectors.joining("\n"));
             }
-            throw new AssertionError("GET " + JOBS + "/" + id + "/events answered " + response.statusCode()
+            throw new AssertionError("GET " + path + " answered " + response.statusCode()
                     + " instead of an event stream: " + body);
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");
@@ -315,7 +320,7 @@ public final class ErrandClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Event stream of " + id + " broke", e.getCause());
+            throw new IllegalStateException("Event stream " + path + " broke", e.getCause());
         }
         synchronized (events) {
             return new EventStream(response.statusCode(), contentType, List.copyOf(events), closed);
