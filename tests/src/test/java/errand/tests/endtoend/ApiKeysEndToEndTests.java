@@ -39,7 +39,7 @@ class ApiKeysEndToEndTests {
     private static final Duration SHORT = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+    static final ErrandPlatform platform = ErrandPlatform.shared();
 
     private static ErrandClient admin() {
         return platform.api();

@@ -28,7 +28,7 @@ class BatchesEndToEndTests {
     private static final Duration SHORT = Duration.ofSeconds(90);
 
     @RegisterExtension
-    static final ErrandPlatform platform = ErrandPlatform.withOneWorker();
+    static final ErrandPlatform platform = ErrandPlatform.shared();
 
     private static ErrandClient api() {
         return platform.api();
