@@ -1,9 +1,18 @@
 package errand.tests.monitoring;
 
+import static errand.tests.support.ComposeYaml.assertBuiltFrom;
+import static errand.tests.support.ComposeYaml.dependsOn;
+import static errand.tests.support.ComposeYaml.healthCheck;
+import static errand.tests.support.ComposeYaml.jobNamed;
+import static errand.tests.support.ComposeYaml.list;
+import static errand.tests.support.ComposeYaml.map;
+import static errand.tests.support.ComposeYaml.ports;
+import static errand.tests.support.ComposeYaml.staticTargets;
+import static errand.tests.support.ComposeYaml.strings;
+import static errand.tests.support.ComposeYaml.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +30,6 @@ import errand.tests.support.BrokerDefinitions;
 import errand.tests.support.PlatformApps;
 import errand.testsupport.BrokerPermissions;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -324,79 +332,13 @@ class DockerComposeFileTests {
         return MessageDigest.isEqual(digest, Arrays.copyOfRange(decoded, 4, decoded.length));
     }
 
-    private static void assertBuiltFrom(Map<String, Object> service, String module) {
-        Map<String, Object> build = map(service, "build");
-        assertThat(build.get("context")).isEqualTo(".");
-        assertThat(build.get("dockerfile")).isEqualTo(module + "/Dockerfile");
-        assertThat(ROOT.resolve(module + "/Dockerfile")).isRegularFile();
-    }
 
-    private static String healthCheck(Map<String, Object> service) {
-        Object healthCheck = service.get("healthcheck");
-        if (!(healthCheck instanceof Map<?, ?> check)) {
-            return "";
-        }
-        Object test = check.get("test");
-        return test instanceof List<?> parts ? String.join(" ", parts.stream().map(String::valueOf).toList())
-                : String.valueOf(test);
-    }
 
-    private static Map<String, String> dependsOn(Map<String, Object> service) {
-        Map<String, String> conditions = new java.util.LinkedHashMap<>();
-        Object dependsOn = service.get("depends_on");
-        if (dependsOn instanceof Map<?, ?> entries) {
-            entries.forEach((name, value) -> conditions.put(String.valueOf(name),
-                    String.valueOf(((Map<?, ?>) value).get("condition"))));
-        } else if (dependsOn instanceof List<?> names) {
-            names.forEach(name -> conditions.put(String.valueOf(name), "service_started"));
-        }
-        return conditions;
-    }
 
-    private static List<String> ports(Map<String, Object> service) {
-        return ((List<?>) service.getOrDefault("ports", List.of())).stream().map(String::valueOf).toList();
-    }
 
-    private static Map<String, Object> jobNamed(List<Map<String, Object>> jobs, String name) {
-        return jobs.stream().filter(job -> name.equals(job.get("job_name"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no scrape job " + name + " in " + jobs));
-    }
 
-    private static List<Object> staticTargets(Map<String, Object> job) {
-        List<Object> targets = new ArrayList<>();
-        list(job, "static_configs").forEach(config -> targets.addAll((List<?>) config.get("targets")));
-        return targets;
-    }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> parent, String key) {
-        Object value = parent.get(key);
-        if (value != null && !(value instanceof Map)) {
-            throw new AssertionError(key + " is not a mapping: " + value);
-        }
-        return (Map<String, Object>) value;
-    }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Map<String, Object> parent, String key) {
-        Object value = parent.get(key);
-        assertThat(value).as(key).isInstanceOf(List.class);
-        return (List<Map<String, Object>>) value;
-    }
 
-    private static List<String> strings(Map<String, Object> parent, String key) {
-        Object value = parent.get(key);
-        assertThat(value).as(key).isInstanceOf(List.class);
-        return ((List<?>) value).stream().map(String::valueOf).toList();
-    }
 
-    private static Map<String, Object> yaml(Path file) {
-        try (Reader reader = Files.newBufferedReader(file)) {
-            Map<String, Object> document = new Yaml().load(reader);
-            assertThat(document).as("%s", file).isNotNull();
-            return document;
-        } catch (IOException e) {
-            throw new AssertionError("Cannot read " + file, e);
-        }
-    }
 }
