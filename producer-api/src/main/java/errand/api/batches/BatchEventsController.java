@@ -7,16 +7,14 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
-import errand.api.BackgroundLoop;
 import errand.api.Problems;
 import errand.api.changes.JobChangeHub;
+import errand.api.changes.SseLoop;
 import errand.api.jobs.Job;
 import errand.api.jobs.JobResponse;
 import errand.api.jobs.JobStore;
 import errand.api.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -35,8 +33,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 class BatchEventsController {
 
-    private static final Logger log = LoggerFactory.getLogger(BatchEventsController.class);
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     /**
      * Jobs are re-read from a little before the last finish seen: a job whose transaction committed late may carry
      * an earlier finish time than one already sent. Those seen are remembered, so none is sent twice.
@@ -77,25 +73,23 @@ class BatchEventsController {
         return Problems.of(HttpStatus.NOT_FOUND, "batch-not-found", "Batch not found", e.getMessage());
     }
 
-    private final class OutcomeStream extends BackgroundLoop {
+    private final class OutcomeStream extends SseLoop {
 
         private final BatchStore.Batch batch;
-        private final JobChangeHub.Subscription subscription;
-        private final SseEmitter emitter;
         private final Set<UUID> sent = new HashSet<>();
         private Instant from;
         private long sequence;
 
         OutcomeStream(BatchStore.Batch batch, JobChangeHub.Subscription subscription, SseEmitter emitter) {
-            super("errand-batch-sse-" + batch.id(), Threads.VIRTUAL, Duration.ZERO);
+            super("errand-batch-sse-" + batch.id(), "batch " + batch.id(), subscription, emitter);
             this.batch = batch;
-            this.subscription = subscription;
-            this.emitter = emitter;
             this.from = batch.createdAt();
         }
 
         @Override
         protected boolean runOnce() throws IOException, InterruptedException {
+            // read before the jobs: once it says DONE, every job is terminal and the read below sees them all
+            Batches.BatchView view = batches.view(batch);
             for (Job job : jobs.terminalOfBatchSince(batch.id(), from.minus(COMMIT_SLACK))) {
                 if (sent.add(job.id())) {
                     emitter.send(SseEmitter.event().id(Long.toString(++sequence)).name("job")
@@ -105,38 +99,14 @@ class BatchEventsController {
                     }
                 }
             }
-            Batches.BatchView view = batches.view(batch);
-            if (view.done() && sent.size() >= batch.size()) {
+            if (view.done()) {
                 emitter.send(SseEmitter.event().id(Long.toString(++sequence)).name("batch")
                         .data(view, MediaType.APPLICATION_JSON));
                 emitter.complete();
                 return false;
             }
-            if (!subscription.awaitChange(KEEP_ALIVE)) {
-                emitter.send(SseEmitter.event().comment("keep-alive"));
-            }
+            awaitChangeOrKeepAlive();
             return true;
-        }
-
-        @Override
-        protected boolean onFailure(Exception e) {
-            if (e instanceof IOException || e instanceof IllegalStateException) {
-                log.debug("Event stream of batch {} ended by the client: {}", batch.id(), e.getMessage());
-            } else {
-                log.warn("Event stream of batch {} failed", batch.id(), e);
-                emitter.completeWithError(e);
-            }
-            return false;
-        }
-
-        @Override
-        protected void onInterrupted() {
-            emitter.complete();
-        }
-
-        @Override
-        protected void onEnd() {
-            subscription.close();
         }
     }
 }

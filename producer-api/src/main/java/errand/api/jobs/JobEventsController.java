@@ -1,17 +1,14 @@
 package errand.api.jobs;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 
-import errand.api.BackgroundLoop;
 import errand.api.changes.JobChangeHub;
+import errand.api.changes.SseLoop;
 import errand.api.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,14 +18,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /api/v1/jobs/{id}/events}: a server-sent event with the job as data each time it changes, the first
- * one at once, closed after the terminal one. Each stream runs on its own virtual thread (a {@link BackgroundLoop}),
+ * one at once, closed after the terminal one. Each stream runs on its own virtual thread (an {@link SseLoop}),
  * woken by the change hub.
  */
 @RestController
 class JobEventsController {
 
-    private static final Logger log = LoggerFactory.getLogger(JobEventsController.class);
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     /** An SSE stream lasts until its job is terminal or the client goes. */
     private static final long NO_TIMEOUT = 0L;
 
@@ -58,22 +53,17 @@ class JobEventsController {
     }
 
     /** One stream: a round sends the job if it changed, then waits for its next change or the keep-alive. */
-    private final class EventStream extends BackgroundLoop {
+    private final class EventStream extends SseLoop {
 
         private final String tenant;
         private final UUID jobId;
-        private final JobChangeHub.Subscription subscription;
-        private final SseEmitter emitter;
         private @Nullable JobResponse last;
         private long sequence;
 
         EventStream(String tenant, UUID jobId, JobChangeHub.Subscription subscription, SseEmitter emitter) {
-            // a failed stream ends, so it never pauses
-            super("errand-sse-" + jobId, Threads.VIRTUAL, Duration.ZERO);
+            super("errand-sse-" + jobId, "job " + jobId, subscription, emitter);
             this.tenant = tenant;
             this.jobId = jobId;
-            this.subscription = subscription;
-            this.emitter = emitter;
         }
 
         @Override
@@ -88,31 +78,8 @@ class JobEventsController {
                 emitter.complete();
                 return false;
             }
-            if (!subscription.awaitChange(KEEP_ALIVE)) {
-                emitter.send(SseEmitter.event().comment("keep-alive"));
-            }
+            awaitChangeOrKeepAlive();
             return true;
-        }
-
-        @Override
-        protected boolean onFailure(Exception e) {
-            if (e instanceof IOException || e instanceof IllegalStateException) {
-                log.debug("Event stream of job {} ended by the client: {}", jobId, e.getMessage());
-            } else {
-                log.warn("Event stream of job {} failed", jobId, e);
-                emitter.completeWithError(e);
-            }
-            return false;
-        }
-
-        @Override
-        protected void onInterrupted() {
-            emitter.complete();
-        }
-
-        @Override
-        protected void onEnd() {
-            subscription.close();
         }
     }
 }
