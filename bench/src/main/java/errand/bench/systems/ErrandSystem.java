@@ -261,10 +261,14 @@ public final class ErrandSystem {
                 + ",settings=profile,dumponexit=true";
     }
 
+    /**
+     * Waits up to 10 minutes: on 2 cores shared with other builds (load average near 20) an API took over 3 minutes
+     * to start.
+     */
     private static void awaitHttp(String name, int port, Path log) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            for (int i = 0; i < 360; i++) {
+            for (int i = 0; i < 1200; i++) {
                 try {
                     HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
