@@ -52,6 +52,7 @@ final class BenchRun {
     private boolean errandDeathCounted;
     /** With --store-rows, once pre-filled: the workloads' jobs are those created after it. */
     private Timestamp storeSince;
+    private String loadAverageAtStart = "";
 
     BenchRun(Options options) throws Exception {
         this.options = options;
@@ -100,6 +101,7 @@ final class BenchRun {
                 + " measured rounds after a warm-up of " + options.warmupJobs() + ", systems: "
                 + String.join(",", options.systems()));
         Environment.Machine machine = Environment.currentMachine();
+        loadAverageAtStart = String.join(" ", machine.loadAverageAtStart());
         Console.log("machine: " + machine.cores() + " cores, " + machine.memoryGib() + " GiB, load average "
                 + String.join(" ", machine.loadAverageAtStart()));
         try {
@@ -293,6 +295,9 @@ final class BenchRun {
         Map<String, Object> store = new LinkedHashMap<>();
         store.put("rows", options.storeRows());
         store.put("retention", String.join(" ", RETENTION));
+        // the empty store's rounds ran before, the pre-filled store's after: a change of load between them shows
+        store.put("load_average_at_start", loadAverageAtStart);
+        store.put("load_average_at_prefill", String.join(" ", Environment.currentMachine().loadAverageAtStart()));
         long oldAfterPrefill;
         try (JobStore jobs = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
             jobs.truncate(); // the empty store's jobs
@@ -339,6 +344,7 @@ final class BenchRun {
             }
             readWorkloads(round, "-full");
         }
+        store.put("load_average_after", String.join(" ", Environment.currentMachine().loadAverageAtStart()));
         try (JobStore jobs = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
             store.put("retention_pass", retentionPass(jobs, oldAfterPrefill));
             long vacuumStart = System.nanoTime();

@@ -102,6 +102,14 @@ public final class StoreReport {
         md.add(Format.markdownTable(List.of("figure", "empty store", "pre-filled store", "pre-filled ÷ empty",
                 "within 20%"), checkLines(checks)));
         md.add("");
+        if (store.get("load_average_at_prefill") != null) {
+            md.add("The empty store's rounds ran before the pre-fill, the pre-filled store's after it: load average "
+                    + "at the start " + store.get("load_average_at_start") + ", at the pre-fill "
+                    + store.get("load_average_at_prefill") + ", after the pre-filled store's rounds "
+                    + store.get("load_average_after") + ". Other work on the machine that changes between the two "
+                    + "phases moves the ratios; read them only from a run on a quiet machine.");
+            md.add("");
+        }
         if (store.get("retention_pass") instanceof Map<?, ?> pass) {
             md.add("Retention pass: " + pass.get("state") + "; " + pass.get("deleted") + " deleted, "
                     + pass.get("older_than_retention_left") + " finished over a day ago left after waiting "

@@ -68,10 +68,13 @@ class StoreAndScaleReportTest {
         assertThat(StoreReport.sizeLines(before, Map.of()).getFirst()).containsExactly(
                 "jobs (`pg_total_relation_size`)", "3.0 MiB", "–");
         List<String> md = StoreReport.markdown(Map.of("rows", 200_000, "prefill_seconds", 12.5,
+                "load_average_at_start", "1.0 1.0 1.0", "load_average_at_prefill", "9.0 2.0 1.0",
+                "load_average_after", "1.0 1.0 1.0",
                 "retention_pass", Map.of("state", "retention not available"), "sizes_before", before),
                 StoreReport.checks(Summary.of(STORE)));
         assertThat(String.join("\n", md)).contains("## The pre-filled store (200,000 jobs)", "in 12.5 s",
-                "Retention pass: retention not available", "| batch burn-down throughput | 1,000 jobs/s | 850 jobs/s |"
+                "Retention pass: retention not available", "at the pre-fill 9.0 2.0 1.0",
+                "| batch burn-down throughput | 1,000 jobs/s | 850 jobs/s |"
                         + " 0.85 | yes |");
     }
 
