@@ -2,6 +2,8 @@ package errand.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -48,6 +50,9 @@ final class BenchRun {
     private CelerySystem celery;
     private MessageSpy.MessagePattern pattern;
     private boolean errandDeathCounted;
+    /** With --store-rows, once pre-filled: the workloads' jobs are those created after it. */
+    private Timestamp storeSince;
+    private String loadAverageAtStart = "";
 
     BenchRun(Options options) throws Exception {
         this.options = options;
@@ -96,6 +101,7 @@ final class BenchRun {
                 + " measured rounds after a warm-up of " + options.warmupJobs() + ", systems: "
                 + String.join(",", options.systems()));
         Environment.Machine machine = Environment.currentMachine();
+        loadAverageAtStart = String.join(" ", machine.loadAverageAtStart());
         Console.log("machine: " + machine.cores() + " cores, " + machine.memoryGib() + " GiB, load average "
                 + String.join(" ", machine.loadAverageAtStart()));
         try {
@@ -105,8 +111,13 @@ final class BenchRun {
             Console.log("(could not record every version: " + e.getMessage() + ")");
         }
 
+        if (options.scale()) {
+            scaleOut(services);
+            return finish();
+        }
         if (options.has("errand")) {
-            errand = new ErrandSystem(options, services.isolate("errand"), out);
+            errand = new ErrandSystem(options, services.isolate("errand"), out, 1, options.workers(),
+                    options.storeRows() > 0 ? RETENTION : List.of());
             errand.start(processes);
         }
         if (options.has("perftest")) {
@@ -130,6 +141,9 @@ final class BenchRun {
                 runSystem(systems.get((r - 1 + k) % systems.size()), "round" + r, options.jobs());
             }
         }
+        if (options.storeRows() > 0 && errand != null) {
+            fullStore();
+        }
 
         Map<String, Object> rss = new LinkedHashMap<>();
         if (errand != null) {
@@ -139,6 +153,14 @@ final class BenchRun {
             rss.putAll(celery.peakRss());
         }
         Json.writeFile(out.resolve("peak-rss-kib.json"), rss);
+        return finish();
+    }
+
+    /** Stops everything, summarises the profile, writes the report; the exit status. */
+    private int finish() throws Exception {
+        if (!Files.exists(out.resolve("peak-rss-kib.json"))) {
+            Json.writeFile(out.resolve("peak-rss-kib.json"), Map.of());
+        }
         processes.stopAll();
         if (options.profile() && errand != null) {
             profileSummary();
@@ -200,6 +222,10 @@ final class BenchRun {
                     + " clients");
             errandWorkload(Workload.single(round, jobs, 32));
         }
+        // reads of the jobs the burn-down left
+        if (options.runs("read") || options.storeRows() > 0) {
+            readWorkloads(round, "");
+        }
         // the fixed rates are fractions of the batch throughput measured just before
         if (options.runs("rate") && options.runs("batch")) {
             runErrandRates(round, batchThroughput);
@@ -239,6 +265,171 @@ final class BenchRun {
         }
     }
 
+    private void readWorkloads(String round, String suffix) throws Exception {
+        Console.log("errand, " + round + ": " + options.reads() + " GET /api/v1/jobs/{id} from 16 clients"
+                + (suffix.isEmpty() ? "" : ", a fifth of them of pre-filled jobs"));
+        errandWorkload(Workload.read(round, "read" + suffix, options.reads()));
+        Console.log("errand, " + round + ": " + options.lists() + " GET /api/v1/jobs?status=SUCCEEDED&type=echo"
+                + "&limit=50 from 8 clients");
+        errandWorkload(Workload.list(round, "list" + suffix, options.lists()));
+    }
+
+    // ---- the pre-filled store (--store-rows)
+
+    /** What the API is started with under --store-rows: terminal jobs finished over a day ago are deleted. */
+    static final List<String> RETENTION = List.of("--errand.api.retention.succeeded=P1D",
+            "--errand.api.retention.failed=P1D", "--errand.api.retention.cancelled=P1D");
+
+    private static final String TERMINAL = "'SUCCEEDED','FAILED','CANCELLED'";
+
+    /**
+     * After the empty store's rounds: pre-fills the store in SQL, runs the same workloads again (labelled
+     * {@code -full}) beside the API's retention, then waits for the retention pass and records the sizes before
+     * and after in store.json.
+     */
+    private void fullStore() throws Exception {
+        if (!errand.alive()) {
+            return;
+        }
+        Isolated isolated = errand.isolated();
+        Map<String, Object> store = new LinkedHashMap<>();
+        store.put("rows", options.storeRows());
+        store.put("retention", String.join(" ", RETENTION));
+        // the empty store's rounds ran before, the pre-filled store's after: a change of load between them shows
+        store.put("load_average_at_start", loadAverageAtStart);
+        store.put("load_average_at_prefill", String.join(" ", Environment.currentMachine().loadAverageAtStart()));
+        long oldAfterPrefill;
+        try (JobStore jobs = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
+            jobs.truncate(); // the empty store's jobs
+            int chunk = 100_000;
+            Console.log("store: pre-filling with " + options.storeRows() + " terminal jobs in SQL (" + chunk
+                    + " per transaction)");
+            long start = System.nanoTime();
+            long[] lastLog = {start};
+            jobs.prefill(options.storeRows(), chunk, done -> {
+                if (System.nanoTime() - lastLog[0] > 30_000_000_000L) {
+                    lastLog[0] = System.nanoTime();
+                    Console.line(String.format(java.util.Locale.ROOT, "  %d rows in %.0f s", done,
+                            (System.nanoTime() - start) / 1e9));
+                }
+            });
+            double prefillSeconds = (System.nanoTime() - start) / 1e9;
+            long vacuumStart = System.nanoTime();
+            jobs.vacuumAnalyze();
+            double vacuumSeconds = (System.nanoTime() - vacuumStart) / 1e9;
+            store.put("prefill_seconds", Math.round(prefillSeconds * 10) / 10.0);
+            store.put("prefill_rows_per_s", Math.round(options.storeRows() / prefillSeconds));
+            store.put("vacuum_analyze_seconds", Math.round(vacuumSeconds * 10) / 10.0);
+            oldAfterPrefill = jobs.finishedBefore(TERMINAL, "1 day");
+            store.put("older_than_retention", oldAfterPrefill);
+            store.put("sizes_before", jobs.sizes());
+            storeSince = jobs.now();
+            Console.log(String.format(java.util.Locale.ROOT, "store: %d rows in %.1f s (%.0f rows/s), VACUUM ANALYZE"
+                    + " %.1f s; %d finished over a day ago (retention's share); jobs %s in all", options.storeRows(),
+                    prefillSeconds, options.storeRows() / prefillSeconds, vacuumSeconds, oldAfterPrefill,
+                    mib(jobs.sizes(), "jobs")));
+        }
+        Json.writeFile(out.resolve("store.json"), store);
+        for (int r = 1; r <= options.rounds(); r++) {
+            String round = "round" + r;
+            if (options.runs("batch")) {
+                Console.log("errand, " + round + ", pre-filled store: burn-down of " + options.jobs() + " echo jobs"
+                        + " through the batch endpoint");
+                errandWorkload(Workload.batch(round, options.jobs()).labelled("batch-full"));
+            }
+            if (options.runs("single")) {
+                Console.log("errand, " + round + ", pre-filled store: burn-down of " + options.jobs() + " echo jobs"
+                        + " through single submits from 32 clients");
+                errandWorkload(Workload.single(round, options.jobs(), 32).labelled("single-full"));
+            }
+            readWorkloads(round, "-full");
+        }
+        store.put("load_average_after", String.join(" ", Environment.currentMachine().loadAverageAtStart()));
+        try (JobStore jobs = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
+            store.put("retention_pass", retentionPass(jobs, oldAfterPrefill));
+            long vacuumStart = System.nanoTime();
+            jobs.vacuumAnalyze();
+            store.put("vacuum_after_seconds", Math.round((System.nanoTime() - vacuumStart) / 1e8) / 10.0);
+            store.put("rows_after", jobs.rows());
+            store.put("sizes_after", jobs.sizes());
+        }
+        Json.writeFile(out.resolve("store.json"), store);
+    }
+
+    /**
+     * Waits for the API's retention to delete the pre-filled jobs finished over a day ago: until none is left, or
+     * until it stops making progress for a minute; "not available" if it never deleted one.
+     */
+    private static Map<String, Object> retentionPass(JobStore jobs, long oldAfterPrefill) throws Exception {
+        Map<String, Object> pass = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        long old = jobs.finishedBefore(TERMINAL, "1 day");
+        long lastProgress = System.nanoTime();
+        long last = old;
+        Console.log("store: retention pass: " + old + " of " + oldAfterPrefill + " jobs finished over a day ago left");
+        while (old > 0 && System.nanoTime() - lastProgress < Duration.ofSeconds(60).toNanos()) {
+            Thread.sleep(5000);
+            old = jobs.finishedBefore(TERMINAL, "1 day");
+            if (old < last) {
+                last = old;
+                lastProgress = System.nanoTime();
+            }
+        }
+        pass.put("older_than_retention_left", old);
+        pass.put("deleted", oldAfterPrefill - old);
+        pass.put("waited_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        String state = old == 0 ? "complete" : old < oldAfterPrefill ? "incomplete (stopped making progress)"
+                : "retention not available (no job finished over a day ago was deleted)";
+        pass.put("state", state);
+        Console.log("store: retention pass " + state + ": " + (oldAfterPrefill - old) + " deleted, " + old + " left");
+        return pass;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String mib(Map<String, Object> sizes, String table) {
+        Object total = ((Map<String, Object>) sizes.get(table)).get("total");
+        return Math.round(((Number) total).doubleValue() / (1 << 20)) + " MiB";
+    }
+
+    // ---- scale-out (--scale)
+
+    /**
+     * The batch burn-down with every API count × worker count of the options, each set of processes started
+     * fresh (warm-up, then the measured rounds) and stopped before the next; CPU per job of every process.
+     */
+    private void scaleOut(Services services) throws Exception {
+        Isolated isolated = services.isolate("errand");
+        for (int apis : options.scaleApis()) {
+            for (int workers : options.scaleWorkers()) {
+                String label = "scale-a" + apis + "-w" + workers;
+                Console.log("errand, " + label + ": " + apis + " API instance(s), " + workers + " worker(s)");
+                errand = new ErrandSystem(options, isolated, out, apis, workers, List.of());
+                errandDeathCounted = false;
+                try {
+                    errand.start(processes);
+                    for (String round : roundNames()) {
+                        int jobs = round.equals("warmup") ? options.warmupJobs() : options.jobs();
+                        Console.log("errand, " + label + ", " + round + ": burn-down of " + jobs + " echo jobs");
+                        errandWorkload(Workload.batch(round, jobs).labelled(label));
+                    }
+                } catch (Exception e) {
+                    gate.fail("errand " + label);
+                    Console.log("!!! errand " + label + " FAILED: " + e);
+                } finally {
+                    errand.stop(processes);
+                }
+            }
+        }
+    }
+
+    private List<String> roundNames() {
+        List<String> names = new java.util.ArrayList<>(List.of("warmup"));
+        for (int r = 1; r <= options.rounds(); r++) {
+            names.add("round" + r);
+        }
+        return names;
+    }
+
     /** One Errand workload with its CPU per job; its throughput (0 when it did not run or failed). */
     private double errandWorkload(Workload workload) throws Exception {
         if (!errand.alive()) {
@@ -249,15 +440,25 @@ final class BenchRun {
             return 0;
         }
         long[] before = errand.cpuSnapshot();
+        Map<String, Long> beforePerProcess = errand.cpuSnapshotPerProcess();
         Isolated isolated = errand.isolated();
-        try (JobStore store = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
+        try (JobStore store = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword(),
+                storeSince)) {
             LoadGenerator generator = new LoadGenerator(errand.client(), store, () -> isolated.management("GET",
                     "/api/vhosts/" + isolated.vhost() + "/connections?columns=state", null), expectedPrimes);
             LoadGenerator.Outcome outcome = generator.execute(workload);
-            long jobs = ((Number) outcome.result().get("jobs")).longValue();
+            Object count = outcome.result().getOrDefault("jobs", outcome.result().get("requests"));
+            long jobs = count instanceof Number n ? n.longValue() : 0;
             if (jobs > 0) {
+                // for read and list: per request
                 outcome.result().put("cpu_ms_per_job", ErrandSystem.cpuMsPerJob(before, errand.cpuSnapshot(),
                         clockTicks, jobs));
+                if (options.scale()) {
+                    outcome.result().put("apis", errand.apiCount());
+                    outcome.result().put("workers", errand.workerCount());
+                    outcome.result().put("cpu_ms_per_job_per_process", ErrandSystem.cpuMsPerJobPerProcess(
+                            beforePerProcess, errand.cpuSnapshotPerProcess(), clockTicks, jobs));
+                }
             }
             results.append(outcome.result());
             if (!outcome.passed()) {

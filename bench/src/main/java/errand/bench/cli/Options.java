@@ -10,11 +10,16 @@ import org.jspecify.annotations.Nullable;
  * bench/run's command line, parsed: the same options and environment variables as ever (see {@link #HELP}).
  *
  * @param report with {@code --report DIR}: rebuild that run's report and do nothing else
+ * @param storeRows with {@code --store-rows N}: Errand's workloads run on the empty store, then again after N
+ *                  terminal jobs were generated into it in SQL (0: off)
+ * @param scale with {@code --scale}: only Errand's batch burn-down, once per worker count of {@code scaleWorkers}
+ *              and API count of {@code scaleApis}
  */
 public record Options(int jobs, int rounds, boolean smoke, List<String> systems, List<String> workloads,
         boolean profile, boolean build, int workers, int rateSeconds, int perftestSeconds, long upTo, int fixedRate,
         boolean help, @Nullable String report, @Nullable String perftestArgs, @Nullable String perftestSize,
-        List<String> workerArgs, String javaHome) {
+        List<String> workerArgs, String javaHome, int storeRows, boolean scale, List<Integer> scaleWorkers,
+        List<Integer> scaleApis) {
 
     public static final String HELP = """
             Errand's benchmark kit, one command (see bench/README.md):
@@ -29,6 +34,11 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
               bench/run --rate-seconds S     length of each fixed-rate run (20)
               bench/run --perftest-seconds S length of each PerfTest run (30)
               bench/run --up-to U            prime-count's bound (2000000)
+              bench/run --store-rows N       Errand's workloads on the empty store, then on one pre-filled with N
+                                             terminal jobs (generated in SQL; 10000000 for the issue's figures)
+              bench/run --scale              only Errand's batch burn-down with 1, 2, 4 workers x 1, 2 APIs
+              bench/run --scale-workers L    the worker counts of --scale (1,2,4)
+              bench/run --scale-apis L       the API counts of --scale (1,2)
               bench/run --report DIR         rebuild the report of an earlier run from its files
             env: PERFTEST_ARGS, PERFTEST_SIZE, ERRAND_WORKER_ARGS, ERRAND_JAVA_HOME
             On the local RabbitMQ and PostgreSQL, in vhosts and databases of its own (removed afterwards), it runs
@@ -61,6 +71,10 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         int fixedRate = 1000;
         boolean help = false;
         String report = null;
+        int storeRows = 0;
+        boolean scale = false;
+        String scaleWorkers = "1,2,4";
+        String scaleApis = "1,2";
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -77,6 +91,16 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
                 case "--perftest-seconds" -> perftestSeconds = positive(option, value(args, i++));
                 case "--up-to" -> upTo = positive(option, value(args, i++));
                 case "--report" -> report = value(args, i++);
+                case "--store-rows" -> storeRows = positive(option, value(args, i++));
+                case "--scale" -> scale = true;
+                case "--scale-workers" -> {
+                    scale = true;
+                    scaleWorkers = value(args, i++);
+                }
+                case "--scale-apis" -> {
+                    scale = true;
+                    scaleApis = value(args, i++);
+                }
                 default -> throw new UsageException("unknown option " + option + " (see bench/run --help)");
             }
         }
@@ -88,6 +112,13 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
             fixedRate = 0;
         }
         List<String> systems = list(only);
+        if (scale) {
+            if (storeRows != 0) {
+                throw new UsageException("--scale and --store-rows are separate runs");
+            }
+            systems = List.of("errand"); // the scale-out runs measure Errand alone
+            workloads = "batch";
+        }
         if (!help && report == null && systems.stream().noneMatch(ALL_SYSTEMS::contains)) {
             throw new UsageException("--only names none of errand, perftest, celery");
         }
@@ -96,7 +127,18 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
                 perftestSeconds, upTo, fixedRate, help, report, blankToNull(env.get("PERFTEST_ARGS")),
                 blankToNull(env.get("PERFTEST_SIZE")),
                 workerArgs.isEmpty() ? List.of() : List.of(workerArgs.split("\\s+")),
-                env.getOrDefault("ERRAND_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+                env.getOrDefault("ERRAND_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), storeRows, scale,
+                counts("--scale-workers", scaleWorkers), counts("--scale-apis", scaleApis));
+    }
+
+    /** Requests of the read workload ({@code GET /api/v1/jobs/{id}}): as many as jobs, at most 10,000. */
+    public int reads() {
+        return Math.min(jobs, 10_000);
+    }
+
+    /** Requests of the list workload (first page of a filtered list): a tenth of the jobs, 100 to 2,000. */
+    public int lists() {
+        return Math.max(100, Math.min(jobs / 10, 2_000));
     }
 
     public boolean has(String system) {
@@ -138,6 +180,14 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         } catch (NumberFormatException e) {
             throw new UsageException(option + " needs a number, not " + value);
         }
+    }
+
+    private static List<Integer> counts(String option, String commaSeparated) {
+        List<Integer> counts = list(commaSeparated).stream().map(v -> positive(option, v)).toList();
+        if (counts.isEmpty()) {
+            throw new UsageException(option + " needs a comma-separated list of counts");
+        }
+        return counts;
     }
 
     private static List<String> list(String commaSeparated) {

@@ -6,23 +6,36 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The API as the load generator and the orchestration see it: every request to {@code /api/v1/**} carries
- * {@code Authorization: Bearer <bootstrap key>} (the key the kit started the API with; never printed).
+ * {@code Authorization: Bearer <bootstrap key>} (the key the kit started the API with; never printed). With more
+ * than one API instance, the requests go to each in turn.
  */
 public final class ApiClient {
 
-    private final URI base;
+    private final List<URI> bases;
+    private final AtomicInteger next = new AtomicInteger();
     private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong throttled = new AtomicLong();
 
     public ApiClient(URI base, String bearerKey) {
-        this.base = base;
+        this(List.of(base), bearerKey);
+    }
+
+    public ApiClient(List<URI> bases, String bearerKey) {
+        this.bases = List.copyOf(bases);
         this.authorization = "Bearer " + bearerKey;
+    }
+
+    /** The next instance's base, in turn. */
+    URI base() {
+        return bases.get(Math.floorMod(next.getAndIncrement(), bases.size()));
     }
 
     /** 429 and 503 answers retried so far. */
@@ -32,7 +45,7 @@ public final class ApiClient {
 
     /** GETs a path of the API; the body, or an exception on a status other than 200. */
     public String get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+        HttpRequest request = HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", authorization).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -43,7 +56,7 @@ public final class ApiClient {
 
     /** POSTs a body; retries 429/503 after Retry-After (counted); anything else but 202 is an error. */
     public String post(String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest request = HttpRequest.newBuilder(base().resolve(path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .header("Authorization", authorization)

@@ -2,9 +2,15 @@ package errand.bench.load;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Errand's job store, read over JDBC for the gate and the waiting (one connection per workload). Its own
@@ -19,16 +25,144 @@ public final class JobStore implements AutoCloseable {
     }
 
     private final Connection connection;
+    private Timestamp since;
 
     public JobStore(String jdbcUrl, String user, String password) throws SQLException {
-        this.connection = DriverManager.getConnection(jdbcUrl, user, password);
+        this(jdbcUrl, user, password, null);
     }
 
-    /** Empties the job store, so every workload starts from the same empty table. */
+    /**
+     * @param since with a pre-filled store: the workloads' jobs are those created after it (the pre-filled ones are
+     *              all older), and only they are removed before a workload, counted and judged; null: the whole store
+     */
+    public JobStore(String jdbcUrl, String user, String password, Timestamp since) throws SQLException {
+        this.connection = DriverManager.getConnection(jdbcUrl, user, password);
+        this.since = since;
+    }
+
+    /** The clause that picks the workloads' jobs ({@code true} without a pre-filled store). */
+    private String ours() {
+        // tenant first: the index jobs_newest_first (tenant, created_at desc, id desc) answers it on a large store
+        return since == null ? "true"
+                : "tenant = 'default' and created_at > '" + since.toInstant() + "'::timestamptz";
+    }
+
+    /**
+     * Empties the job store, so every workload starts from the same empty table; with a pre-filled store, removes
+     * only the jobs of the workloads before (the pre-filled ones stay, and retention alone deletes them).
+     */
     public void truncate() throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("truncate jobs, job_attempts");
+            if (since == null) {
+                statement.execute("truncate jobs, job_attempts");
+            } else {
+                statement.execute("delete from jobs where " + ours()); // job_attempts: on delete cascade
+            }
         }
+    }
+
+    /** The database's clock, for {@code since}. */
+    public Timestamp now() throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select clock_timestamp()")) {
+            row.next();
+            return row.getTimestamp(1);
+        }
+    }
+
+    /** Ids of up to {@code limit} jobs of the workloads (tenant default: the bootstrap key's), in random order. */
+    public List<String> sampleIds(int limit) throws SQLException {
+        return ids("select id from jobs where tenant = 'default' and " + ours() + " order by random() limit " + limit);
+    }
+
+    /** Ids of up to {@code limit} pre-filled jobs of tenant default, from a random sample of the table's pages. */
+    public List<String> samplePrefilledIds(int limit) throws SQLException {
+        if (since == null) {
+            return List.of();
+        }
+        return ids("select id from jobs tablesample system (1) where tenant = 'default' and created_at <= '"
+                + since.toInstant() + "'::timestamptz limit " + limit);
+    }
+
+    private List<String> ids(String query) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(query)) {
+            while (rows.next()) {
+                ids.add(rows.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Pre-fills the store with terminal jobs, in SQL, {@code chunk} rows per transaction, each with one attempt:
+     * see {@link Prefill}.
+     */
+    public void prefill(long rows, int chunk, java.util.function.LongConsumer progress) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (PreparedStatement insert = connection.prepareStatement(Prefill.SQL)) {
+            for (long from = 0; from < rows; from += chunk) {
+                long to = Math.min(rows, from + chunk) - 1;
+                insert.setLong(1, rows);
+                insert.setLong(2, from);
+                insert.setLong(3, to);
+                insert.execute();
+                progress.accept(to + 1);
+            }
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** {@code VACUUM ANALYZE} of jobs and job_attempts. */
+    public void vacuumAnalyze() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("vacuum analyze jobs");
+            statement.execute("vacuum analyze job_attempts");
+        }
+    }
+
+    /** Rows of jobs, exactly (a full count: seconds on a large table). */
+    public long rows() throws SQLException {
+        return single("select count(*) from jobs");
+    }
+
+    /** Terminal jobs of a status finished longer ago than {@code interval} (a PostgreSQL interval). */
+    public long finishedBefore(String statuses, String interval) throws SQLException {
+        return single("select count(*) from jobs where status in (" + statuses + ")"
+                + " and finished_at < now() - interval '"
+                + interval + "'");
+    }
+
+    /**
+     * Sizes in bytes of jobs and job_attempts: the whole relation ({@code pg_total_relation_size}), the table
+     * ({@code pg_relation_size}), its indexes together ({@code pg_indexes_size}) and each index.
+     */
+    public Map<String, Object> sizes() throws SQLException {
+        Map<String, Object> sizes = new LinkedHashMap<>();
+        for (String table : List.of("jobs", "job_attempts")) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(
+                    "select pg_total_relation_size('" + table + "'), pg_relation_size('" + table + "'),"
+                            + " pg_indexes_size('" + table + "')")) {
+                row.next();
+                one.put("total", row.getLong(1));
+                one.put("table", row.getLong(2));
+                one.put("indexes", row.getLong(3));
+            }
+            Map<String, Object> indexes = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
+                    "select indexrelid::regclass::text, pg_relation_size(indexrelid) from pg_index where indrelid = '"
+                            + table + "'::regclass order by 1")) {
+                while (rows.next()) {
+                    indexes.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            one.put("index", indexes);
+            sizes.put(table, one);
+        }
+        return sizes;
     }
 
     /** Transactions committed in the job store's database so far (the statistics lag by up to a second). */
@@ -38,7 +172,7 @@ public final class JobStore implements AutoCloseable {
     }
 
     public long finished() throws SQLException {
-        return single("select count(*) from jobs where status in ('SUCCEEDED','FAILED','CANCELLED')");
+        return single("select count(*) from jobs where status in ('SUCCEEDED','FAILED','CANCELLED') and " + ours());
     }
 
     /** The gate's counts; a prime-count job is correct with {@code expectedPrimes}, an echo with its payload. */
@@ -61,8 +195,8 @@ public final class JobStore implements AutoCloseable {
                        coalesce(avg(run_ms) filter (where status = 'SUCCEEDED'), 0)
                 from (select *, extract(epoch from updated_at - created_at) * 1000 as ms,
                              extract(epoch from finished_at - started_at) * 1000 as run_ms
-                      from jobs) j
-                """.formatted(correct);
+                      from jobs where %s) j
+                """.formatted(correct, ours());
         try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(query)) {
             row.next();
             return new Figures(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5),

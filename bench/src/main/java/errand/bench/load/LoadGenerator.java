@@ -69,6 +69,9 @@ public final class LoadGenerator {
 
     public Outcome execute(Workload workload) throws Exception {
         errors.set(0);
+        if (workload.kind().equals("read") || workload.kind().equals("list")) {
+            return readOnly(workload);
+        }
         store.truncate();
         LinkedHashMap<String, Object> result = new LinkedHashMap<>();
         result.put("system", "errand");
@@ -271,6 +274,119 @@ public final class LoadGenerator {
             }
             return null;
         }
+    }
+
+    // ---- reading (the store as it is)
+
+    /** The list the list workload asks for: the first page, newest first, of succeeded echo jobs. */
+    static final String LIST_PATH = "/api/v1/jobs?status=SUCCEEDED&type=echo&limit=50";
+
+    /**
+     * {@code read}: GETs of single jobs, four in five of the workloads' jobs (those left by the burn-down before), one
+     * in five of the pre-filled ones (when there are); {@code list}: the first page of {@link #LIST_PATH}. Closed-loop
+     * clients; the latency of each request as the client sees it. Its gate: every answer 200, with the job asked for
+     * (read) or a page of succeeded echo jobs, not empty (list).
+     */
+    private Outcome readOnly(Workload w) throws Exception {
+        LinkedHashMap<String, Object> result = new LinkedHashMap<>();
+        result.put("system", "errand");
+        result.put("workload", w.label());
+        result.put("round", w.round());
+        int requests = w.jobs();
+        List<String> paths = new ArrayList<>(requests);
+        if (w.kind().equals("read")) {
+            List<String> ours = store.sampleIds(requests);
+            List<String> prefilled = store.samplePrefilledIds(requests / 5);
+            if (ours.isEmpty() && prefilled.isEmpty()) {
+                throw new IllegalStateException("no job in the store to read");
+            }
+            for (int i = 0; i < requests; i++) {
+                boolean old = !prefilled.isEmpty() && (ours.isEmpty() || i % 5 == 4);
+                List<String> from = old ? prefilled : ours;
+                paths.add("/api/v1/jobs/" + from.get((old ? i / 5 : i) % from.size()));
+            }
+            java.util.Collections.shuffle(paths, new java.util.Random(requests));
+            result.put("read_prefilled", prefilled.isEmpty() ? 0 : requests / 5);
+        } else {
+            for (int i = 0; i < requests; i++) {
+                paths.add(LIST_PATH);
+            }
+        }
+        result.put("requests", requests);
+        result.put("clients", w.clients());
+        long[] latencies = new long[requests];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger wrong = new AtomicInteger();
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < w.clients(); c++) {
+                futures.add(pool.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < requests && errors.get() < MAX_ERRORS) {
+                        String path = paths.get(i);
+                        long sent = System.nanoTime();
+                        try {
+                            String body = api.get(path);
+                            latencies[i] = System.nanoTime() - sent;
+                            if (!answers(path, body)) {
+                                if (wrong.incrementAndGet() <= 3) {
+                                    Console.line("  unexpected answer to " + path + ": "
+                                            + body.substring(0, Math.min(200, body.length())));
+                                }
+                            }
+                        } catch (java.io.IOException | RuntimeException e) {
+                            if (errors.incrementAndGet() <= 3) {
+                                Console.line("  client error: " + e);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] sorted = Arrays.stream(latencies).filter(l -> l > 0).toArray();
+        Arrays.sort(sorted);
+        result.put("requests_per_s", round1(sorted.length / seconds));
+        result.put("latency_p50_ms", round3(percentile(sorted, 0.50) / 1e6));
+        result.put("latency_p95_ms", round3(percentile(sorted, 0.95) / 1e6));
+        result.put("latency_p99_ms", round3(percentile(sorted, 0.99) / 1e6));
+        result.put("latency_max_ms", round3(sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6));
+        result.put("answered", sorted.length);
+        result.put("wrong", wrong.get());
+        result.put("errors", errors.get());
+        boolean passed = sorted.length == requests && wrong.get() == 0 && errors.get() == 0;
+        result.put("gate", passed ? "pass" : "FAIL");
+        Console.line("  " + Json.write(result));
+        if (!passed) {
+            Console.error(String.format(Locale.ROOT, "%n!!! CORRECTNESS GATE FAILED (errand %s, %s): %d requests,"
+                    + " %d answered, %d wrong answers, %d client errors !!!", w.label(), w.round(), requests,
+                    sorted.length, wrong.get(), errors.get()));
+        }
+        return new Outcome(passed, result);
+    }
+
+    /** Is {@code body} the right answer to {@code path}: the job asked for, or a non-empty page of the filter? */
+    static boolean answers(String path, String body) {
+        JsonNode answer = Json.tree(body);
+        if (path.startsWith(LIST_PATH.substring(0, LIST_PATH.indexOf('?')) + "?")) {
+            JsonNode jobs = answer.path("jobs");
+            if (!jobs.isArray() || jobs.isEmpty() || jobs.size() > 50) {
+                return false;
+            }
+            for (JsonNode job : jobs) {
+                if (!job.path("status").asString("").equals("SUCCEEDED") || !job.path("type").asString("")
+                        .equals("echo")) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return path.endsWith("/" + answer.path("id").asString(""));
     }
 
     // ---- waiting and the gate

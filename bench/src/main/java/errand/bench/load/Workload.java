@@ -5,7 +5,11 @@ package errand.bench.load;
  *
  * @param kind       {@code batch} (echo burn-down through the batch endpoint), {@code single} (echo burn-down, one
  *                   job per request from {@code clients} closed-loop clients), {@code rate} (echo at a fixed offered
- *                   rate, open loop, for {@code seconds}) or {@code cpu} (prime-count burn-down, batch endpoint)
+ *                   rate, open loop, for {@code seconds}), {@code cpu} (prime-count burn-down, batch endpoint),
+ *                   {@code read} ({@code jobs} requests {@code GET /api/v1/jobs/{id}} of jobs in the store, from
+ *                   {@code clients} closed-loop clients) or {@code list} ({@code jobs} requests for the first page of
+ *                   {@code GET /api/v1/jobs?status=SUCCEEDED&type=echo&limit=50}); read and list leave the store as
+ *                   it is
  * @param label      the workload's name in the results ({@code rate-0.5}, ...)
  * @param round      {@code warmup}, {@code round1}, ...
  */
@@ -22,6 +26,21 @@ public record Workload(String kind, String label, String round, int jobs, int cl
 
     public static Workload single(String round, int jobs, int clients) {
         return new Workload("single", "single", round, jobs, clients, 1, 0, 0, 0, 0);
+    }
+
+    /** {@code requests} GETs of single jobs; {@code label} is {@code read} or {@code read-full}. */
+    public static Workload read(String round, String label, int requests) {
+        return new Workload("read", label, round, requests, 16, 1, 0, 0, 0, 0);
+    }
+
+    /** {@code requests} GETs of a filtered list's first page; {@code label} is {@code list} or {@code list-full}. */
+    public static Workload list(String round, String label, int requests) {
+        return new Workload("list", label, round, requests, 8, 1, 0, 0, 0, 0);
+    }
+
+    /** The same workload under another label (the pre-filled store's runs: {@code batch-full}, ...). */
+    public Workload labelled(String newLabel) {
+        return new Workload(kind, newLabel, round, jobs, clients, batchSize, rate, seconds, upTo, maxInFlight);
     }
 
     public static Workload rate(String round, String label, double rate, double seconds) {

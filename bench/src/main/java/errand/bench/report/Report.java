@@ -50,6 +50,11 @@ public final class Report {
             String submit = e.stat("submit_p50_ms") == null ? "–" : String.join(" / ",
                     Format.ms(e.stat("submit_p50_ms")), Format.ms(e.stat("submit_p95_ms")),
                     Format.ms(e.stat("submit_p99_ms")));
+            if (e.stat("requests_per_s") != null) { // read and list: requests, not jobs
+                through = Format.stat(e.stat("requests_per_s")) + " requests/s";
+                submit = "GET " + String.join(" / ", Format.ms(e.stat("latency_p50_ms")),
+                        Format.ms(e.stat("latency_p95_ms")), Format.ms(e.stat("latency_p99_ms")));
+            }
             String e2e = e.stat("e2e_p50_ms") == null ? "–" : String.join(" / ",
                     Format.ms(e.stat("e2e_p50_ms")), Format.ms(e.stat("e2e_p95_ms")),
                     Format.ms(e.stat("e2e_p99_ms")));
@@ -186,15 +191,46 @@ public final class Report {
         Map<String, Object> pattern = Json.objectFile(folder.resolve("message-pattern.json"));
         List<Entry> summary = Summary.of(rows);
         List<List<String>> lines = table(summary);
-        List<Target> targets = targets(summary, rss, rows);
+        List<Target> targets = new ArrayList<>(targets(summary, rss, rows));
+        Map<String, Object> store = Json.objectFile(folder.resolve("store.json"));
+        List<StoreReport.Check> checks = StoreReport.checks(summary);
+        Target storeTarget = StoreReport.target(store, checks);
+        if (storeTarget != null) {
+            targets.add(storeTarget);
+        }
+        List<ScaleReport.Line> scale = ScaleReport.lines(rows);
         List<String> made = charts(folder, summary, rows);
+        Map<String, Object> machineOfEnv = map(env.get("machine"));
+        int cores = machineOfEnv.get("cores") instanceof Number n ? n.intValue() : 0;
+        List<String> sections = new ArrayList<>(StoreReport.markdown(store, checks));
+        sections.addAll(ScaleReport.markdown(scale, cores));
         String markdown = markdown(folder, rows, env, rss, pattern, summary, lines, targets, made);
+        if (!sections.isEmpty()) { // after the targets, before where the time goes
+            String anchor = markdown.contains("## Where Errand's time goes") ? "## Where Errand's time goes"
+                    : "## Versions";
+            markdown = markdown.replaceFirst(java.util.regex.Pattern.quote(anchor),
+                    java.util.regex.Matcher.quoteReplacement(String.join("\n", sections) + "\n" + anchor));
+        }
         Files.writeString(folder.resolve("report.md"), markdown);
 
         Map<String, Object> machine = map(env.get("machine"));
         Console.line("");
-        Console.line(Format.terminalTable(HEADER, lines));
-        Console.line("");
+        if (!lines.isEmpty()) {
+            Console.line(Format.terminalTable(HEADER, lines));
+            Console.line("");
+        }
+        if (!checks.isEmpty()) {
+            Console.line(Format.terminalTable(List.of("pre-filled store (" + store.get("rows") + " jobs)",
+                    "empty store", "pre-filled", "ratio", "within 20%"), StoreReport.checkLines(checks)));
+            Console.line("");
+        }
+        if (store.get("retention_pass") instanceof Map<?, ?> pass) {
+            Console.line("  retention pass: " + pass.get("state") + ", " + pass.get("deleted") + " deleted");
+        }
+        if (!scale.isEmpty()) {
+            Console.line(Format.terminalTable(ScaleReport.HEADER, ScaleReport.table(scale)));
+            Console.line("");
+        }
         for (Target t : targets) {
             Console.line(String.format(Locale.ROOT, "  %-75s %-28s %s", t.text(), t.measured(),
                     t.met() == null ? "" : t.met() ? "met" : "NOT met"));

@@ -17,6 +17,12 @@ public final class Summary {
             List.of("perftest", "broker", "PerfTest, Errand's message pattern (broker's limit)"),
             List.of("errand", "batch", "Errand, echo burn-down, batch endpoint"),
             List.of("errand", "single", "Errand, echo burn-down, single submits, 32 clients"),
+            List.of("errand", "read", "Errand, GET /api/v1/jobs/{id}, 16 clients"),
+            List.of("errand", "list", "Errand, first page of ?status=SUCCEEDED&type=echo, 8 clients"),
+            List.of("errand", "batch-full", "Errand, pre-filled store: echo burn-down, batch endpoint"),
+            List.of("errand", "single-full", "Errand, pre-filled store: single submits, 32 clients"),
+            List.of("errand", "read-full", "Errand, pre-filled store: GET /api/v1/jobs/{id}, 16 clients"),
+            List.of("errand", "list-full", "Errand, pre-filled store: first page of the filtered list, 8 clients"),
             List.of("errand", "rate-0.5", "Errand, echo at 50% of max (open loop)"),
             List.of("errand", "rate-0.8", "Errand, echo at 80% of max (open loop)"),
             List.of("errand", "rate-1000", "Errand, echo at 1,000 jobs/s (open loop)"),
@@ -27,7 +33,8 @@ public final class Summary {
     static final List<String> KEYS = List.of("throughput", "msg_s", "offered_rate", "achieved_rate",
             "submit_p50_ms", "submit_p95_ms", "submit_p99_ms", "e2e_p50_ms", "e2e_p95_ms", "e2e_p99_ms",
             "run_mean_ms", "db_commits_per_job", "flow_blocked_samples", "flow_samples", "lost", "extra_attempts",
-            "throttled", "jobs");
+            "throttled", "jobs", "requests_per_s", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "apis",
+            "workers");
 
     /** Median and range of one figure over the measured rounds. */
     public record Stat(double median, double min, double max) {

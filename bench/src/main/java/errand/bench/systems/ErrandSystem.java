@@ -43,15 +43,39 @@ public final class ErrandSystem {
     private final Isolated isolated;
     private final Path out;
     private final String bootstrapKey = newKey();
-    private Process api;
+    private final int apiCount;
+    private final int workerCount;
+    private final List<String> apiArgs;
+    private final List<Process> apis = new ArrayList<>();
     private final List<Process> workers = new ArrayList<>();
-    private int apiPort;
+    private final List<Integer> apiPorts = new ArrayList<>();
     private boolean dead;
 
     public ErrandSystem(Options options, Isolated isolated, Path out) {
+        this(options, isolated, out, 1, options.workers(), List.of());
+    }
+
+    /**
+     * @param apiCount    API instances, each on its own port (the load generator spreads its requests over them)
+     * @param workerCount worker processes
+     * @param apiArgs     more arguments for every API instance (e.g. retention properties)
+     */
+    public ErrandSystem(Options options, Isolated isolated, Path out, int apiCount, int workerCount,
+            List<String> apiArgs) {
         this.options = options;
         this.isolated = isolated;
         this.out = out;
+        this.apiCount = apiCount;
+        this.workerCount = workerCount;
+        this.apiArgs = List.copyOf(apiArgs);
+    }
+
+    public int apiCount() {
+        return apiCount;
+    }
+
+    public int workerCount() {
+        return workerCount;
     }
 
     public Isolated isolated() {
@@ -59,7 +83,8 @@ public final class ErrandSystem {
     }
 
     public ApiClient client() {
-        return new ApiClient(URI.create("http://127.0.0.1:" + apiPort), bootstrapKey);
+        return new ApiClient(apiPorts.stream().map(port -> URI.create("http://127.0.0.1:" + port)).toList(),
+                bootstrapKey);
     }
 
     public void start(Processes processes) throws Exception {
@@ -69,22 +94,31 @@ public final class ErrandSystem {
                 "--spring.rabbitmq.username=" + isolated.amqpUser(),
                 "--spring.rabbitmq.password=" + isolated.amqpPassword(),
                 "--spring.rabbitmq.virtual-host=" + isolated.vhost());
-        apiPort = freePort();
-        List<String> apiCommand = new ArrayList<>(List.of(options.java()));
-        apiCommand.addAll(JVM);
-        if (options.profile()) {
-            Files.createDirectories(out.resolve("profile"));
-            apiCommand.add(recording("api"));
+        // the first API migrates the schema before the others start (Flyway would lock, but a failed start is noisier)
+        for (int a = 1; a <= apiCount; a++) {
+            String name = a == 1 ? "errand-api" : "errand-api-" + a;
+            int apiPort = freePort();
+            List<String> apiCommand = new ArrayList<>(List.of(options.java()));
+            apiCommand.addAll(JVM);
+            if (options.profile()) {
+                Files.createDirectories(out.resolve("profile"));
+                apiCommand.add(recording(name.substring("errand-".length())));
+            }
+            apiCommand.addAll(List.of("-jar", out.resolve("jars/api.jar").toString(), "--server.port=" + apiPort,
+                    "--spring.datasource.url=" + isolated.jdbcUrl(),
+                    "--spring.datasource.username=" + isolated.jdbcUser(),
+                    "--spring.datasource.password=" + isolated.jdbcPassword()));
+            apiCommand.addAll(common);
+            apiCommand.addAll(apiArgs);
+            apis.add(processes.start(apiCommand, logs.resolve(name + ".log"), null,
+                    Map.of("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey)));
+            apiPorts.add(apiPort);
+            if (a == 1 && apiCount > 1) {
+                awaitHttp(name, apiPort, logs.resolve(name + ".log"));
+            }
         }
-        apiCommand.addAll(List.of("-jar", out.resolve("jars/api.jar").toString(), "--server.port=" + apiPort,
-                "--spring.datasource.url=" + isolated.jdbcUrl(),
-                "--spring.datasource.username=" + isolated.jdbcUser(),
-                "--spring.datasource.password=" + isolated.jdbcPassword()));
-        apiCommand.addAll(common);
-        api = processes.start(apiCommand, logs.resolve("errand-api.log"), null,
-                Map.of("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey));
         List<Integer> workerPorts = new ArrayList<>();
-        for (int i = 1; i <= options.workers(); i++) {
+        for (int i = 1; i <= workerCount; i++) {
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(options.java()));
             command.addAll(JVM);
@@ -98,7 +132,10 @@ public final class ErrandSystem {
             workers.add(processes.start(command, logs.resolve("errand-worker-" + i + ".log"), null, Map.of()));
             workerPorts.add(port);
         }
-        awaitHttp("errand-api", apiPort, logs.resolve("errand-api.log"));
+        for (int a = 1; a <= apiCount; a++) {
+            String name = a == 1 ? "errand-api" : "errand-api-" + a;
+            awaitHttp(name, apiPorts.get(a - 1), logs.resolve(name + ".log"));
+        }
         for (int i = 1; i <= workerPorts.size(); i++) {
             awaitHttp("errand-worker-" + i, workerPorts.get(i - 1), logs.resolve("errand-worker-" + i + ".log"));
         }
@@ -117,7 +154,9 @@ public final class ErrandSystem {
         if (!types.containsAll(Set.of("echo", "prime-count"))) {
             throw new IllegalStateException("the API never learned the task types from the workers");
         }
-        Console.log("Errand: API pid " + api.pid() + " on :" + apiPort + ", workers " + workers.stream()
+        Console.log("Errand: API pid(s) " + apis.stream().map(p -> Long.toString(p.pid()))
+                .collect(Collectors.joining(" ")) + " on :" + apiPorts.stream().map(String::valueOf)
+                .collect(Collectors.joining(",:")) + ", workers " + workers.stream()
                 .map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")) + ", vhost and database "
                 + isolated.name());
     }
@@ -137,7 +176,7 @@ public final class ErrandSystem {
             return false;
         }
         List<Process> all = new ArrayList<>(workers);
-        all.addFirst(api);
+        all.addAll(0, apis);
         for (Process process : all) {
             if (!process.isAlive()) {
                 dead = true;
@@ -160,9 +199,39 @@ public final class ErrandSystem {
 
     /** CPU ticks of the API, the workers, the broker and PostgreSQL, in that order. */
     public long[] cpuSnapshot() {
-        return new long[] {Processes.cpuTicks(List.of(api.pid())),
+        return new long[] {Processes.cpuTicks(apis.stream().map(Process::pid).toList()),
                 Processes.cpuTicks(workers.stream().map(Process::pid).toList()),
                 Processes.cpuTicks(Processes.brokerPids()), Processes.cpuTicks(Processes.postgresPids())};
+    }
+
+    /** CPU ticks of each API instance and each worker, by name ({@code api-1}, ..., {@code worker-1}, ...). */
+    public Map<String, Long> cpuSnapshotPerProcess() {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        for (int i = 0; i < apis.size(); i++) {
+            ticks.put("api-" + (i + 1), Processes.cpuTicks(List.of(apis.get(i).pid())));
+        }
+        for (int i = 0; i < workers.size(); i++) {
+            ticks.put("worker-" + (i + 1), Processes.cpuTicks(List.of(workers.get(i).pid())));
+        }
+        return ticks;
+    }
+
+    /** CPU milliseconds per job of each process between two {@link #cpuSnapshotPerProcess()}s. */
+    public static Map<String, Object> cpuMsPerJobPerProcess(Map<String, Long> before, Map<String, Long> after,
+            long ticksPerSecond, long jobs) {
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        after.forEach((name, ticks) -> cpu.put(name, Math.round((ticks - before.getOrDefault(name, 0L)) * 1000.0
+                / ticksPerSecond / jobs * 1000) / 1000.0));
+        return cpu;
+    }
+
+    /** Stops this system's processes (SIGTERM, then SIGKILL after 20 s), for a run that starts another set. */
+    public void stop(Processes processes) {
+        List<Process> all = new ArrayList<>(apis);
+        all.addAll(workers);
+        for (Process process : all) {
+            processes.stop(process);
+        }
     }
 
     /** CPU milliseconds per job of each process group between two snapshots. */
@@ -178,7 +247,9 @@ public final class ErrandSystem {
     /** Peak RSS of the API and each worker, in KiB. */
     public Map<String, Object> peakRss() {
         Map<String, Object> rss = new LinkedHashMap<>();
-        rss.put("errand-api", Processes.peakRssKib(api.pid()));
+        for (int i = 0; i < apis.size(); i++) {
+            rss.put(i == 0 ? "errand-api" : "errand-api-" + (i + 1), Processes.peakRssKib(apis.get(i).pid()));
+        }
         for (int i = 0; i < workers.size(); i++) {
             rss.put("errand-worker-" + (i + 1), Processes.peakRssKib(workers.get(i).pid()));
         }
@@ -190,10 +261,14 @@ public final class ErrandSystem {
                 + ",settings=profile,dumponexit=true";
     }
 
+    /**
+     * Waits up to 10 minutes: on 2 cores shared with other builds (load average near 20) an API took over 3 minutes
+     * to start.
+     */
     private static void awaitHttp(String name, int port, Path log) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            for (int i = 0; i < 360; i++) {
+            for (int i = 0; i < 1200; i++) {
                 try {
                     HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri)
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());

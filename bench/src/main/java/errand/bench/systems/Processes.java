@@ -45,6 +45,19 @@ public final class Processes {
         started.clear();
     }
 
+    /** SIGTERM to one process started here, up to 20 s to exit, then SIGKILL to it and its children. */
+    public synchronized void stop(Process process) {
+        ProcessHandle handle = process.toHandle();
+        handle.destroy();
+        try {
+            handle.onExit().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            handle.children().forEach(ProcessHandle::destroyForcibly);
+            handle.destroyForcibly();
+        }
+        started.remove(handle);
+    }
+
     /** Runs a command to its end; its output (stdout and stderr), or an exception on a non-zero exit. */
     public static String run(List<String> command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -90,4 +90,42 @@ class OptionsTest {
         assertThatThrownBy(() -> parse("--only", "rabbit")).isInstanceOf(Options.UsageException.class)
                 .hasMessage("--only names none of errand, perftest, celery");
     }
+
+    @Test
+    void storeRowsAndScaleAreOffByDefault() {
+        Options options = parse();
+        assertThat(options.storeRows()).isZero();
+        assertThat(options.scale()).isFalse();
+        assertThat(options.scaleWorkers()).containsExactly(1, 2, 4);
+        assertThat(options.scaleApis()).containsExactly(1, 2);
+    }
+
+    @Test
+    void storeRowsTakesACount() {
+        Options options = parse("--store-rows", "10_000_000", "-n", "2000");
+        assertThat(options.storeRows()).isEqualTo(10_000_000);
+        assertThat(options.reads()).isEqualTo(2000);
+        assertThat(options.lists()).isEqualTo(200);
+        assertThat(parse("-n", "50000").reads()).isEqualTo(10_000);
+        assertThat(parse("-n", "50000").lists()).isEqualTo(2_000);
+        assertThat(parse("--smoke").lists()).isEqualTo(100);
+        assertThatThrownBy(() -> parse("--store-rows", "0")).isInstanceOf(Options.UsageException.class);
+        assertThatThrownBy(() -> parse("--store-rows")).isInstanceOf(Options.UsageException.class);
+    }
+
+    @Test
+    void scaleMeasuresErrandsBatchBurnDownAlone() {
+        Options options = parse("--scale", "--only", "errand,celery", "--workloads", "single");
+        assertThat(options.scale()).isTrue();
+        assertThat(options.systems()).containsExactly("errand");
+        assertThat(options.workloads()).containsExactly("batch");
+        Options lists = parse("--scale-workers", "1, 3", "--scale-apis", "2");
+        assertThat(lists.scale()).isTrue();
+        assertThat(lists.scaleWorkers()).containsExactly(1, 3);
+        assertThat(lists.scaleApis()).containsExactly(2);
+        assertThatThrownBy(() -> parse("--scale-workers", "1,x")).isInstanceOf(Options.UsageException.class);
+        assertThatThrownBy(() -> parse("--scale-apis", ",")).isInstanceOf(Options.UsageException.class);
+        assertThatThrownBy(() -> parse("--scale", "--store-rows", "100"))
+                .isInstanceOf(Options.UsageException.class);
+    }
 }

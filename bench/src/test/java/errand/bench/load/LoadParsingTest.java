@@ -45,4 +45,32 @@ class LoadParsingTest {
         assertThat(rate.maxInFlight()).isEqualTo(256);
         assertThat(Workload.batch("warmup", 100).batchSize()).isEqualTo(500);
     }
+
+    @Test
+    void judgesTheAnswersOfTheReadAndListWorkloads() {
+        String id = "0b5e3c4e-1d0c-4d8e-9c55-0a1b2c3d4e5f";
+        assertThat(LoadGenerator.answers("/api/v1/jobs/" + id, "{\"id\":\"" + id + "\",\"status\":\"SUCCEEDED\"}"))
+                .isTrue();
+        assertThat(LoadGenerator.answers("/api/v1/jobs/" + id, "{\"id\":\"1b5e3c4e-1d0c-4d8e-9c55-0a1b2c3d4e5f\"}"))
+                .isFalse();
+        assertThat(LoadGenerator.answers("/api/v1/jobs/" + id, "{}")).isFalse();
+        String list = LoadGenerator.LIST_PATH;
+        assertThat(LoadGenerator.answers(list, "{\"jobs\":[{\"id\":\"" + id + "\",\"type\":\"echo\","
+                + "\"status\":\"SUCCEEDED\"}],\"next\":null}")).isTrue();
+        assertThat(LoadGenerator.answers(list, "{\"jobs\":[],\"next\":null}")).isFalse();
+        assertThat(LoadGenerator.answers(list, "{\"jobs\":[{\"type\":\"echo\",\"status\":\"FAILED\"}]}")).isFalse();
+        assertThat(LoadGenerator.answers(list, "{\"jobs\":[{\"type\":\"report\",\"status\":\"SUCCEEDED\"}]}"))
+                .isFalse();
+    }
+
+    @Test
+    void spreadsRequestsOverTheApiInstancesInTurn() {
+        ApiClient client = new ApiClient(java.util.List.of(java.net.URI.create("http://127.0.0.1:1"),
+                java.net.URI.create("http://127.0.0.1:2")), "key");
+        assertThat(java.util.List.of(client.base(), client.base(), client.base()))
+                .extracting(java.net.URI::getPort).containsExactly(1, 2, 1);
+        ApiClient one = new ApiClient(java.net.URI.create("http://127.0.0.1:3"), "key");
+        assertThat(one.base().getPort()).isEqualTo(3);
+        assertThat(one.base().getPort()).isEqualTo(3);
+    }
 }
