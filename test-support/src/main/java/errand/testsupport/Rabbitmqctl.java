@@ -114,13 +114,26 @@ public final class Rabbitmqctl {
     /** Runs {@code rabbitmqctl -q eval expression} and answers its output; throws if it fails or times out. */
     public static String eval(String expression) {
         String command = System.getenv().getOrDefault("ERRAND_TEST_RABBITMQCTL", "rabbitmqctl");
-        List<String> line = List.of(command, "-q", "eval", expression);
+        return run(List.of(command, "-q", "eval", expression), Map.of(), COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Runs a RabbitMQ command line ({@code rabbitmqctl}, {@code rabbitmq-server}, ...) with extra environment
+     * variables and answers its output (stderr included); throws if it fails or outlasts {@code timeout}.
+     */
+    public static String run(List<String> line, Map<String, String> environment, Duration timeout) {
+        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         try {
-            Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroy();
-                throw new IllegalStateException(String.join(" ", line) + " failed: " + output);
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", line) + " timed out: " + output);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", line) + " failed (" + process.exitValue() + "): "
+                        + output);
             }
             return output;
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package errand.tests.monitoring;
 
 import static errand.tests.support.ComposeYaml.assertBuiltFrom;
+import static errand.tests.support.ComposeYaml.assertEveryServiceHasAHealthCheckAndWaitsOnlyForHealthyServices;
 import static errand.tests.support.ComposeYaml.dependsOn;
 import static errand.tests.support.ComposeYaml.healthCheck;
 import static errand.tests.support.ComposeYaml.jobNamed;
@@ -207,15 +208,7 @@ class DockerComposeFileTests {
 
     @Test
     void everyServiceHasAHealthCheckAndWaitsOnlyForHealthyServices() {
-        services.forEach((name, service) -> {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> definition = (Map<String, Object>) service;
-            assertThat(healthCheck(definition)).as("health check of %s", name).isNotBlank();
-            dependsOn(definition).forEach((dependency, condition) -> {
-                assertThat(services).as("%s depends on a declared service", name).containsKey(dependency);
-                assertThat(condition).as("%s waits for %s", name, dependency).isEqualTo("service_healthy");
-            });
-        });
+        assertEveryServiceHasAHealthCheckAndWaitsOnlyForHealthyServices(services);
     }
 
     @Test

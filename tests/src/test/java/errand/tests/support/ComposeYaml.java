@@ -96,4 +96,17 @@ public final class ComposeYaml {
             throw new AssertionError("Cannot read " + file, e);
         }
     }
+
+    /** Every service has a health check, and waits only for declared services to be healthy. */
+    public static void assertEveryServiceHasAHealthCheckAndWaitsOnlyForHealthyServices(Map<String, Object> services) {
+        services.forEach((name, service) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> definition = (Map<String, Object>) service;
+            assertThat(healthCheck(definition)).as("health check of %s", name).isNotBlank();
+            dependsOn(definition).forEach((dependency, condition) -> {
+                assertThat(services).as("%s depends on a declared service", name).containsKey(dependency);
+                assertThat(condition).as("%s waits for %s", name, dependency).isEqualTo("service_healthy");
+            });
+        });
+    }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import errand.testsupport.Rabbitmqctl;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -396,26 +397,7 @@ public final class RabbitCluster implements BeforeAllCallback, AfterAllCallback 
     }
 
     private String run(Node node, List<String> line) {
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
-        builder.environment().putAll(environment(node));
-        try {
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", line) + " timed out: " + output);
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", line) + " failed (" + process.exitValue() + "): "
-                        + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot run " + String.join(" ", line) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while running " + String.join(" ", line), e);
-        }
+        return Rabbitmqctl.run(line, environment(node), COMMAND_TIMEOUT);
     }
 
     /**
