@@ -92,7 +92,7 @@ class BatchEventsController {
             Batches.BatchView view = batches.view(batch);
             for (Job job : jobs.terminalOfBatchSince(batch.id(), from.minus(COMMIT_SLACK))) {
                 if (sent.add(job.id())) {
-                    emitter.send(SseEmitter.event().id(Long.toString(++sequence)).name("job")
+                    send(SseEmitter.event().id(Long.toString(++sequence)).name("job")
                             .data(JobResponse.of(job), MediaType.APPLICATION_JSON));
                     if (job.finishedAt() != null && job.finishedAt().isAfter(from)) {
                         from = job.finishedAt();
@@ -100,9 +100,9 @@ class BatchEventsController {
                 }
             }
             if (view.done()) {
-                emitter.send(SseEmitter.event().id(Long.toString(++sequence)).name("batch")
+                send(SseEmitter.event().id(Long.toString(++sequence)).name("batch")
                         .data(view, MediaType.APPLICATION_JSON));
-                emitter.complete();
+                complete();
                 return false;
             }
             awaitChangeOrKeepAlive();

@@ -17,9 +17,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobChangeHub {
 
+    /** The topic of the outcome stream's sequencer: job changes were staged and wait for their numbers. */
+    public static final UUID EVENTS_STAGED = new UUID(0, 1);
+    /** The topic of outcome streams: staged changes were numbered and can be read. */
+    public static final UUID EVENTS_SEQUENCED = new UUID(0, 2);
+
     private final Map<UUID, Set<Subscription>> subscriptions = new ConcurrentHashMap<>();
 
-    /** Subscribes before reading the job, so a change between the read and the wait is not missed. */
+    /**
+     * Subscribes to a job, a batch or one of the event topics, before reading it, so a change between the read and
+     * the wait is not missed.
+     */
     public Subscription subscribe(UUID jobId) {
         Subscription subscription = new Subscription(jobId);
         subscriptions.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(subscription);

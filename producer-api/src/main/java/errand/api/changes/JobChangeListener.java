@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Listens on the {@code errand_job_changes} channel, which a trigger on the jobs table notifies on every status,
- * attempt or progress change, and forwards each notification to the {@link JobChangeHub}. Runs on one dedicated
+ * attempt or progress change, and on {@code errand_job_events}, which says that changes were staged for the outcome
+ * stream or numbered, and forwards each notification to the {@link JobChangeHub}. Runs on one dedicated
  * thread holding one connection; when the connection breaks it reconnects and wakes every waiter, since
  * notifications sent meanwhile are lost.
  */
@@ -43,6 +44,7 @@ class JobChangeListener extends BackgroundLoop {
         try (Connection connection = dataSource.getConnection()) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("listen errand_job_changes");
+                statement.execute("listen errand_job_events");
             }
             hub.signalAll();
             PGConnection pg = connection.unwrap(PGConnection.class);
@@ -50,12 +52,20 @@ class JobChangeListener extends BackgroundLoop {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                 if (notifications != null) {
                     for (PGNotification notification : notifications) {
-                        hub.signal(UUID.fromString(notification.getParameter()));
+                        hub.signal(topicOf(notification));
                     }
                 }
             }
         }
         return true;
+    }
+
+    private static UUID topicOf(PGNotification notification) {
+        if (notification.getName().equals("errand_job_events")) {
+            return notification.getParameter().equals("staged") ? JobChangeHub.EVENTS_STAGED
+                    : JobChangeHub.EVENTS_SEQUENCED;
+        }
+        return UUID.fromString(notification.getParameter());
     }
 
     @Override

@@ -22,20 +22,45 @@ public abstract class SseLoop extends BackgroundLoop {
     /** What the stream follows, for the log ("job …", "batch …"). */
     private final String subject;
     private final JobChangeHub.Subscription subscription;
-    protected final SseEmitter emitter;
+    private final Duration keepAlive;
+    private final SseEmitter emitter;
+    /** When the stream last sent anything, event or comment ({@link System#nanoTime()}). */
+    private long lastSent = System.nanoTime();
 
     protected SseLoop(String name, String subject, JobChangeHub.Subscription subscription, SseEmitter emitter) {
+        this(name, subject, subscription, emitter, KEEP_ALIVE);
+    }
+
+    protected SseLoop(String name, String subject, JobChangeHub.Subscription subscription, SseEmitter emitter,
+            Duration keepAlive) {
         // a failed stream ends, so it never pauses
         super(name, Threads.VIRTUAL, Duration.ZERO);
         this.subject = subject;
         this.subscription = subscription;
         this.emitter = emitter;
+        this.keepAlive = keepAlive;
     }
 
-    /** Waits for the next change; sends a keep-alive comment when none came within 15 s, so proxies keep it open. */
+    /** Sends one event. */
+    protected void send(SseEmitter.SseEventBuilder event) throws IOException {
+        emitter.send(event);
+        lastSent = System.nanoTime();
+    }
+
+    /** Ends the stream: the client sees it close. */
+    protected void complete() {
+        emitter.complete();
+    }
+
+    /**
+     * Waits for the next change; sends a keep-alive comment once the stream sent nothing for the keep-alive interval
+     * (15 s unless the stream says otherwise), so proxies keep it open, even when changes keep waking a stream that
+     * has nothing to send for them.
+     */
     protected void awaitChangeOrKeepAlive() throws IOException, InterruptedException {
-        if (!subscription.awaitChange(KEEP_ALIVE)) {
-            emitter.send(SseEmitter.event().comment("keep-alive"));
+        Duration quiet = Duration.ofNanos(System.nanoTime() - lastSent);
+        if (quiet.compareTo(keepAlive) >= 0 || !subscription.awaitChange(keepAlive.minus(quiet))) {
+            send(SseEmitter.event().comment("keep-alive"));
         }
     }
 

@@ -70,12 +70,12 @@ class JobEventsController {
         protected boolean runOnce() throws IOException, InterruptedException {
             JobResponse current = JobResponse.of(jobs.get(tenant, jobId));
             if (!Objects.equals(current, last)) {
-                emitter.send(SseEmitter.event().id(Long.toString(++sequence)).data(current,
+                send(SseEmitter.event().id(Long.toString(++sequence)).data(current,
                         MediaType.APPLICATION_JSON));
                 last = current;
             }
             if (current.status().isTerminal()) {
-                emitter.complete();
+                complete();
                 return false;
             }
             awaitChangeOrKeepAlive();

@@ -26,7 +26,8 @@ final class ScopeRules {
             rule(HttpMethod.POST, Scope.JOBS_MANAGE, "/api/v1/jobs/*/cancel", "/api/v1/jobs/*/retry",
                     "/api/v1/batches/*/cancel"),
             rule(HttpMethod.GET, Scope.JOBS_READ, "/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/task-types",
-                    "/api/v1/task-types/**", "/api/v1/stats", "/api/v1/batches/**"),
+                    "/api/v1/task-types/**", "/api/v1/stats", "/api/v1/batches/**",
+                    "/api/v1/events"),
             rule(null, Scope.ADMIN, "/api/v1/keys", "/api/v1/keys/**", "/api/v1/workers", "/api/v1/workers/**"),
             rule(null, Scope.SCHEDULES, "/api/v1/schedules", "/api/v1/schedules/**"));
 

@@ -202,6 +202,11 @@ public final class ErrandClient {
         return send(request.build());
     }
 
+    /** {@code GET} with the key and one more header. */
+    public Response getWithHeader(String pathAndQuery, String name, String value) {
+        return send(request(pathAndQuery, Duration.ofSeconds(30)).header(name, value).GET().build());
+    }
+
     /** The long-poll: answers when the job is terminal or {@code wait} has passed. */
     public Response getWaiting(UUID id, Duration wait) {
         return get(JOBS + "/" + id + "?wait=" + wait);
@@ -290,23 +295,13 @@ public final class ErrandClient {
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         CompletableFuture<Boolean> reading = CompletableFuture.supplyAsync(() -> {
-            StringBuilder data = new StringBuilder();
+            SseParser parser = new SseParser(event -> {
+                synchronized (events) {
+                    events.add(WireJson.mapper().readTree(event.data()));
+                }
+            }, () -> { });
             try (Stream<String> lines = response.body()) {
-                lines.forEach(line -> {
-                    if (line.isEmpty()) {
-                        if (!data.isEmpty()) {
-                            synchronized (events) {
-                                events.add(WireJson.mapper().readTree(data.toString()));
-                            }
-                            data.setLength(0);
-                        }
-                    } else if (line.startsWith("data:")) {
-                        if (!data.isEmpty()) {
-                            data.append('\n');
-                        }
-                        data.append(line.substring(5).stripLeading());
-                    }
-                });
+                lines.forEach(parser::accept);
             }
             return true;
         }, Thread::startVirtualThread);
@@ -324,6 +319,25 @@ public final class ErrandClient {
         }
         synchronized (events) {
             return new EventStream(response.statusCode(), contentType, List.copyOf(events), closed);
+        }
+    }
+
+    /**
+     * Opens the server-sent events at {@code path} and answers once the headers came, leaving the body to read, as
+     * {@link EventFollower} does; with {@code lastEventId}, sends it as {@code Last-Event-ID}.
+     */
+    public HttpResponse<Stream<String>> openStream(String path, @Nullable String lastEventId) {
+        HttpRequest.Builder request = request(path, Duration.ofSeconds(30)).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        try {
+            return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
