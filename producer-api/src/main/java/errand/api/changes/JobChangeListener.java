@@ -8,6 +8,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import errand.api.BackgroundLoop;
+import errand.api.dispatch.OutboxSignal;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Listens on the {@code errand_job_changes} channel, which a trigger on the jobs table notifies on every status,
  * attempt or progress change, and on {@code errand_job_events}, which says that changes were staged for the outcome
- * stream or numbered, and forwards each notification to the {@link JobChangeHub}. Runs on one dedicated
+ * stream or numbered, and forwards each notification to the {@link JobChangeHub}; on {@code errand_outbox}, which says
+ * that a transaction made jobs to publish (a workflow's next steps), it wakes the outbox relay. Runs on one dedicated
  * thread holding one connection; when the connection breaks it reconnects and wakes every waiter, since
  * notifications sent meanwhile are lost.
  */
@@ -31,11 +33,13 @@ class JobChangeListener extends BackgroundLoop {
 
     private final DataSource dataSource;
     private final JobChangeHub hub;
+    private final OutboxSignal outbox;
 
-    JobChangeListener(DataSource dataSource, JobChangeHub hub) {
+    JobChangeListener(DataSource dataSource, JobChangeHub hub, OutboxSignal outbox) {
         super("errand-job-changes", Threads.PLATFORM, POLL);
         this.dataSource = dataSource;
         this.hub = hub;
+        this.outbox = outbox;
     }
 
     /** Connects, listens and forwards notifications until the connection breaks or the loop is stopped. */
@@ -45,6 +49,7 @@ class JobChangeListener extends BackgroundLoop {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("listen errand_job_changes");
                 statement.execute("listen errand_job_events");
+                statement.execute("listen errand_outbox");
             }
             hub.signalAll();
             PGConnection pg = connection.unwrap(PGConnection.class);
@@ -52,7 +57,11 @@ class JobChangeListener extends BackgroundLoop {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                 if (notifications != null) {
                     for (PGNotification notification : notifications) {
-                        hub.signal(topicOf(notification));
+                        if (notification.getName().equals("errand_outbox")) {
+                            outbox.wakeUp();
+                        } else {
+                            hub.signal(topicOf(notification));
+                        }
                     }
                 }
             }

@@ -34,7 +34,8 @@ public class JobStore {
     private static final int INSERT_BATCH_SIZE = 500;
 
     static final String COLUMNS = "id, type, status, payload, result, error, progress, attempt, attempts, "
-            + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at, traceparent, batch_id";
+            + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at, traceparent, batch_id, "
+            + "workflow_id, step_id";
 
     private static final String INSERT = """
             insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
@@ -133,6 +134,10 @@ public class JobStore {
             sql.append(" and batch_id = ?");
             args.add(query.batch());
         }
+        if (query.workflow() != null) {
+            sql.append(" and workflow_id = ?");
+            args.add(query.workflow());
+        }
         if (query.type() != null) {
             sql.append(" and type = ?");
             args.add(query.type());
@@ -224,7 +229,8 @@ public class JobStore {
                 rs.getInt("attempts"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 instant(rs, "updated_at"), traceIdOf(rs.getString("traceparent")),
-                rs.getObject("batch_id", UUID.class));
+                rs.getObject("batch_id", UUID.class), rs.getObject("workflow_id", UUID.class),
+                rs.getString("step_id"));
     }
 
     private static @Nullable String traceIdOf(@Nullable String traceparent) {

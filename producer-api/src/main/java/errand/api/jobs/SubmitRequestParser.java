@@ -31,11 +31,13 @@ import tools.jackson.databind.json.JsonMapper;
  * nothing the store could not keep exactly ({@link StorableJson}: NUL characters, lone surrogates, numbers too long).
  */
 @Component
-class SubmitRequestParser {
+public class SubmitRequestParser {
 
     /** A job's {@code timeout} must be positive; the store keeps it in milliseconds. */
     private static final Duration SHORTEST_TIMEOUT = Duration.ofMillis(1);
     private static final Set<String> FIELDS = Set.of("type", "payload", "timeout", "maxAttempts", "delay");
+    /** The fields of a job that a workflow step takes: it starts when its dependencies let it, never later. */
+    private static final Set<String> STEP_FIELDS = Set.of("type", "payload", "timeout", "maxAttempts");
     private static final JsonMapper CANONICAL = WireJson.mapper().rebuild()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
@@ -55,6 +57,32 @@ class SubmitRequestParser {
      */
     Optional<NewJob> parse(String tenant, JsonNode request, @Nullable String idempotencyKey, Instant now,
             String traceparent, List<FieldError> errors) {
+        int errorsBefore = errors.size();
+        Optional<JobSpec> spec = parseSpec(request, FIELDS, true, errors);
+        if (!request.isObject()) {
+            return Optional.empty();
+        }
+        Duration delay = duration(request.get("delay"), "/delay", errors, Duration.ZERO, limits.maxDelay());
+        if (spec.isEmpty() || errors.size() > errorsBefore) {
+            return Optional.empty();
+        }
+        JobSpec job = spec.get();
+        return Optional.of(new NewJob(tenant, UUID.randomUUID(), job.type(), job.payload(), job.maxAttempts(),
+                job.timeout(), now, delay != null ? now.plus(delay) : now, idempotencyKey,
+                idempotencyKey == null ? null : hash(request), traceparent, null, null));
+    }
+
+    /**
+     * Parses the job fields of a workflow step ({@code type}, {@code payload}, {@code timeout}, {@code maxAttempts},
+     * and no others: {@code errors} names the rest). The payload is checked against its type's schema only when
+     * {@code checkSchema}: a payload with references to other steps' results can only be checked once resolved.
+     */
+    public Optional<JobSpec> parseStep(JsonNode request, boolean checkSchema, List<FieldError> errors) {
+        return parseSpec(request, STEP_FIELDS, checkSchema, errors);
+    }
+
+    private Optional<JobSpec> parseSpec(JsonNode request, Set<String> fields, boolean checkSchema,
+            List<FieldError> errors) {
         if (!request.isObject()) {
             errors.add(new FieldError("", "type", "a job must be a JSON object"));
             return Optional.empty();
@@ -66,9 +94,9 @@ class SubmitRequestParser {
             return Optional.empty();
         }
         for (String name : request.propertyNames()) {
-            if (!FIELDS.contains(name)) {
+            if (!fields.contains(name)) {
                 errors.add(new FieldError("/" + name, "unknown", "is not a field of a job; known fields: "
-                        + String.join(", ", FIELDS.stream().sorted().toList())));
+                        + String.join(", ", fields.stream().sorted().toList())));
             }
         }
         Optional<TaskTypeDescriptor> type = taskType(request.get("type"), errors);
@@ -77,23 +105,20 @@ class SubmitRequestParser {
             errors.add(new FieldError("/payload", "required", "is required (a JSON object)"));
         } else if (!payload.isObject()) {
             errors.add(new FieldError("/payload", "type", "must be a JSON object"));
-        } else if (type.isPresent()) {
+        } else if (type.isPresent() && checkSchema) {
             validator.validate(type.get(), payload).forEach(v -> errors.add(
                     new FieldError("/payload" + v.pointer(), v.rule(), v.message())));
         }
         Duration timeout = duration(request.get("timeout"), "/timeout", errors, SHORTEST_TIMEOUT,
                 limits.maxTimeout());
-        Duration delay = duration(request.get("delay"), "/delay", errors, Duration.ZERO, limits.maxDelay());
         Integer maxAttempts = maxAttempts(request.get("maxAttempts"), errors);
         if (!errors.isEmpty() || type.isEmpty() || payload == null) {
             return Optional.empty();
         }
         TaskTypeDescriptor descriptor = type.get();
-        return Optional.of(new NewJob(tenant, UUID.randomUUID(), descriptor.name(), payload,
+        return Optional.of(new JobSpec(descriptor.name(), payload,
                 maxAttempts != null ? maxAttempts : descriptor.maxAttempts(),
-                timeout != null ? timeout : descriptor.timeout(), now,
-                delay != null ? now.plus(delay) : now, idempotencyKey,
-                idempotencyKey == null ? null : hash(request), traceparent, null, null));
+                timeout != null ? timeout : descriptor.timeout()));
     }
 
     private Optional<TaskTypeDescriptor> taskType(@Nullable JsonNode node, List<FieldError> errors) {

@@ -28,12 +28,17 @@ class Retention {
 
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
-    /** A job of a batch stays while the batch is unfinished, so the batch can be read back whole. */
+    /**
+     * A job of a batch stays while the batch is unfinished, so the batch can be read back whole; a step's job while
+     * its workflow runs, as later steps read its result.
+     */
     private static final String DELETE_BATCH = """
             delete from jobs where id in (
                 select id from jobs j where status = ? and finished_at < ?
                 and (batch_id is null or not exists (
                     select 1 from jobs other where other.batch_id = j.batch_id and other.status in %s))
+                and (workflow_id is null or not exists (
+                    select 1 from workflows w where w.id = j.workflow_id and w.status = 'RUNNING'))
                 order by finished_at limit ? for update skip locked)""".formatted(
             StatusSql.listOf(status -> !status.isTerminal()));
 
