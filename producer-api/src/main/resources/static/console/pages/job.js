@@ -15,10 +15,16 @@ export async function render(ctx) {
     const message = el('div', {id: 'job-message'});
     ctx.main.append(el('h1', {}, 'Job ', el('code', {}, id)), message, view);
     let following = false;
+    let shown = null;
 
     const reload = async () => {
         const job = await api(path, {signal: ctx.signal});
-        draw(view, job, ctx, act);
+        const text = JSON.stringify(job);
+        if (text !== shown) {
+            // redrawn only when something changed, so focus and selection survive the events that change nothing
+            shown = text;
+            draw(view, job, ctx, act);
+        }
         if (!isTerminal(job.status) && !following) {
             following = true;
             // one event per change, the job as data; the stream ends after the terminal event, and a retry's new
