@@ -88,13 +88,16 @@ class JobController {
         return JobResponse.of(job, jobs.attemptsOf(jobId));
     }
 
-    @Operation(summary = "List jobs, newest first", description = "Filter by status, type, batch and "
-            + "workflow; pass the previous page's next as after to read on.")
+    @Operation(summary = "List jobs, newest first", description = "Filter by status, type, batch, workflow and "
+            + "creation time (createdAfter inclusive, createdBefore exclusive, ISO-8601 instants); pass the previous "
+            + "page's next as after to read on.")
     @GetMapping
     PageResponse page(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String type,
             @RequestParam(required = false) @Nullable String batch,
             @RequestParam(required = false) @Nullable String workflow,
+            @RequestParam(required = false) @Nullable String createdAfter,
+            @RequestParam(required = false) @Nullable String createdBefore,
             @RequestParam(required = false) @Nullable String limit,
             @RequestParam(required = false) @Nullable String after) {
         int size = parameters.limitOf(limit);
@@ -105,7 +108,9 @@ class JobController {
         }
         List<Job> page = jobs.page(new JobQuery(caller.tenant(), parameters.statusOf(status), type,
                 batch == null ? null : parameters.idOf(batch, "batch"),
-                workflow == null ? null : parameters.idOf(workflow, "workflow"), size, cursor));
+                workflow == null ? null : parameters.idOf(workflow, "workflow"),
+                createdAfter == null ? null : parameters.instantOf(createdAfter, "createdAfter"),
+                createdBefore == null ? null : parameters.instantOf(createdBefore, "createdBefore"), size, cursor));
         String next = page.size() == size ? page.getLast().id().toString() : null;
         return new PageResponse(page.stream().map(JobResponse::of).toList(), next);
     }

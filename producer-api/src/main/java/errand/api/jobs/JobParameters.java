@@ -1,6 +1,7 @@
 package errand.api.jobs;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,16 @@ public class JobParameters {
     /** An id given as the query parameter {@code name}. */
     public UUID idOf(String value, String name) {
         return JobIds.parseParameter(value, name);
+    }
+
+    /** An instant given as the query parameter {@code name}, such as {@code 2026-12-02T08:00:00Z}. */
+    public Instant instantOf(String value, String name) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw invalidParameter(name, "instant", "'" + value + "' is not an ISO-8601 instant such as "
+                    + "2026-12-02T08:00:00Z");
+        }
     }
 
     public Duration waitOf(String wait) {

@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** The RFC 9457 problems of the jobs API, each with a stable {@code type}. */
-@RestControllerAdvice(assignableTypes = {JobController.class, JobEventsController.class})
+@RestControllerAdvice(assignableTypes = {JobController.class, JobEventsController.class, BulkActionController.class,
+        FailureController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class JobProblems {
 

@@ -85,13 +85,18 @@ public class JobService {
             Optional<Job> cancelled = store.cancel(tenant, id, Instant.now());
             cancelled.ifPresent(job -> {
                 logContext.type(job.type());
-                control.broadcastCancel(id, job.attempt());
-                registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, job.type(),
-                        ErrandMetrics.TAG_STATUS, job.status().name()).increment();
-                log.debug("Cancelled job {}", id);
+                announceCancelled(job);
             });
             return cancelled;
         }
+    }
+
+    /** What follows a job's move to CANCELLED: its worker is told to stop it, and it counts as completed. */
+    void announceCancelled(Job job) {
+        control.broadcastCancel(job.id(), job.attempt());
+        registry.counter(ErrandMetrics.JOBS_COMPLETED, ErrandMetrics.TAG_TYPE, job.type(),
+                ErrandMetrics.TAG_STATUS, job.status().name()).increment();
+        log.debug("Cancelled job {}", job.id());
     }
 
     Job retry(String tenant, UUID id) {

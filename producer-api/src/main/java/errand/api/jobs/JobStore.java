@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -44,20 +45,31 @@ public class JobStore {
             values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
             .formatted(StatusSql.literal(JobStatus.QUEUED));
 
-    private static final String CANCEL = """
+    private static final String CANCEL_SET = """
             update jobs set status = %s, finished_at = ?, updated_at = ?
-            where id = ? and tenant = ? and status = any(?)
-            returning\s""".formatted(StatusSql.literal(JobStatus.CANCELLED)) + COLUMNS;
+            """.formatted(StatusSql.literal(JobStatus.CANCELLED));
+
+    private static final String CANCEL = CANCEL_SET + "where id = ? and tenant = ? and status = any(?) returning "
+            + COLUMNS;
+
+    private static final String CANCEL_MANY = CANCEL_SET
+            + "where id = any(?) and tenant = ? and status = any(?) returning " + COLUMNS;
 
     /** The statuses {@code POST /retry} replays a job from. */
     private static final Set<JobStatus> RETRYABLE = EnumSet.of(JobStatus.FAILED, JobStatus.CANCELLED);
 
-    private static final String RETRY = """
+    private static final String RETRY_SET = """
             update jobs set status = %s, attempt = attempt + 1, result = null, progress = null,
                             finished_at = null, published_at = null, publish_after = ?, updated_at = ?,
                             max_attempts = greatest(max_attempts, attempt + 1)
-            where id = ? and tenant = ? and status in %s
-            returning\s""".formatted(StatusSql.literal(JobStatus.QUEUED), StatusSql.list(RETRYABLE)) + COLUMNS;
+            """.formatted(StatusSql.literal(JobStatus.QUEUED));
+
+    private static final String RETRY = RETRY_SET + "where id = ? and tenant = ? and status in "
+            + StatusSql.list(RETRYABLE) + " returning " + COLUMNS;
+
+    /** Retries only the listed jobs still in one of the given (retryable) statuses. */
+    private static final String RETRY_MANY = RETRY_SET + "where id = any(?) and tenant = ? and status = any(?) "
+            + "and status in " + StatusSql.list(RETRYABLE) + " returning " + COLUMNS;
 
     private static final RowMapper<Job> JOB = JobStore::mapJob;
 
@@ -142,6 +154,14 @@ public class JobStore {
             sql.append(" and type = ?");
             args.add(query.type());
         }
+        if (query.createdAfter() != null) {
+            sql.append(" and created_at >= ?");
+            args.add(Timestamp.from(query.createdAfter()));
+        }
+        if (query.createdBefore() != null) {
+            sql.append(" and created_at < ?");
+            args.add(Timestamp.from(query.createdBefore()));
+        }
         if (query.after() != null) {
             sql.append(" and (created_at, id) < (select created_at, id from jobs where id = ? and tenant = ?)");
             args.add(query.after());
@@ -203,6 +223,75 @@ public class JobStore {
     /** Replays a FAILED or CANCELLED job as a new attempt, unpublished so the outbox relay enqueues it. */
     Optional<Job> retry(String tenant, UUID id, Instant at) {
         return jdbc.query(RETRY, JOB, Timestamp.from(at), Timestamp.from(at), id, tenant).stream().findFirst();
+    }
+
+    /**
+     * The next chunk of the tenant's jobs a bulk action matches, oldest first, after {@code from}: a walk by
+     * {@code (created_at, id)} on the list indexes, so each job is visited once even if it changes meanwhile.
+     */
+    List<Position> matching(String tenant, BulkFilter filter, Collection<JobStatus> statuses, @Nullable Position from,
+            int limit) {
+        var sql = new StringBuilder("select id, created_at from jobs where tenant = ? and status = any(?)"
+                + " and created_at < ?");
+        var args = new ArrayList<>();
+        args.add(tenant);
+        args.add(names(statuses));
+        args.add(Timestamp.from(filter.createdBefore()));
+        if (filter.type() != null) {
+            sql.append(" and type = ?");
+            args.add(filter.type());
+        }
+        if (filter.batch() != null) {
+            sql.append(" and batch_id = ?");
+            args.add(filter.batch());
+        }
+        if (from != null) {
+            sql.append(" and (created_at, id) > (?, ?)");
+            args.add(Timestamp.from(from.createdAt()));
+            args.add(from.id());
+        }
+        sql.append(" order by created_at, id limit ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), (rs, n) -> new Position(rs.getObject("id", UUID.class),
+                instant(rs, "created_at")), args.toArray());
+    }
+
+    /** Where a bulk action's walk over the jobs table stands. */
+    record Position(UUID id, Instant createdAt) {
+    }
+
+    /** Cancels those of the listed jobs that are still in one of {@code statuses} (all unfinished ones). */
+    List<Job> cancelAll(String tenant, List<UUID> ids, Collection<JobStatus> statuses, Instant at) {
+        return jdbc.query(CANCEL_MANY, JOB, Timestamp.from(at), Timestamp.from(at), ids.toArray(UUID[]::new), tenant,
+                names(statuses));
+    }
+
+    /** Replays those of the listed jobs that are still in one of {@code statuses} (FAILED or CANCELLED ones). */
+    List<Job> retryAll(String tenant, List<UUID> ids, Collection<JobStatus> statuses, Instant at) {
+        return jdbc.query(RETRY_MANY, JOB, Timestamp.from(at), Timestamp.from(at), ids.toArray(UUID[]::new), tenant,
+                names(statuses));
+    }
+
+    /**
+     * The tenant's newest {@code scan} FAILED jobs (of one type, or all) grouped by type and error, biggest group
+     * first: read on the status index, so it costs the same with a million failed jobs as with a thousand.
+     */
+    List<FailureGroup> failureGroups(String tenant, @Nullable String type, int scan) {
+        String sql = """
+                select type, error ->> 'type' as error_type, error ->> 'message' as message, count(*) as jobs,
+                       max(created_at) as newest, (array_agg(id order by created_at desc, id desc))[1] as newest_id
+                from (select type, error, id, created_at from jobs where tenant = ? and status = %s%s
+                      order by created_at desc, id desc limit ?) recent
+                group by 1, 2, 3 order by jobs desc, newest desc""".formatted(
+                StatusSql.literal(JobStatus.FAILED), type == null ? "" : " and type = ?");
+        Object[] args = type == null ? new Object[] {tenant, scan} : new Object[] {tenant, type, scan};
+        return jdbc.query(sql, (rs, n) -> new FailureGroup(rs.getString("type"), rs.getString("error_type"),
+                rs.getString("message"), rs.getLong("jobs"), instant(rs, "newest"),
+                rs.getObject("newest_id", UUID.class)), args);
+    }
+
+    private static String[] names(Collection<JobStatus> statuses) {
+        return statuses.stream().map(Enum::name).toArray(String[]::new);
     }
 
     List<AttemptRecord> attemptsOf(UUID id) {

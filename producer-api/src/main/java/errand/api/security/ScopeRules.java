@@ -14,7 +14,7 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 /**
  * Which scope each API call needs, in one table: {@link SecurityConfiguration} enforces it and
  * {@link AuthenticationErrors} names the missing scope in a {@code 403}. The first matching rule decides; a call no
- * rule names needs a valid key and nothing more.
+ * rule names (such as {@code GET /api/v1/me}) needs a valid key and nothing more.
  */
 final class ScopeRules {
 
@@ -24,7 +24,8 @@ final class ScopeRules {
     static final List<Rule> RULES = List.of(
             rule(HttpMethod.POST, Scope.JOBS_SUBMIT, "/api/v1/jobs", "/api/v1/jobs/batch", "/api/v1/workflows"),
             rule(HttpMethod.POST, Scope.JOBS_MANAGE, "/api/v1/jobs/*/cancel", "/api/v1/jobs/*/retry",
-                    "/api/v1/batches/*/cancel", "/api/v1/workflows/*/cancel"),
+                    "/api/v1/jobs/cancel", "/api/v1/jobs/retry", "/api/v1/batches/*/cancel",
+                    "/api/v1/workflows/*/cancel"),
             rule(HttpMethod.GET, Scope.JOBS_READ, "/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/task-types",
                     "/api/v1/task-types/**", "/api/v1/stats", "/api/v1/batches/**",
                     "/api/v1/events", "/api/v1/workflows", "/api/v1/workflows/**"),

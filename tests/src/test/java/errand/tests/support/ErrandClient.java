@@ -61,6 +61,14 @@ public final class ErrandClient {
         return new ErrandClient(baseUri, otherKey);
     }
 
+    /** Makes an API key in {@code tenant} with {@code scopes} (this client's key must be an admin's): its secret. */
+    public String createKey(String tenant, String... scopes) {
+        Response created = post("/api/v1/keys", "application/json", "{\"name\":\"" + tenant + "-key\",\"tenant\":\""
+                + tenant + "\",\"scopes\":[\"" + String.join("\",\"", scopes) + "\"]}", null);
+        assertThat(created.status()).as("%s", created).isEqualTo(201);
+        return created.json().path("secret").asString();
+    }
+
     public URI baseUri() {
         return baseUri.get();
     }

@@ -1,0 +1,84 @@
+// Building the page. Everything that came from the API (payloads, results, errors, type names) goes in as text
+// nodes, never as HTML: there is no innerHTML anywhere in the console.
+
+/** An element with attributes (on* handlers as functions) and children (strings become text nodes). */
+export function el(tag, attributes = {}, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+        if (value === undefined || value === null || value === false) {
+            continue;
+        }
+        if (name.startsWith('on') && typeof value === 'function') {
+            element.addEventListener(name.slice(2).toLowerCase(), value);
+        } else if (value === true) {
+            element.setAttribute(name, '');
+        } else {
+            element.setAttribute(name, String(value));
+        }
+    }
+    append(element, children);
+    return element;
+}
+
+function append(element, children) {
+    for (const child of children.flat(Infinity)) {
+        if (child === undefined || child === null || child === false) {
+            continue;
+        }
+        element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+}
+
+/** Replaces an element's children. */
+export function fill(element, ...children) {
+    element.replaceChildren();
+    append(element, children);
+    return element;
+}
+
+/** A link the console's router follows without reloading the page. */
+export function link(href, ...children) {
+    return el('a', {href, 'data-link': true}, ...children);
+}
+
+/** An instant in the browser's zone, with UTC on hover; a dash when absent. */
+export function time(instant) {
+    if (!instant) {
+        return el('span', {class: 'muted'}, '–');
+    }
+    const date = new Date(instant);
+    return el('time', {datetime: instant, title: `${date.toISOString()} (UTC)`}, date.toLocaleString());
+}
+
+/** JSON as preformatted text. */
+export function json(value, label) {
+    if (value === undefined || value === null) {
+        return el('p', {class: 'muted'}, 'none');
+    }
+    return el('pre', {class: 'json', tabindex: 0, 'aria-label': label}, JSON.stringify(value, null, 2));
+}
+
+/** A job status: always the word, with a shape and colour that only repeat it. */
+export function status(name) {
+    return el('span', {class: `status status-${String(name).toLowerCase()}`}, name);
+}
+
+/** A table; rows are arrays of cells. Wide tables scroll inside their own box on a narrow screen. */
+export function table(caption, headings, rows, attributes = {}) {
+    return el('div', {class: 'table-box'},
+        el('table', attributes,
+            el('caption', {}, caption),
+            el('thead', {}, el('tr', {}, headings.map((h) => el('th', {scope: 'col'}, h)))),
+            el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c) => el('td', {}, c)))))));
+}
+
+/** A message for the user, read out by screen readers when it appears. */
+export function notice(text, kind = 'info') {
+    return el('p', {class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status'}, text);
+}
+
+export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export function isTerminal(jobStatus) {
+    return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(jobStatus);
+}
