@@ -15,6 +15,7 @@ import errand.model.WireJson;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandPlatform;
+import errand.tests.support.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ class WorkflowsEndToEndTests {
 
     private static final String WORKFLOWS = "/api/v1/workflows";
     private static final Duration SHORT = Duration.ofSeconds(90);
+    private static final Duration LONG = Duration.ofMinutes(5);
 
     @RegisterExtension
     static final ErrandPlatform platform = ErrandPlatform.shared();
@@ -79,6 +81,50 @@ class WorkflowsEndToEndTests {
                 .toList();
         assertThat(step(done, "p0").path("result").path("count").asInt()).isEqualTo(168);
         assertThat(step(done, "sum").path("result").path("counts")).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * The issue's wide and deep workflows complete. Their durations, and those of the same number of plain jobs, are
+     * logged for the closing note, not asserted.
+     */
+    @Test
+    void aThousandStepFanOutFanInAndATwoHundredStepChainComplete() {
+        int width = 999;
+        String fanOut = IntStream.range(0, width).mapToObj(i -> "{\"id\": \"p%d\", \"type\": \"prime-count\", "
+                .formatted(i) + "\"payload\": {\"upTo\": %d}}".formatted(100 + i)).collect(Collectors.joining(", "));
+        String all = IntStream.range(0, width).mapToObj(i -> "\"p" + i + "\"").collect(Collectors.joining(", "));
+        long wideStarted = System.nanoTime();
+        JsonNode wide = awaitFinished(idOf(submit("{\"steps\": [" + fanOut + ", {\"id\": \"all\", \"type\": "
+                + "\"echo\", \"dependsOn\": [" + all + "], \"payload\": {\"counts\": {\"$from\": [" + all
+                + "]}}}]}")), LONG);
+        long wideMillis = (System.nanoTime() - wideStarted) / 1_000_000;
+
+        int depth = 200;
+        String chain = IntStream.range(0, depth).mapToObj(i -> i == 0
+                ? "{\"id\": \"s0\", \"type\": \"echo\", \"payload\": {\"hops\": 0}}"
+                : "{\"id\": \"s%d\", \"type\": \"echo\", \"dependsOn\": [\"s%d\"], \"payload\": {\"hops\": "
+                        .formatted(i, i - 1) + "%d, \"previous\": {\"$from\": \"s%d\", \"at\": \"/hops\"}}}"
+                        .formatted(i, i - 1)).collect(Collectors.joining(", "));
+        long deepStarted = System.nanoTime();
+        JsonNode deep = awaitFinished(idOf(submit("{\"steps\": [" + chain + "]}")), LONG);
+        long deepMillis = (System.nanoTime() - deepStarted) / 1_000_000;
+
+        long plainStarted = System.nanoTime();
+        List<UUID> plain = new ArrayList<>();
+        api().submitBatch(IntStream.range(0, width).mapToObj(i -> JobRequest.of("prime-count",
+                json("{\"upTo\": %d}".formatted(100 + i)))).toList()).json().path("jobs")
+                .forEach(job -> plain.add(UUID.fromString(job.path("id").asString())));
+        plain.forEach(job -> api().awaitTerminal(job, SHORT));
+        long plainMillis = (System.nanoTime() - plainStarted) / 1_000_000;
+        System.getLogger(getClass().getName()).log(System.Logger.Level.INFO, "workflows: {0}-step fan-out/fan-in "
+                + "{1} ms ({2} plain jobs in a batch: {3} ms); {4}-step chain {5} ms", width + 1, wideMillis, width,
+                plainMillis, depth, deepMillis);
+
+        assertThat(wide.path("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(step(wide, "all").path("result").path("counts")).hasSize(width);
+        assertThat(step(wide, "all").path("result").path("counts").get(0)).isEqualTo(step(wide, "p0").path("result"));
+        assertThat(deep.path("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(step(deep, "s199").path("result").path("previous").asInt()).isEqualTo(198);
     }
 
     @Test
@@ -231,7 +277,11 @@ class WorkflowsEndToEndTests {
     }
 
     private static JsonNode awaitFinished(UUID id) {
-        return await("workflow " + id + " ended").atMost(SHORT).until(
+        return awaitFinished(id, SHORT);
+    }
+
+    private static JsonNode awaitFinished(UUID id, Duration atMost) {
+        return await("workflow " + id + " ended").atMost(atMost).until(
                 () -> api().get(WORKFLOWS + "/" + id + "?wait=PT20S").json(),
                 workflow -> !workflow.path("status").asString().equals("RUNNING"));
     }
