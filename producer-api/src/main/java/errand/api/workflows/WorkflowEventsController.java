@@ -1,15 +1,12 @@
 package errand.api.workflows;
 
-import java.io.IOException;
-import java.util.Objects;
 import java.util.UUID;
 
 import errand.api.Problems;
 import errand.api.changes.JobChangeHub;
-import errand.api.changes.SseLoop;
+import errand.api.changes.SnapshotStream;
 import errand.api.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -27,8 +24,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 class WorkflowEventsController {
 
-    private static final long NO_TIMEOUT = 0L;
-
     private final Workflows workflows;
     private final JobChangeHub changes;
 
@@ -42,50 +37,12 @@ class WorkflowEventsController {
     @GetMapping(path = "/api/v1/workflows/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
         UUID workflowId = WorkflowController.idOf(id);
-        JobChangeHub.Subscription subscription = changes.subscribe(workflowId);
-        try {
-            workflows.view(caller.tenant(), workflowId);
-        } catch (RuntimeException e) {
-            subscription.close();
-            throw e;
-        }
-        SseEmitter emitter = new SseEmitter(NO_TIMEOUT);
-        new WorkflowStream(caller.tenant(), workflowId, subscription, emitter).start();
-        return emitter;
+        return SnapshotStream.open(changes, workflowId, "workflow " + workflowId, "workflow",
+                () -> workflows.view(caller.tenant(), workflowId), WorkflowView::finished);
     }
 
     @ExceptionHandler
     ProblemDetail notFound(Workflows.WorkflowNotFound e) {
         return Problems.of(HttpStatus.NOT_FOUND, "workflow-not-found", "Workflow not found", e.getMessage());
-    }
-
-    private final class WorkflowStream extends SseLoop {
-
-        private final String tenant;
-        private final UUID workflowId;
-        private @Nullable WorkflowView last;
-        private long sequence;
-
-        WorkflowStream(String tenant, UUID workflowId, JobChangeHub.Subscription subscription, SseEmitter emitter) {
-            super("errand-workflow-sse-" + workflowId, "workflow " + workflowId, subscription, emitter);
-            this.tenant = tenant;
-            this.workflowId = workflowId;
-        }
-
-        @Override
-        protected boolean runOnce() throws IOException, InterruptedException {
-            WorkflowView current = workflows.view(tenant, workflowId);
-            if (!Objects.equals(current, last)) {
-                send(SseEmitter.event().id(Long.toString(++sequence)).name("workflow")
-                        .data(current, MediaType.APPLICATION_JSON));
-                last = current;
-            }
-            if (current.finished()) {
-                complete();
-                return false;
-            }
-            awaitChangeOrKeepAlive();
-            return true;
-        }
     }
 }
