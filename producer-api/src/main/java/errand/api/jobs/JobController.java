@@ -88,12 +88,13 @@ class JobController {
         return JobResponse.of(job, jobs.attemptsOf(jobId));
     }
 
-    @Operation(summary = "List jobs, newest first", description = "Filter by status and type; pass the previous "
-            + "page's next as after to read on.")
+    @Operation(summary = "List jobs, newest first", description = "Filter by status, type, batch and schedule; "
+            + "pass the previous page's next as after to read on.")
     @GetMapping
     PageResponse page(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String type,
             @RequestParam(required = false) @Nullable String batch,
+            @RequestParam(required = false) @Nullable String schedule,
             @RequestParam(required = false) @Nullable String limit,
             @RequestParam(required = false) @Nullable String after) {
         int size = parameters.limitOf(limit);
@@ -103,7 +104,8 @@ class JobController {
             throw JobParameters.invalidParameter("type", "nul-character", "holds a NUL character or a lone surrogate");
         }
         List<Job> page = jobs.page(new JobQuery(caller.tenant(), parameters.statusOf(status), type,
-                batch == null ? null : parameters.idOf(batch, "batch"), size, cursor));
+                batch == null ? null : parameters.idOf(batch, "batch"),
+                schedule == null ? null : parameters.idOf(schedule, "schedule"), size, cursor));
         String next = page.size() == size ? page.getLast().id().toString() : null;
         return new PageResponse(page.stream().map(JobResponse::of).toList(), next);
     }

@@ -8,6 +8,6 @@ import org.jspecify.annotations.Nullable;
 /**
  * A page request of one tenant's job list: newest first, {@code after} is the last job id of the previous page.
  */
-record JobQuery(String tenant, @Nullable JobStatus status, @Nullable String type, @Nullable UUID batch, int limit,
-        @Nullable UUID after) {
+record JobQuery(String tenant, @Nullable JobStatus status, @Nullable String type, @Nullable UUID batch,
+        @Nullable UUID schedule, int limit, @Nullable UUID after) {
 }

@@ -157,6 +157,7 @@ class JobSubmission {
     private static Job asQueued(NewJob job) {
         return new Job(job.id(), job.type(), JobStatus.QUEUED, job.payload(), null, null, null, 1, 0,
                 job.maxAttempts(), job.timeout(), job.createdAt(), null, null, job.createdAt(),
-                Traceparent.parse(job.traceparent()).map(Traceparent::traceId).orElse(null), job.batchId());
+                Traceparent.parse(job.traceparent()).map(Traceparent::traceId).orElse(null), job.batchId(),
+                job.scheduleId(), job.scheduledFor());
     }
 }

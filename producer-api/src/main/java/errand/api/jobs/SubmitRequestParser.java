@@ -93,7 +93,7 @@ class SubmitRequestParser {
                 maxAttempts != null ? maxAttempts : descriptor.maxAttempts(),
                 timeout != null ? timeout : descriptor.timeout(), now,
                 delay != null ? now.plus(delay) : now, idempotencyKey,
-                idempotencyKey == null ? null : hash(request), traceparent, null, null));
+                idempotencyKey == null ? null : hash(request), traceparent, null, null, null, null));
     }
 
     private Optional<TaskTypeDescriptor> taskType(@Nullable JsonNode node, List<FieldError> errors) {
