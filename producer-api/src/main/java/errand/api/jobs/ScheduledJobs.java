@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import errand.api.ErrandMetrics;
 import errand.api.FieldError;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
@@ -46,14 +45,24 @@ public class ScheduledJobs {
     }
 
     /**
-     * Inserts the job {@code jobId} of {@code template} for the fire time {@code scheduledFor}, due at once, in the
-     * caller's transaction; a new trace of its own, since no request started it.
+     * A job to insert for a schedule's fire time (or its trigger).
+     *
+     * @param scheduledFor the fire time, or the time of the trigger
      */
-    public void insert(String tenant, JobTemplate template, UUID jobId, UUID scheduleId, Instant scheduledFor,
-            Instant now) {
-        NewJob job = new NewJob(tenant, jobId, template.type(), template.payload(), template.maxAttempts(),
-                template.timeout(), now, now, null, null, trace.traceparent(), null, null, scheduleId, scheduledFor);
-        store.insertAll(List.of(job));
-        registry.counter(ErrandMetrics.JOBS_SUBMITTED, ErrandMetrics.TAG_TYPE, job.type()).increment();
+    public record ScheduledJob(String tenant, JobTemplate template, UUID jobId, UUID scheduleId,
+            Instant scheduledFor) {
+    }
+
+    /**
+     * Inserts the jobs, due at once, in the caller's transaction, in as few statements as the store batches them;
+     * each in a new trace of its own, since no request started it.
+     */
+    public void insertAll(List<ScheduledJob> scheduled, Instant now) {
+        List<NewJob> rows = scheduled.stream().map(job -> new NewJob(job.tenant(), job.jobId(),
+                job.template().type(), job.template().payload(), job.template().maxAttempts(),
+                job.template().timeout(), now, now, null, null, trace.traceparent(), null, null, job.scheduleId(),
+                job.scheduledFor())).toList();
+        store.insertAll(rows);
+        JobSubmission.countSubmitted(registry, rows);
     }
 }

@@ -5,7 +5,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.scheduling.support.CronExpression;
 
@@ -16,6 +18,13 @@ import org.springframework.scheduling.support.CronExpression;
  * fires at the next valid instant, and a local time it lives twice fires once, the first time.
  */
 final class Cron {
+
+    /**
+     * Crons parsed before, by text: every fire of a schedule needs its cron, and schedules share few distinct ones.
+     * Bounded: past this many, others are parsed each time.
+     */
+    private static final int MAX_CACHED = 1024;
+    private static final Map<String, Cron> PARSED = new ConcurrentHashMap<>();
 
     private final String text;
     private final CronExpression expression;
@@ -31,6 +40,18 @@ final class Cron {
      * @throws Invalid saying what is wrong with it
      */
     static Cron parse(String text) {
+        Cron cached = PARSED.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        Cron parsed = parseUncached(text);
+        if (PARSED.size() < MAX_CACHED) {
+            PARSED.put(text, parsed);
+        }
+        return parsed;
+    }
+
+    private static Cron parseUncached(String text) {
         String trimmed = text.strip();
         String spring;
         if (trimmed.startsWith("@")) {

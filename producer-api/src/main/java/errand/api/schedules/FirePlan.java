@@ -14,8 +14,8 @@ import errand.api.schedules.Schedule.Overlap;
 /**
  * What a due schedule does now: which of its passed fire times enqueue a job, which are recorded as skipped and why,
  * and its next fire time. A fire time later than {@code missedAfter} passed while no API instance fired it: it is
- * missed, and only the latest missed time may still fire ({@link Missed#LATEST}, within the catch-up window), and
- * only if no fire time is on time. Pure: the caller gives the time.
+ * missed, and only the latest missed time may still fire ({@link Missed#LATEST}, within the catch-up window), besides
+ * the fire times on time. Pure: the caller gives the time.
  *
  * @param runs       the passed fire times, oldest first, each with its outcome (at most {@link #MAX_RECORDED} of
  *                   them: the newest)
@@ -56,12 +56,11 @@ record FirePlan(List<Run> runs, Instant nextFireAt) {
         }
         Instant missedBefore = now.minus(lateness.missedAfter());
         Instant latestMissed = due.stream().filter(t -> t.isBefore(missedBefore)).reduce((a, b) -> b).orElse(null);
-        boolean anyOnTime = !due.isEmpty() && !due.getLast().isBefore(missedBefore);
         boolean unfinished = previousJobUnfinished;
         List<Run> runs = new ArrayList<>(due.size());
         for (Instant at : due) {
             boolean onTime = !at.isBefore(missedBefore);
-            boolean catchUp = at.equals(latestMissed) && !anyOnTime && spec.missed() == Missed.LATEST
+            boolean catchUp = at.equals(latestMissed) && spec.missed() == Missed.LATEST
                     && !at.isBefore(now.minus(lateness.catchUpWindow()));
             Outcome outcome;
             if (spec.paused()) {

@@ -89,9 +89,10 @@ class Schedules {
         transactions.executeWithoutResult(tx -> {
             Schedule schedule = store.lock(tenant, id).orElseThrow(() -> new ScheduleNotFound(id.toString()));
             Instant now = now();
-            store.recordRun(id, now, Schedule.Outcome.ENQUEUED, jobId, true, now);
-            jobs.insert(tenant, schedule.spec().job(), jobId, id, now, now);
-            store.advance(id, schedule.nextFireAt(), jobId);
+            store.recordRuns(List.of(new ScheduleStore.NewRun(id, now, Schedule.Outcome.ENQUEUED, jobId, true)), now);
+            jobs.insertAll(List.of(new ScheduledJobs.ScheduledJob(tenant, schedule.spec().job(), jobId, id, now)),
+                    now);
+            store.advanceAll(List.of(new ScheduleStore.Advance(id, schedule.nextFireAt(), jobId)));
         });
         relay.wakeUp();
         return jobId;

@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("errand.api.schedules")
 public record SchedulesProperties(
         @DefaultValue("PT0.25S") @DurationMin(millis = 10) Duration pollInterval,
-        @DefaultValue("100") @Min(1) @Max(10_000) int claimBatchSize,
+        @DefaultValue("500") @Min(1) @Max(10_000) int claimBatchSize,
         @DefaultValue("PT10S") @DurationMin(millis = 100) Duration missedAfter,
         @DefaultValue("PT1H") @DurationMin(seconds = 0) Duration catchUpWindow,
         @DefaultValue("P30D") @DurationMin(minutes = 1) Duration runRetention) {

@@ -76,9 +76,18 @@ class FirePlanTests {
     }
 
     @Test
-    void aFireTimeOnTimeFiresEvenAfterMissedOnesAndTheMissedLatestDoesNot() {
-        // the instances were down from 10:00 to 10:02:02: 10:02 is on time, so nothing older is caught up
+    void missedLatestCatchesUpOnceBesidesAFireTimeOnTime() {
+        // the instances were down from 10:00 to 10:02:02: 10:01 is the latest missed, 10:02 is on time
         FirePlan plan = FirePlan.of(everyMinute(Overlap.ALLOW, Missed.LATEST, false, "2026-06-01T10:00:00Z"), false,
+                at("2026-06-01T10:02:02Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.SKIPPED_MISSED),
+                run("2026-06-01T10:01:00Z", Outcome.ENQUEUED), run("2026-06-01T10:02:00Z", Outcome.ENQUEUED));
+    }
+
+    @Test
+    void missedNoneFiresOnlyTheFireTimeOnTime() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.ALLOW, Missed.NONE, false, "2026-06-01T10:00:00Z"), false,
                 at("2026-06-01T10:02:02Z").instant(), LATENESS);
 
         assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.SKIPPED_MISSED),
