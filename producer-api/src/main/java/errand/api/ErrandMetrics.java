@@ -59,9 +59,19 @@ public final class ErrandMetrics {
     /** Gauge {type}: live workers serving a task type. */
     public static final String WORKERS_LIVE = "errand.workers.live";
 
+    /** Counter: jobs schedules enqueued for their fire times (a trigger is not counted). */
+    public static final String SCHEDULES_FIRED = "errand.schedules.fired";
+
+    /** Counter {reason}: fire times that enqueued nothing: OVERLAP, MISSED or PAUSED. */
+    public static final String SCHEDULES_SKIPPED = "errand.schedules.skipped";
+
+    /** Timer: from a fire time to the commit of its job (how late schedules fire). */
+    public static final String SCHEDULES_LATENESS = "errand.schedules.lateness";
+
     public static final String TAG_TYPE = "type";
     public static final String TAG_STATUS = "status";
     public static final String TAG_EVENT = "event";
+    public static final String TAG_REASON = "reason";
 
     /** Jobs may wait and run for hours: the histogram buckets of the job timers must reach that far. */
     private static final Duration LONGEST = Duration.ofHours(6);

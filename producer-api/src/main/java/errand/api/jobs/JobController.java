@@ -88,13 +88,14 @@ class JobController {
         return JobResponse.of(job, jobs.attemptsOf(jobId));
     }
 
-    @Operation(summary = "List jobs, newest first", description = "Filter by status, type, batch, workflow and "
-            + "creation time (createdAfter inclusive, createdBefore exclusive, ISO-8601 instants); pass the previous "
-            + "page's next as after to read on.")
+    @Operation(summary = "List jobs, newest first", description = "Filter by status, type, batch, schedule, "
+            + "workflow and creation time (createdAfter inclusive, createdBefore exclusive, ISO-8601 instants); pass "
+            + "the previous page's next as after to read on.")
     @GetMapping
     PageResponse page(@AuthenticationPrincipal Caller caller, @RequestParam(required = false) @Nullable String status,
             @RequestParam(required = false) @Nullable String type,
             @RequestParam(required = false) @Nullable String batch,
+            @RequestParam(required = false) @Nullable String schedule,
             @RequestParam(required = false) @Nullable String workflow,
             @RequestParam(required = false) @Nullable String createdAfter,
             @RequestParam(required = false) @Nullable String createdBefore,
@@ -108,6 +109,7 @@ class JobController {
         }
         List<Job> page = jobs.page(new JobQuery(caller.tenant(), parameters.statusOf(status), type,
                 batch == null ? null : parameters.idOf(batch, "batch"),
+                schedule == null ? null : parameters.idOf(schedule, "schedule"),
                 workflow == null ? null : parameters.idOf(workflow, "workflow"),
                 createdAfter == null ? null : parameters.instantOf(createdAfter, "createdAfter"),
                 createdBefore == null ? null : parameters.instantOf(createdBefore, "createdBefore"), size, cursor));

@@ -11,6 +11,6 @@ import org.jspecify.annotations.Nullable;
  * {@code createdAfter} is inclusive, {@code createdBefore} exclusive.
  */
 record JobQuery(String tenant, @Nullable JobStatus status, @Nullable String type, @Nullable UUID batch,
-        @Nullable UUID workflow, @Nullable Instant createdAfter, @Nullable Instant createdBefore, int limit,
-        @Nullable UUID after) {
+        @Nullable UUID schedule, @Nullable UUID workflow, @Nullable Instant createdAfter,
+        @Nullable Instant createdBefore, int limit, @Nullable UUID after) {
 }

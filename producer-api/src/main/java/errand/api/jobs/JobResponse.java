@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
 public record JobResponse(UUID id, String type, JobStatus status, JsonNode payload, @Nullable JsonNode result,
         @Nullable JsonNode error, int attempts, @Nullable JsonNode progress, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, int maxAttempts, String timeout,
-        @Nullable String traceId, @Nullable UUID batchId, @Nullable UUID workflowId, @Nullable String stepId,
+        @Nullable String traceId, @Nullable UUID batchId, @Nullable UUID scheduleId, @Nullable Instant scheduledFor,
+        @Nullable UUID workflowId, @Nullable String stepId,
         @Nullable List<JobStore.AttemptRecord> attemptHistory) {
 
     public static JobResponse of(Job job) {
@@ -25,7 +26,7 @@ public record JobResponse(UUID id, String type, JobStatus status, JsonNode paylo
     static JobResponse of(Job job, @Nullable List<JobStore.AttemptRecord> attemptHistory) {
         return new JobResponse(job.id(), job.type(), job.status(), job.payload(), job.result(), job.error(),
                 job.attempts(), job.progress(), job.createdAt(), job.startedAt(), job.finishedAt(),
-                job.maxAttempts(), job.timeout().toString(), job.traceId(), job.batchId(), job.workflowId(),
-                job.stepId(), attemptHistory);
+                job.maxAttempts(), job.timeout().toString(), job.traceId(), job.batchId(), job.scheduleId(),
+                job.scheduledFor(), job.workflowId(), job.stepId(), attemptHistory);
     }
 }

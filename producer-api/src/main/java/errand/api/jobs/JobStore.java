@@ -36,13 +36,13 @@ public class JobStore {
 
     static final String COLUMNS = "id, type, status, payload, result, error, progress, attempt, attempts, "
             + "max_attempts, timeout_ms, created_at, started_at, finished_at, updated_at, traceparent, batch_id, "
-            + "workflow_id, step_id";
+            + "schedule_id, scheduled_for, workflow_id, step_id";
 
     private static final String INSERT = """
             insert into jobs (id, type, status, payload, max_attempts, timeout_ms, idempotency_key, request_hash,
                               created_at, publish_after, updated_at, traceparent, tenant, batch_id,
-                              batch_position)
-            values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                              batch_position, schedule_id, scheduled_for)
+            values (?, ?, %s, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
             .formatted(StatusSql.literal(JobStatus.QUEUED));
 
     private static final String CANCEL_SET = """
@@ -95,6 +95,8 @@ public class JobStore {
             ps.setString(12, job.tenant());
             ps.setObject(13, job.batchId());
             ps.setObject(14, job.batchPosition());
+            ps.setObject(15, job.scheduleId());
+            ps.setTimestamp(16, job.scheduledFor() == null ? null : Timestamp.from(job.scheduledFor()));
         });
     }
 
@@ -110,7 +112,8 @@ public class JobStore {
                 job.id(), job.type(), json(job.payload()), job.maxAttempts(), job.timeout().toMillis(),
                 job.idempotencyKey(), job.requestHash(), Timestamp.from(job.createdAt()),
                 Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()), job.traceparent(),
-                job.tenant(), job.batchId(), job.batchPosition());
+                job.tenant(), job.batchId(), job.batchPosition(), job.scheduleId(),
+                job.scheduledFor() == null ? null : Timestamp.from(job.scheduledFor()));
         return inserted == 1;
     }
 
@@ -145,6 +148,10 @@ public class JobStore {
         if (query.batch() != null) {
             sql.append(" and batch_id = ?");
             args.add(query.batch());
+        }
+        if (query.schedule() != null) {
+            sql.append(" and schedule_id = ?");
+            args.add(query.schedule());
         }
         if (query.workflow() != null) {
             sql.append(" and workflow_id = ?");
@@ -318,8 +325,8 @@ public class JobStore {
                 rs.getInt("attempts"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
                 instant(rs, "updated_at"), traceIdOf(rs.getString("traceparent")),
-                rs.getObject("batch_id", UUID.class), rs.getObject("workflow_id", UUID.class),
-                rs.getString("step_id"));
+                rs.getObject("batch_id", UUID.class), rs.getObject("schedule_id", UUID.class),
+                instant(rs, "scheduled_for"), rs.getObject("workflow_id", UUID.class), rs.getString("step_id"));
     }
 
     private static @Nullable String traceIdOf(@Nullable String traceparent) {

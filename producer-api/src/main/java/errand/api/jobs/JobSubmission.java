@@ -100,7 +100,7 @@ class JobSubmission {
             return new Submitted(existing.job(), false);
         }
         relay.wakeUp();
-        countSubmitted(List.of(job));
+        countSubmitted(registry, List.of(job));
         log.debug("Accepted job {} of type {}", job.id(), job.type());
         return new Submitted(asQueued(job), true);
     }
@@ -145,11 +145,12 @@ class JobSubmission {
             store.insertAll(accepted);
         });
         relay.wakeUp();
-        countSubmitted(accepted);
+        countSubmitted(registry, accepted);
         return new SubmittedBatch(batchId, accepted.stream().map(JobSubmission::asQueued).toList());
     }
 
-    private void countSubmitted(List<NewJob> jobs) {
+    /** Counts accepted jobs, submitted or enqueued by a schedule, per type. */
+    static void countSubmitted(MeterRegistry registry, List<NewJob> jobs) {
         jobs.stream().collect(Collectors.groupingBy(NewJob::type, Collectors.counting())).forEach((type, count) ->
                 registry.counter(ErrandMetrics.JOBS_SUBMITTED, ErrandMetrics.TAG_TYPE, type).increment(count));
     }
@@ -157,6 +158,7 @@ class JobSubmission {
     private static Job asQueued(NewJob job) {
         return new Job(job.id(), job.type(), JobStatus.QUEUED, job.payload(), null, null, null, 1, 0,
                 job.maxAttempts(), job.timeout(), job.createdAt(), null, null, job.createdAt(),
-                Traceparent.parse(job.traceparent()).map(Traceparent::traceId).orElse(null), job.batchId(), null, null);
+                Traceparent.parse(job.traceparent()).map(Traceparent::traceId).orElse(null), job.batchId(),
+                job.scheduleId(), job.scheduledFor(), null, null);
     }
 }

@@ -69,7 +69,7 @@ public class SubmitRequestParser {
         JobSpec job = spec.get();
         return Optional.of(new NewJob(tenant, UUID.randomUUID(), job.type(), job.payload(), job.maxAttempts(),
                 job.timeout(), now, delay != null ? now.plus(delay) : now, idempotencyKey,
-                idempotencyKey == null ? null : hash(request), traceparent, null, null));
+                idempotencyKey == null ? null : hash(request), traceparent, null, null, null, null));
     }
 
     /**

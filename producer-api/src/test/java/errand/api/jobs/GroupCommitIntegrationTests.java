@@ -176,7 +176,7 @@ class GroupCommitIntegrationTests {
         Instant now = Instant.now();
         return new NewJob("default", id, "echo", JsonNodeFactory.instance.objectNode().put("n", 1), 3,
                 Duration.ofMinutes(1), now, now, null, null, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-                null, null);
+                null, null, null, null);
     }
 
     /**

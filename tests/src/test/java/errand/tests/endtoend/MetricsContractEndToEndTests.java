@@ -115,7 +115,8 @@ class MetricsContractEndToEndTests {
 
         assertThat(used).as("API metrics").contains("errand_jobs_submitted_total", "errand_jobs_completed_total",
                 "errand_job_latency_seconds_bucket", "errand_job_queue_wait_seconds_bucket", "errand_workers_live",
-                "errand_outbox_pending", "errand_results_lag_seconds_bucket");
+                "errand_outbox_pending", "errand_results_lag_seconds_bucket", "errand_schedules_fired_total",
+                "errand_schedules_skipped_total", "errand_schedules_lateness_seconds_bucket");
         assertThat(used).as("worker metrics").contains("errand_worker_in_flight", "errand_worker_concurrency");
         assertThat(used).as("broker metrics").contains("rabbitmq_detailed_queue_messages_ready",
                 "rabbitmq_detailed_queue_messages_unacked", "rabbitmq_detailed_queue_consumers");

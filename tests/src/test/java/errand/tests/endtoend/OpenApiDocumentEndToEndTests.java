@@ -27,7 +27,12 @@ class OpenApiDocumentEndToEndTests {
                 "/api/v1/task-types", "/api/v1/workers", "/api/v1/batches/{id}", "/api/v1/batches/{id}/jobs",
                 "/api/v1/batches/{id}/events", "/api/v1/batches/{id}/cancel", "/api/v1/events", "/api/v1/stats",
                 "/api/v1/workflows", "/api/v1/workflows/{id}", "/api/v1/workflows/{id}/events",
-                "/api/v1/workflows/{id}/cancel");
+                "/api/v1/workflows/{id}/cancel", "/api/v1/schedules", "/api/v1/schedules/{id}",
+                "/api/v1/schedules/{id}/pause", "/api/v1/schedules/{id}/resume", "/api/v1/schedules/{id}/trigger",
+                "/api/v1/schedules/{id}/runs");
+        assertThat(paths.path("/api/v1/schedules/{id}").propertyNames()).contains("get", "put", "delete");
+        assertThat(paths.path("/api/v1/schedules").path("post").path("requestBody").path("content").toString())
+                .contains("Europe/Paris");
         assertThat(paths.path("/api/v1/jobs").path("post").path("requestBody").path("content").toString())
                 .contains("prime-count");
     }
@@ -43,7 +48,8 @@ class OpenApiDocumentEndToEndTests {
     @Test
     void namesEveryOperation() {
         JsonNode paths = platform.api().get("/v3/api-docs").json().path("paths");
-        for (String path : List.of("/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/task-types")) {
+        for (String path : List.of("/api/v1/jobs", "/api/v1/jobs/{id}", "/api/v1/task-types", "/api/v1/schedules",
+                "/api/v1/schedules/{id}", "/api/v1/schedules/{id}/runs")) {
             for (JsonNode operation : paths.path(path)) {
                 assertThat(operation.path("summary").asString()).as(path).isNotBlank();
             }

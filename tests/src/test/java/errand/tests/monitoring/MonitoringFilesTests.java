@@ -108,7 +108,7 @@ class MonitoringFilesTests {
 
         assertThat(rules).extracting(rule -> rule.get("alert")).contains("ErrandDeadLetterQueueGrowing",
                 "ErrandJobsQueuedWithoutLiveWorker", "ErrandQueueWaitHigh", "ErrandFailureRatioHigh",
-                "ErrandWorkerDown", "ErrandReplyLagHigh", "ErrandOutboxBacklogGrowing");
+                "ErrandWorkerDown", "ErrandReplyLagHigh", "ErrandOutboxBacklogGrowing", "ErrandSchedulesFiringLate");
         assertThat(rules).allSatisfy(rule -> {
             String name = String.valueOf(rule.get("alert"));
             assertThat(String.valueOf(rule.get("for"))).as("for of %s", name).matches("\\d+[smh]");

@@ -118,6 +118,13 @@ public final class ErrandClient {
         return send(request.build());
     }
 
+    /** {@code PUT} of a JSON body: a replace. */
+    public Response put(String path, String json) {
+        return send(request(path, Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, application/problem+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     /**
      * Announces a body of {@code contentLength} bytes with {@code Expect: 100-continue} and reads the answer without
      * sending the body: a server that refuses a body by its announced length answers at once. (Over a raw socket:

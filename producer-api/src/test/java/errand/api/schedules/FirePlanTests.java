@@ -1,0 +1,156 @@
+package errand.api.schedules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import errand.api.jobs.JobTemplate;
+import errand.api.schedules.FirePlan.Run;
+import errand.api.schedules.Schedule.Missed;
+import errand.api.schedules.Schedule.Outcome;
+import errand.api.schedules.Schedule.Overlap;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+class FirePlanTests {
+
+    private static final FirePlan.Lateness LATENESS = new FirePlan.Lateness(Duration.ofSeconds(10),
+            Duration.ofHours(1));
+
+    @Test
+    void aFireTimeJustPassedEnqueuesOneJobAndPlansTheNext() {
+        Clock clock = at("2026-06-01T10:00:00.300Z");
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.SKIP, Missed.LATEST, false, "2026-06-01T10:00:00Z"), false,
+                clock.instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.ENQUEUED));
+        assertThat(plan.nextFireAt()).isEqualTo(Instant.parse("2026-06-01T10:01:00Z"));
+    }
+
+    @Test
+    void overlapSkipRecordsTheFireTimeWhileThePreviousJobIsUnfinished() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.SKIP, Missed.LATEST, false, "2026-06-01T10:00:00Z"), true,
+                at("2026-06-01T10:00:01Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.SKIPPED_OVERLAP));
+    }
+
+    @Test
+    void overlapAllowEnqueuesWhileThePreviousJobIsUnfinished() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.ALLOW, Missed.LATEST, false, "2026-06-01T10:00:00Z"), true,
+                at("2026-06-01T10:00:01Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.ENQUEUED));
+    }
+
+    @Test
+    void missedLatestFiresTheLatestMissedTimeAndRecordsTheOthers() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.SKIP, Missed.LATEST, false, "2026-06-01T10:00:00Z"), false,
+                at("2026-06-01T10:02:30Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.SKIPPED_MISSED),
+                run("2026-06-01T10:01:00Z", Outcome.SKIPPED_MISSED), run("2026-06-01T10:02:00Z", Outcome.ENQUEUED));
+        assertThat(plan.nextFireAt()).isEqualTo(Instant.parse("2026-06-01T10:03:00Z"));
+    }
+
+    @Test
+    void missedLatestFiresNothingOlderThanTheCatchUpWindow() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.SKIP, Missed.LATEST, false, "2026-06-01T10:00:00Z"), false,
+                at("2026-06-01T10:02:30Z").instant(), new FirePlan.Lateness(Duration.ofSeconds(10),
+                        Duration.ofSeconds(20)));
+
+        assertThat(plan.runs()).extracting(Run::outcome).containsOnly(Outcome.SKIPPED_MISSED).hasSize(3);
+    }
+
+    @Test
+    void missedNoneFiresNoneOfTheMissedTimes() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.SKIP, Missed.NONE, false, "2026-06-01T10:00:00Z"), false,
+                at("2026-06-01T10:02:30Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).extracting(Run::outcome).containsOnly(Outcome.SKIPPED_MISSED).hasSize(3);
+    }
+
+    @Test
+    void missedLatestCatchesUpOnceBesidesAFireTimeOnTime() {
+        // the instances were down from 10:00 to 10:02:02: 10:01 is the latest missed, 10:02 is on time
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.ALLOW, Missed.LATEST, false, "2026-06-01T10:00:00Z"), false,
+                at("2026-06-01T10:02:02Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.SKIPPED_MISSED),
+                run("2026-06-01T10:01:00Z", Outcome.ENQUEUED), run("2026-06-01T10:02:00Z", Outcome.ENQUEUED));
+    }
+
+    @Test
+    void missedNoneFiresOnlyTheFireTimeOnTime() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.ALLOW, Missed.NONE, false, "2026-06-01T10:00:00Z"), false,
+                at("2026-06-01T10:02:02Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.SKIPPED_MISSED),
+                run("2026-06-01T10:01:00Z", Outcome.SKIPPED_MISSED), run("2026-06-01T10:02:00Z", Outcome.ENQUEUED));
+    }
+
+    @Test
+    void overlapSkipEnqueuesOnlyTheFirstOfTwoFireTimesOnTime() {
+        Schedule schedule = schedule("*/2 * * * * *", Overlap.SKIP, Missed.LATEST, false, "2026-06-01T10:00:00Z");
+        FirePlan plan = FirePlan.of(schedule, false, at("2026-06-01T10:00:02.5Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.ENQUEUED),
+                run("2026-06-01T10:00:02Z", Outcome.SKIPPED_OVERLAP));
+    }
+
+    @Test
+    void aPausedScheduleRecordsEveryFireTimeAsPaused() {
+        FirePlan plan = FirePlan.of(everyMinute(Overlap.ALLOW, Missed.LATEST, true, "2026-06-01T10:00:00Z"), false,
+                at("2026-06-01T10:01:00.2Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).containsExactly(run("2026-06-01T10:00:00Z", Outcome.SKIPPED_PAUSED),
+                run("2026-06-01T10:01:00Z", Outcome.SKIPPED_PAUSED));
+    }
+
+    @Test
+    void aLongOutageRecordsOnlyTheNewestFireTimes() {
+        Schedule schedule = schedule("* * * * * *", Overlap.SKIP, Missed.NONE, false, "2026-06-01T00:00:00Z");
+        FirePlan plan = FirePlan.of(schedule, false, at("2026-06-02T00:00:00.5Z").instant(), LATENESS);
+
+        assertThat(plan.runs()).hasSize(FirePlan.MAX_RECORDED);
+        assertThat(plan.runs().getLast().scheduledFor()).isEqualTo(Instant.parse("2026-06-02T00:00:00Z"));
+        assertThat(plan.nextFireAt()).isEqualTo(Instant.parse("2026-06-02T00:00:01Z"));
+    }
+
+    @Test
+    void theNextFireTimeFollowsTheZonesDaylightSaving() {
+        // Paris, 29 March 2026: 02:30 does not exist; the schedule fires at 03:00 CEST, then at 02:30 CEST
+        Schedule schedule = new Schedule(UUID.randomUUID(), "default", new Schedule.ScheduleSpec("nightly",
+                "30 2 * * *", ZoneId.of("Europe/Paris"), template(), Overlap.SKIP, Missed.LATEST, false),
+                Instant.parse("2026-03-28T01:30:00Z"), null, Instant.EPOCH, Instant.EPOCH);
+        FirePlan plan = FirePlan.of(schedule, false, at("2026-03-28T01:30:00.1Z").instant(), LATENESS);
+        assertThat(plan.nextFireAt()).isEqualTo(Instant.parse("2026-03-29T01:00:00Z"));
+    }
+
+    private static Clock at(String instant) {
+        return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
+    }
+
+    private static Run run(String at, Outcome outcome) {
+        return new Run(Instant.parse(at), outcome);
+    }
+
+    private static Schedule everyMinute(Overlap overlap, Missed missed, boolean paused, String nextFireAt) {
+        return schedule("* * * * *", overlap, missed, paused, nextFireAt);
+    }
+
+    private static Schedule schedule(String cron, Overlap overlap, Missed missed, boolean paused, String nextFireAt) {
+        return new Schedule(UUID.randomUUID(), "default", new Schedule.ScheduleSpec("a schedule", cron,
+                ZoneId.of("UTC"), template(), overlap, missed, paused), Instant.parse(nextFireAt), null,
+                Instant.EPOCH, Instant.EPOCH);
+    }
+
+    private static JobTemplate template() {
+        return new JobTemplate("echo", JsonNodeFactory.instance.objectNode(), Duration.ofMinutes(1), 3);
+    }
+}
