@@ -96,13 +96,16 @@ final class ClientWorkload {
                     return null;
                 }));
             }
-            for (Future<?> future : submitting) {
-                future.get();
+            try {
+                for (Future<?> future : submitting) {
+                    future.get();
+                }
+            } finally { // also when a submitter failed: else the readers would wait for ever
+                for (int t = 0; t < w.clients(); t++) {
+                    accepted.put(END);
+                }
             }
             submitSeconds = (System.nanoTime() - start) / 1e9;
-            for (int t = 0; t < w.clients(); t++) {
-                accepted.put(END);
-            }
             for (Future<?> future : reading) {
                 future.get();
             }
