@@ -8,7 +8,7 @@ Settings chosen to give Celery the guarantees Errand has: messages persistent on
 acknowledged late (after the task ran), prefetch 1 per worker process, every result stored in PostgreSQL.
 
 Workers:  python3 -m celery -A celery_bench worker -Q bench -c 2 ...   (cwd bench/celery)
-Driver:   python3 celery_bench.py echo|cpu -n N [--up-to U] [--clients 8] [--round R] [--out FILE]
+Driver:   python3 celery_bench.py echo|cpu|client -n N [--up-to U] [--clients 8] [--round R] [--out FILE]
           python3 celery_bench.py init   (creates the result table, before the workers race to)
 """
 
@@ -22,7 +22,9 @@ import time
 import uuid
 from datetime import timezone
 
-from celery import Celery
+from celery import Celery, Task
+from celery.backends.rpc import RPCBackend
+from celery.result import ResultSet
 from kombu import Queue
 from kombu.transport import pyamqp
 
@@ -57,6 +59,29 @@ app.conf.update(
 
 @app.task(name="echo")
 def echo(payload):
+    return payload
+
+
+class ReplyQueueTask(Task):
+    """A task whose result goes back over the broker, to the reply queue of the thread that sent it: Celery's rpc://
+    backend (results as messages on the same broker). The client workload's driver sets rpc:// for its whole app, as
+    a user of it would, and this task uses the app's. The workers' app keeps the database backend for the
+    burn-downs, so there this task has an rpc:// backend of its own, one per thread as Celery keeps the app's."""
+
+    _per_thread = threading.local()
+
+    @property
+    def backend(self):
+        if isinstance(self.app.backend, RPCBackend):
+            return self.app.backend
+        backend = getattr(self._per_thread, "backend", None)
+        if backend is None:
+            backend = self._per_thread.backend = RPCBackend(app=self.app)
+        return backend
+
+
+@app.task(name="echo-reply", base=ReplyQueueTask)
+def echo_reply(payload):
     return payload
 
 
@@ -112,7 +137,7 @@ def percentile(sorted_values, p):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("workload", choices=["echo", "cpu", "init"])
+    parser.add_argument("workload", choices=["echo", "cpu", "client", "init"])
     parser.add_argument("-n", type=int, default=50000)
     parser.add_argument("--up-to", type=int, default=2000000)
     parser.add_argument("--clients", type=int, default=8)
@@ -125,6 +150,8 @@ def main():
     if args.workload == "init":
         return
     sql("truncate celery_taskmeta", fetch=False)
+    if args.workload == "client":
+        client_workload(args)
     run = uuid.uuid4().hex[:8]
     expected = {}  # task id -> expected result
     lock = threading.Lock()
@@ -224,17 +251,87 @@ def main():
     }
     if args.workload == "cpu":
         result["up_to"] = args.up_to
+    finish(args, result, len(rows))
+
+
+def finish(args, result, rows):
+    """Appends the result line, prints the banner of a failed gate; exits with the gate's status."""
     line = json.dumps(result, separators=(",", ":"))
     print("  " + line, flush=True)
     if args.out:
         with open(args.out, "a") as out:
             out.write(line + "\n")
+    passed = result["gate"] == "pass"
     if not passed:
         print("\n!!! CORRECTNESS GATE FAILED (celery %s, %s): submitted %d, accepted %d, result rows %d, succeeded %d,"
               " correct results %d, failed %d, client errors %d: lost or wrong %d !!!" % (
-                  args.workload, args.round, args.n, accepted, len(rows), succeeded, correct, failed, len(errors),
-                  lost), file=sys.stderr, flush=True)
+                  args.workload, args.round, args.n, result["accepted"], rows, result["succeeded"],
+                  result["correct"], result["failed"], result["errors"], result["lost"]), file=sys.stderr, flush=True)
     sys.exit(0 if passed else 1)
+
+
+def client_workload(args):
+    """The client a user would write: each of --clients threads sends its share of echo tasks and collects their
+    results from its reply queue (join_native); every result read once and equal to its payload. Throughput: tasks /
+    (first submit -> last result received), on the client's clock."""
+    # the client threads' backends (Celery makes one per thread, when first asked) are rpc://; the main thread's
+    # stays the database one it already made
+    app.conf.result_backend = "rpc://"
+    run = uuid.uuid4().hex[:8]
+    lock = threading.Lock()
+    counts = {"accepted": 0, "read": 0, "correct": 0, "failed": 0}
+    seen = set()
+    errors = []
+    last_read = [0.0]
+    timeout = 120 + args.n / 20
+
+    def client(first, last):
+        try:
+            expected = {}
+            sent = []
+            for i in range(first, last):
+                payload = {"n": i, "run": run}
+                sent.append(echo_reply.apply_async(args=[payload]))
+                expected[sent[-1].id] = payload
+            with lock:
+                counts["accepted"] += len(sent)
+
+            def read(task_id, value):
+                with lock:
+                    counts["read"] += 1
+                    seen.add(task_id)
+                    if isinstance(value, Exception):
+                        counts["failed"] += 1
+                    elif value == expected.get(task_id):
+                        counts["correct"] += 1
+                    last_read[0] = max(last_read[0], time.time())
+
+            ResultSet(sent).join_native(timeout=timeout, propagate=False, callback=read)
+        except Exception as e:  # noqa: BLE001 - reported, and the gate fails
+            errors.append(repr(e))
+
+    share = -(-args.n // args.clients)
+    start_wall = time.time()
+    threads = [threading.Thread(target=client, args=(k * share, min(args.n, (k + 1) * share)))
+               for k in range(args.clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    span = max(0.0, last_read[0] - start_wall)
+    read, correct = counts["read"], counts["correct"]
+    lost = args.n - correct
+    passed = lost == 0 and read == args.n and len(seen) == args.n and counts["accepted"] == args.n and not errors
+    if errors:
+        print("  errors: %s" % errors[:3], flush=True)
+    result = {
+        "system": "celery", "workload": "client", "round": args.round, "jobs": args.n,
+        "accepted": counts["accepted"], "clients": args.clients, "backend": "rpc",
+        "throughput": round(correct / span, 1) if span > 0 else 0, "span_s": round(span, 3),
+        "results_read": read, "distinct": len(seen), "succeeded": read - counts["failed"], "correct": correct,
+        "failed": counts["failed"], "errors": len(errors), "lost": lost, "gate": "pass" if passed else "FAIL",
+    }
+    finish(args, result, read)
 
 
 if __name__ == "__main__":

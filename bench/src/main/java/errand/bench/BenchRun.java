@@ -217,6 +217,11 @@ final class BenchRun {
                 Console.log("Errand's message pattern: " + Json.write(pattern));
             }
         }
+        if (options.runs("client")) {
+            Console.log("errand, " + round + ": client end to end, " + jobs + " echo jobs: batch submits, each batch"
+                    + " waited on and its results paged");
+            errandWorkload(Workload.client(round, jobs));
+        }
         if (options.runs("single")) {
             Console.log("errand, " + round + ": burn-down of " + jobs + " echo jobs through single submits from 32"
                     + " clients");
@@ -491,6 +496,14 @@ final class BenchRun {
             if (!celery.run("echo", round, jobs, expectedPrimes, results.file())) {
                 gate.fail("celery echo " + round);
                 Console.log("!!! celery echo (" + round + ") FAILED");
+            }
+        }
+        if (options.runs("client")) {
+            Console.log("celery, " + round + ": client end to end, " + jobs + " echo tasks, every result collected"
+                    + " from the reply queues");
+            if (!celery.run("client", round, jobs, expectedPrimes, results.file())) {
+                gate.fail("celery client " + round);
+                Console.log("!!! celery client (" + round + ") FAILED");
             }
         }
         if (options.runs("cpu")) {

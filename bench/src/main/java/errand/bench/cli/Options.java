@@ -27,7 +27,8 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
               bench/run --smoke              a few hundred jobs, 1 measured round: checks the kit and the gate
               bench/run -n 20000 --rounds 5  other sizes
               bench/run --only errand,celery only some systems (errand, perftest, celery)
-              bench/run --workloads batch    only some of Errand's and Celery's workloads (batch, single, rate, cpu)
+              bench/run --workloads batch    only some of Errand's and Celery's workloads (batch, client, single,
+                                             rate, cpu)
               bench/run --profile            also record JFR on the API and the workers and summarise their hot spots
               bench/run --build              rebuild the jars first (else they are built only when missing)
               bench/run --workers W          Errand worker processes and Celery worker nodes (2)
@@ -61,7 +62,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         int rounds = 3;
         boolean smoke = false;
         String only = "errand,perftest,celery";
-        String workloads = "batch,single,rate,cpu";
+        String workloads = "batch,client,single,rate,cpu";
         boolean profile = false;
         boolean build = false;
         int workers = 2;

@@ -45,7 +45,12 @@ public final class ApiClient {
 
     /** GETs a path of the API; the body, or an exception on a status other than 200. */
     public String get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base().resolve(path)).timeout(Duration.ofSeconds(10))
+        return get(path, Duration.ofSeconds(10));
+    }
+
+    /** {@link #get(String)} with a longer wait for the answer: a long-poll's {@code wait} plus a margin. */
+    public String get(String path, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base().resolve(path)).timeout(timeout)
                 .header("Authorization", authorization).GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {

@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 public final class LoadGenerator {
 
     /** Client errors after which a workload stops submitting (the API is likely gone). */
-    private static final int MAX_ERRORS = 200;
+    static final int MAX_ERRORS = 200;
 
     /** The result line (one JSON object in results.jsonl) and the verdict. */
     public record Outcome(boolean passed, LinkedHashMap<String, Object> result) {
@@ -73,6 +73,9 @@ public final class LoadGenerator {
             return readOnly(workload);
         }
         store.truncate();
+        if (workload.kind().equals("client")) {
+            return new ClientWorkload(api, run).execute(workload);
+        }
         LinkedHashMap<String, Object> result = new LinkedHashMap<>();
         result.put("system", "errand");
         result.put("workload", workload.label());
@@ -119,10 +122,23 @@ public final class LoadGenerator {
 
     // ---- submitting
 
-    private String jobJson(String type, int n, long upTo) {
-        return type.equals("echo")
-                ? "{\"type\":\"echo\",\"payload\":{\"n\":" + n + ",\"run\":\"" + run + "\"}}"
+    private static String jobJson(String run, String type, int n, long upTo) {
+        return type.equals("echo") ? "{\"type\":\"echo\",\"payload\":" + echoPayload(run, n) + "}"
                 : "{\"type\":\"prime-count\",\"payload\":{\"upTo\":" + upTo + "}}";
+    }
+
+    /** An echo job's payload, and so its expected result: a number unique in the run, and the run. */
+    static String echoPayload(String run, int n) {
+        return "{\"n\":" + n + ",\"run\":\"" + run + "\"}";
+    }
+
+    /** The body of {@code POST /api/v1/jobs/batch} with jobs {@code from} (inclusive) to {@code to}. */
+    static String batchBody(String run, String type, int from, int to, long upTo) {
+        StringBuilder body = new StringBuilder(80 * (to - from)).append("{\"jobs\":[");
+        for (int i = from; i < to; i++) {
+            body.append(i > from ? "," : "").append(jobJson(run, type, i, upTo));
+        }
+        return body.append("]}").toString();
     }
 
     /** Burn-down through POST /api/v1/jobs/batch: batches of batchSize from clients threads. */
@@ -145,11 +161,7 @@ public final class LoadGenerator {
                     while ((batch = nextBatch.getAndIncrement()) < batches && errors.get() < MAX_ERRORS) {
                         int from = batch * batchSize;
                         int to = Math.min(jobs, from + batchSize);
-                        StringBuilder body = new StringBuilder(80 * (to - from)).append("{\"jobs\":[");
-                        for (int i = from; i < to; i++) {
-                            body.append(i > from ? "," : "").append(jobJson(type, i, w.upTo()));
-                        }
-                        String answer = tryPost("/api/v1/jobs/batch", body.append("]}").toString());
+                        String answer = tryPost(BatchEndpoints.SUBMIT, batchBody(run, type, from, to, w.upTo()));
                         if (answer == null) {
                             continue;
                         }
@@ -195,7 +207,7 @@ public final class LoadGenerator {
                     int i;
                     while ((i = next.getAndIncrement()) < jobs && errors.get() < MAX_ERRORS) {
                         long sent = System.nanoTime();
-                        if (tryPost("/api/v1/jobs", jobJson("echo", i, 0)) != null) {
+                        if (tryPost("/api/v1/jobs", jobJson(run, "echo", i, 0)) != null) {
                             latencies[i] = System.nanoTime() - sent;
                             accepted.incrementAndGet();
                         }
@@ -239,7 +251,7 @@ public final class LoadGenerator {
                     open.acquire();
                     maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
-                        if (tryPost("/api/v1/jobs", jobJson("echo", index, 0)) != null) {
+                        if (tryPost("/api/v1/jobs", jobJson(run, "echo", index, 0)) != null) {
                             latencies[index] = System.nanoTime() - due;
                             accepted.incrementAndGet();
                         }

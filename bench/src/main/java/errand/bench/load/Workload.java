@@ -9,7 +9,8 @@ package errand.bench.load;
  *                   {@code read} ({@code jobs} requests {@code GET /api/v1/jobs/{id}} of jobs in the store, from
  *                   {@code clients} closed-loop clients) or {@code list} ({@code jobs} requests for the first page of
  *                   {@code GET /api/v1/jobs?status=SUCCEEDED&type=echo&limit=50}); read and list leave the store as
- *                   it is
+ *                   it is; {@code client} (echo jobs submitted in batches from {@code clients} threads, each batch
+ *                   waited on and its results paged by as many reader threads: {@link ClientWorkload})
  * @param label      the workload's name in the results ({@code rate-0.5}, ...)
  * @param round      {@code warmup}, {@code round1}, ...
  */
@@ -18,6 +19,11 @@ public record Workload(String kind, String label, String round, int jobs, int cl
 
     public static Workload batch(String round, int jobs) {
         return new Workload("batch", "batch", round, jobs, 4, 500, 0, 0, 0, 0);
+    }
+
+    /** The client end to end: batches of 500 from 4 submitting threads, read back by 4 more. */
+    public static Workload client(String round, int jobs) {
+        return new Workload("client", "client", round, jobs, 4, 500, 0, 0, 0, 0);
     }
 
     public static Workload cpu(String round, int jobs, long upTo) {

@@ -192,6 +192,11 @@ public final class Report {
         List<Entry> summary = Summary.of(rows);
         List<List<String>> lines = table(summary);
         List<Target> targets = new ArrayList<>(targets(summary, rss, rows));
+        List<ClientReport.Ratio> ratios = ClientReport.ratios(summary);
+        targets.addAll(ClientReport.targets(ratios));
+        if (Summary.find(summary, "errand", "client").isPresent()) {
+            Json.writeFile(folder.resolve("client.json"), ClientReport.json(summary, ratios));
+        }
         Map<String, Object> store = Json.objectFile(folder.resolve("store.json"));
         List<StoreReport.Check> checks = StoreReport.checks(summary);
         Target storeTarget = StoreReport.target(store, checks);
@@ -280,7 +285,7 @@ public final class Report {
             md.add("");
         }
         if (!targets.isEmpty()) {
-            md.add("## Against the targets of issue 7");
+            md.add("## Against the issues' targets (7: the platform; 16: the client end to end)");
             md.add("");
             md.add(Format.markdownTable(List.of("target", "measured (median)", "met"), targets.stream()
                     .map(t -> List.of(t.text(), t.measured(), t.met() == null ? "–" : t.met() ? "yes" : "**no**"))
@@ -362,6 +367,15 @@ public final class Report {
                 - **Celery**: Debian's package, same broker (own vhost), quorum queue, persistent, publisher \
                 confirms, `acks_late`,
                   prefetch 1, results in PostgreSQL (database backend); jobs / (first submit → last `date_done`).
+                - **Client end to end** (`client`): what a user's client sees, jobs / (first submit → last \
+                result read), on the
+                  client's clock. Errand: batches of 500 from 4 threads, each long-polled \
+                (`GET /api/v1/batches/{id}?wait=PT30S`)
+                  until DONE by one of 4 reader threads, then paged (`/jobs?limit=500&after=`). Celery: 8 threads \
+                each send their
+                  share and collect the results from their reply queue (`rpc://` backend on the same broker, \
+                `join_native`).
+                  Its gate: every job read back exactly once, succeeded, its result equal to its payload.
                 - **Correctness gate**, every workload: N submitted → N result rows, all succeeded, each echo's \
                 result equal to its
                   payload (which carries a unique number), each prime count the true one; 0 lost, else the run \

@@ -16,6 +16,7 @@ public final class Summary {
     static final List<List<String>> WORKLOADS = List.of(
             List.of("perftest", "broker", "PerfTest, Errand's message pattern (broker's limit)"),
             List.of("errand", "batch", "Errand, echo burn-down, batch endpoint"),
+            List.of("errand", "client", "Errand, client end to end: batch submit, wait, page results"),
             List.of("errand", "single", "Errand, echo burn-down, single submits, 32 clients"),
             List.of("errand", "read", "Errand, GET /api/v1/jobs/{id}, 16 clients"),
             List.of("errand", "list", "Errand, first page of ?status=SUCCEEDED&type=echo, 8 clients"),
@@ -28,6 +29,7 @@ public final class Summary {
             List.of("errand", "rate-1000", "Errand, echo at 1,000 jobs/s (open loop)"),
             List.of("errand", "cpu", "Errand, prime-count burn-down"),
             List.of("celery", "batch", "Celery, echo burn-down"),
+            List.of("celery", "client", "Celery, client end to end: submit, collect from reply queues"),
             List.of("celery", "cpu", "Celery, prime-count burn-down"));
 
     static final List<String> KEYS = List.of("throughput", "msg_s", "offered_rate", "achieved_rate",

@@ -20,7 +20,7 @@ class OptionsTest {
         assertThat(options.jobs()).isEqualTo(50_000);
         assertThat(options.rounds()).isEqualTo(3);
         assertThat(options.systems()).containsExactly("errand", "perftest", "celery");
-        assertThat(options.workloads()).containsExactly("batch", "single", "rate", "cpu");
+        assertThat(options.workloads()).containsExactly("batch", "client", "single", "rate", "cpu");
         assertThat(options.workers()).isEqualTo(2);
         assertThat(options.rateSeconds()).isEqualTo(20);
         assertThat(options.perftestSeconds()).isEqualTo(30);
