@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -363,6 +365,20 @@ public final class ErrandTestServices {
         /** A new JDBC connection to this class's database. */
         public Connection openDatabase() throws SQLException {
             return DriverManager.getConnection(jdbcUrl(), jdbcUser(), jdbcPassword());
+        }
+
+        /** One number read from this class's database (a count, say): {@code sql} with {@code arguments} bound. */
+        public long queryLong(String sql, Object... arguments) throws SQLException {
+            try (Connection connection = openDatabase();
+                    PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < arguments.length; i++) {
+                    statement.setObject(i + 1, arguments[i]);
+                }
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    return result.getLong(1);
+                }
+            }
         }
 
         /** A new AMQP connection to this class's vhost. */

@@ -6,10 +6,7 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -305,11 +302,8 @@ class OutcomeStreamEndToEndTests {
     }
 
     private static long cursorColumn(String column) {
-        try (Connection connection = platform.services().openDatabase();
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("select " + column + " from job_event_cursor")) {
-            result.next();
-            return result.getLong(1);
+        try {
+            return platform.services().queryLong("select " + column + " from job_event_cursor");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

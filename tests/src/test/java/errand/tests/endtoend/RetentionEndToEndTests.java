@@ -5,9 +5,6 @@ import static errand.tests.support.JobFixtures.anEchoJobNumbered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -90,13 +87,6 @@ class RetentionEndToEndTests {
     }
 
     private static long rows(String sql, UUID id) throws SQLException {
-        try (Connection connection = platform.services().openDatabase();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, id);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
+        return platform.services().queryLong(sql, id);
     }
 }
