@@ -1,9 +1,6 @@
 package errand.api.workflows;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -186,31 +183,13 @@ class WorkflowParser {
         return List.copyOf(dependencies);
     }
 
-    /** Kahn's algorithm: steps left over when nothing more can be ordered are on a cycle; the first is named. */
+    /** A cycle is named on the first step of it, by position, with the others it involves. */
     private static void cycle(List<WorkflowDefinition.Step> steps, Map<String, Integer> positions,
             List<FieldError> errors) {
-        Map<String, Integer> waiting = new HashMap<>();
-        Map<String, List<String>> dependents = new HashMap<>();
-        Deque<String> ready = new ArrayDeque<>();
-        for (WorkflowDefinition.Step step : steps) {
-            waiting.put(step.id(), step.dependsOn().size());
-            step.dependsOn().forEach(d -> dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(step.id()));
-            if (step.dependsOn().isEmpty()) {
-                ready.add(step.id());
-            }
-        }
-        while (!ready.isEmpty()) {
-            String done = ready.poll();
-            waiting.remove(done);
-            for (String dependent : dependents.getOrDefault(done, List.of())) {
-                if (waiting.merge(dependent, -1, Integer::sum) == 0) {
-                    ready.add(dependent);
-                }
-            }
-        }
-        steps.stream().filter(step -> waiting.containsKey(step.id())).findFirst().ifPresent(step ->
+        Set<String> unordered = StepGraph.stepsOnOrAfterACycle(steps);
+        steps.stream().filter(step -> unordered.contains(step.id())).findFirst().ifPresent(step ->
                 errors.add(new FieldError("/steps/" + positions.get(step.id()) + "/dependsOn", "cycle",
                         "step '" + step.id() + "' is on a dependency cycle with "
-                                + String.join(", ", waiting.keySet().stream().sorted().toList()))));
+                                + String.join(", ", unordered.stream().sorted().toList()))));
     }
 }
