@@ -37,6 +37,22 @@ class CronTests {
     }
 
     @Test
+    void fiveFieldCronWithBothDaysRestrictedFiresOnEitherAsUnixCronDoes() {
+        // 2026-11-01 is a Sunday: Fridays are the 6th, the 13th (also the day of the month) and the 20th
+        assertThat(firesAfter("0 12 13 * 5", "2026-11-01T00:00Z", ZoneOffset.UTC, 3)).containsExactly(
+                "2026-11-06T12:00Z", "2026-11-13T12:00Z", "2026-11-20T12:00Z");
+        assertThat(firesAfter("0 12 1 * 1", "2026-11-29T00:00Z", ZoneOffset.UTC, 2)).containsExactly(
+                "2026-11-30T12:00Z", "2026-12-01T12:00Z");
+    }
+
+    @Test
+    void sixFieldCronKeepsSpringsDaysBothMustMatch() {
+        // Friday the 13th only: November 2026's, then August 2027's
+        assertThat(firesAfter("0 0 12 13 * FRI", "2026-11-01T00:00Z", ZoneOffset.UTC, 2))
+                .containsExactly("2026-11-13T12:00Z", "2027-08-13T12:00Z");
+    }
+
+    @Test
     void macrosFireAtTheStartOfTheirPeriod() {
         String from = "2026-06-10T10:07:42Z";
         assertThat(firesAfter("@hourly", from, ZoneOffset.UTC, 1)).containsExactly("2026-06-10T11:00Z");
