@@ -245,3 +245,52 @@ end $$;
 create trigger jobs_advance_workflows after update of status on jobs
     for each row when (new.workflow_id is not null and old.status is distinct from new.status)
     execute function workflow_on_job_status_change();
+
+-- The outcome stream carries the workflow of a step's job, so a client can follow one workflow's steps.
+alter table job_event_inbox add column workflow_id uuid;
+alter table job_events add column workflow_id uuid;
+
+create or replace function job_events_on_insert() returns trigger language plpgsql as $$
+begin
+    insert into job_event_inbox (tenant, job_id, type, status, batch_id, attempt, result, error, workflow_id)
+    select tenant, id, type, status, batch_id, attempt, result, error, workflow_id from inserted
+    order by created_at, id;
+    perform pg_notify('errand_job_events', 'staged');
+    return null;
+end $$;
+
+create or replace function job_events_on_status_change() returns trigger language plpgsql as $$
+begin
+    insert into job_event_inbox (tenant, job_id, type, status, batch_id, attempt, result, error, workflow_id)
+    values (new.tenant, new.id, new.type, new.status, new.batch_id, new.attempt, new.result, new.error,
+            new.workflow_id);
+    perform pg_notify('errand_job_events', 'staged');
+    return null;
+end $$;
+
+create or replace function sequence_job_events(max_rows int) returns int language plpgsql as $$
+declare
+    last   bigint;
+    moved  int;
+begin
+    if not pg_try_advisory_xact_lock(hashtext('errand_job_event_sequencer')) then
+        return -1;
+    end if;
+    select last_seq into last from job_event_cursor;
+    with staged as (
+        delete from job_event_inbox
+        where id in (select id from job_event_inbox order by id limit max_rows)
+        returning *
+    )
+    insert into job_events (seq, tenant, job_id, type, status, batch_id, attempt, result, error, changed_at,
+                            workflow_id)
+    select last + row_number() over (order by id), tenant, job_id, type, status, batch_id, attempt, result, error,
+           changed_at, workflow_id
+    from staged;
+    get diagnostics moved = row_count;
+    if moved > 0 then
+        update job_event_cursor set last_seq = last + moved;
+        perform pg_notify('errand_job_events', 'sequenced');
+    end if;
+    return moved;
+end $$;

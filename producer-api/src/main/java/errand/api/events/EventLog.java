@@ -65,7 +65,7 @@ class EventLog {
      */
     List<JobEvent> between(String tenant, long after, long upTo, EventFilter filter, int limit) {
         StringBuilder sql = new StringBuilder("""
-                select seq, job_id, type, status, batch_id, attempt, result, error, changed_at
+                select seq, job_id, type, status, batch_id, workflow_id, attempt, result, error, changed_at
                 from job_events where tenant = ? and seq > ? and seq <= ?""");
         List<Object> arguments = new ArrayList<>(List.of(tenant, after, upTo));
         if (filter.type() != null) {
@@ -75,6 +75,10 @@ class EventLog {
         if (filter.batch() != null) {
             sql.append(" and batch_id = ?");
             arguments.add(filter.batch());
+        }
+        if (filter.workflow() != null) {
+            sql.append(" and workflow_id = ?");
+            arguments.add(filter.workflow());
         }
         if (filter.terminalOnly()) {
             sql.append(" and status in ").append(TERMINAL);
@@ -86,7 +90,8 @@ class EventLog {
 
     private static JobEvent mapEvent(ResultSet rs, int row) throws SQLException {
         return new JobEvent(rs.getLong("seq"), rs.getObject("job_id", UUID.class), rs.getString("type"),
-                JobStatus.valueOf(rs.getString("status")), rs.getObject("batch_id", UUID.class), rs.getInt("attempt"),
+                JobStatus.valueOf(rs.getString("status")), rs.getObject("batch_id", UUID.class),
+                rs.getObject("workflow_id", UUID.class), rs.getInt("attempt"),
                 jsonOrNull(rs.getString("result")), jsonOrNull(rs.getString("error")),
                 rs.getTimestamp("changed_at").toInstant());
     }

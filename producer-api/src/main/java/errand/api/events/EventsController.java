@@ -43,19 +43,21 @@ class EventsController {
     }
 
     @Operation(summary = "Follow every change to your jobs as server-sent events", description = "One job event "
-            + "per status change, with the job's id, type, status, batch and attempt, and its result or error once "
-            + "terminal. Event ids increase strictly: reconnect with Last-Event-ID to get every later event exactly "
-            + "once, from any API instance. An id older than errand.api.events.retention gets a reset event first: "
-            + "read the state from the lists. A comment every 15 s keeps proxies from closing a quiet stream.")
+            + "per status change, with the job's id, type, status, batch, workflow and attempt, and its result or "
+            + "error once terminal. Filter by type, batch, workflow and terminal=true. Event ids increase strictly: "
+            + "reconnect with Last-Event-ID to get every later event exactly once, from any API instance. An id "
+            + "older than errand.api.events.retention gets a reset event first: read the state from the lists. A "
+            + "comment every 15 s keeps proxies from closing a quiet stream.")
     @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID", description = "The id of the last event seen")
     @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@AuthenticationPrincipal Caller caller,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
             @RequestParam(required = false) @Nullable String type,
             @RequestParam(required = false) @Nullable String batch,
+            @RequestParam(required = false) @Nullable String workflow,
             @RequestParam(required = false) @Nullable String terminal) {
         EventFilter filter = new EventFilter(typeOf(type), batch == null ? null : parameters.idOf(batch, "batch"),
-                terminalOf(terminal));
+                workflow == null ? null : parameters.idOf(workflow, "workflow"), terminalOf(terminal));
         Long lastSeen = lastSeenOf(lastEventId);
         // subscribed before the horizon is read, so events numbered in between wake the stream
         JobChangeHub.Subscription subscription = changes.subscribe(JobChangeHub.EVENTS_SEQUENCED);

@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** Staging, numbering, reading and expiring job events on a real PostgreSQL with the Flyway schema. */
 class EventLogIntegrationTests {
 
-    private static final EventFilter EVERYTHING = new EventFilter(null, null, false);
+    private static final EventFilter EVERYTHING = new EventFilter(null, null, null, false);
 
     private static ErrandTestServices.Isolated database;
     private static JdbcTemplate jdbc;
@@ -113,9 +113,9 @@ class EventLogIntegrationTests {
         log.sequence(1000);
         long upTo = log.horizon().lastSeq();
 
-        assertThat(log.between("default", before, upTo, new EventFilter(null, batch, false), 100))
+        assertThat(log.between("default", before, upTo, new EventFilter(null, batch, null, false), 100))
                 .extracting(JobEvent::jobId).containsOnly(inBatch).hasSize(2);
-        assertThat(log.between("default", before, upTo, new EventFilter("fail", null, true), 100))
+        assertThat(log.between("default", before, upTo, new EventFilter("fail", null, null, true), 100))
                 .extracting(JobEvent::status).containsExactly(JobStatus.FAILED);
         assertThat(log.between("default", before, upTo, EVERYTHING, 100))
                 .extracting(JobEvent::jobId).doesNotContain(elsewhere);

@@ -3,6 +3,7 @@ package errand.tests.endtoend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import errand.model.WireJson;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandPlatform;
+import errand.tests.support.EventFollower;
 import errand.tests.support.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,6 +42,7 @@ class WorkflowsEndToEndTests {
 
     @Test
     void aChainPassesEachResultToTheNextStep() {
+        String from = Long.toString(lastEventNumber());
         Response submitted = submit("""
                 {"name": "chain", "steps": [
                   {"id": "a", "type": "echo", "payload": {"n": 7, "text": "é"}},
@@ -56,6 +59,13 @@ class WorkflowsEndToEndTests {
         assertThat(done.path("name").asString()).isEqualTo("chain");
         assertThat(step(done, "b").path("result")).isEqualTo(json("{\"previous\": {\"n\": 7, \"text\": \"é\"}}"));
         assertThat(step(done, "c").path("result")).isEqualTo(json("{\"n\": 7, \"all\": [1, \"é\"]}"));
+        try (EventFollower stream = EventFollower.follow(api(), "/api/v1/events?terminal=true&workflow="
+                + idOf(submitted), from)) {
+            await("the steps' outcomes on the outcome stream").atMost(SHORT)
+                    .until(() -> stream.data("job").size() >= 3);
+            assertThat(stream.data("job")).hasSize(3).allSatisfy(event ->
+                    assertThat(event.path("workflowId").asString()).isEqualTo(idOf(submitted).toString()));
+        }
         JsonNode jobs = api().list("workflow=" + idOf(submitted)).json().path("jobs");
         assertThat(jobs).hasSize(3).allSatisfy(job -> {
             assertThat(job.path("workflowId").asString()).isEqualTo(idOf(submitted).toString());
@@ -256,6 +266,15 @@ class WorkflowsEndToEndTests {
         assertThat(other.get(WORKFLOWS).json().path("workflows")).isEmpty();
         assertThat(other.list("workflow=" + id).json().path("jobs")).isEmpty();
         assertThat(api().get(WORKFLOWS + "/nope").status()).isEqualTo(404);
+    }
+
+    /** The number of the last event on the outcome stream: following from it gets what happens next. */
+    private static long lastEventNumber() {
+        try {
+            return platform.services().queryLong("select last_seq from job_event_cursor");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static ErrandClient aKeyOfANewTenant() {
