@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandClient.Response;
@@ -20,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Workflows in a browser, in a tenant of this class's own: a fan-in drawn as its graph whose steps turn SUCCEEDED
  * without a reload, a failing workflow's FAILED and CANCELLED steps, a cancel that asks first, no cancel for a
- * read-only key, and the list that leads to a workflow and to its steps' jobs.
+ * read-only key, the list that leads to a workflow and to its steps' jobs, and the list's cursor paging.
  */
 class ConsoleWorkflowsTests {
 
@@ -164,6 +166,33 @@ class ConsoleWorkflowsTests {
         browser.reload();
         browser.waitForText(By.id("jobs-table"), job);
         assertThat(browser.waitFor(By.id("filter-workflow")).getAttribute("value")).isEqualTo(id.toString());
+    }
+
+    @Test
+    void theListPagesByCursor() {
+        // one more than a page: the console asks for 50 at a time
+        List<String> submitted = IntStream.range(0, 51).mapToObj(i -> submit(
+                "{\"steps\": [{\"id\": \"one\", \"type\": \"echo\", \"payload\": {\"n\": " + i + "}}]}")
+                .toString()).toList();
+
+        browser.signIn("/console/workflows", key);
+        browser.waitForText(By.id("workflows-table"), submitted.getLast());
+        List<String> newest = listedIds();
+        assertThat(newest).hasSize(50);
+        browser.click(By.linkText("Older"));
+        browser.waitForUrlContaining("after=" + newest.getLast());
+        browser.waitFor(By.linkText("Newest"));
+        List<String> older = listedIds();
+        assertThat(older).isNotEmpty().doesNotContainAnyElementsOf(newest);
+        assertThat(Stream.concat(newest.stream(), older.stream()).toList()).containsAll(submitted);
+    }
+
+    /** The listed ids, read in one script: the list re-reads itself every few seconds, replacing its rows. */
+    private static List<String> listedIds() {
+        Object ids = browser.script("return Array.from(document.querySelectorAll("
+                + "'#workflows-table tbody tr td:first-child'), cell => cell.textContent)");
+        assertThat(ids).isInstanceOf(List.class);
+        return ((List<?>) ids).stream().map(String::valueOf).toList();
     }
 
     private static UUID submit(String body) {
