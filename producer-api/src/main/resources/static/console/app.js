@@ -13,6 +13,8 @@ const ROUTES = [
     {pattern: /^\/console\/task-types\/(?<name>[^/]+)$/, page: () => import('./pages/task-type.js')},
     {pattern: /^\/console\/workers$/, page: () => import('./pages/workers.js')},
     {pattern: /^\/console\/batches\/(?<id>[^/]+)$/, page: () => import('./pages/batch.js')},
+    {pattern: /^\/console\/workflows$/, page: () => import('./pages/workflows.js')},
+    {pattern: /^\/console\/workflows\/(?<id>[^/]+)$/, page: () => import('./pages/workflow.js')},
 ];
 
 const main = document.getElementById('main');
@@ -87,6 +89,7 @@ function drawNav() {
         ['/console/', 'Overview', 'jobs:read'],
         ['/console/jobs', 'Jobs', 'jobs:read'],
         ['/console/failures', 'Failures', 'jobs:read'],
+        ['/console/workflows', 'Workflows', 'jobs:read'],
         ['/console/task-types', 'Task types', 'jobs:read'],
         ['/console/workers', 'Workers', 'admin'],
     ].filter(([, , scope]) => me.scopes.includes(scope));

@@ -72,6 +72,11 @@ export function table(caption, headings, rows, attributes = {}) {
             el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c) => el('td', {}, c)))))));
 }
 
+/** One term and its value in a facts list; id names the value, for tests and links. */
+export function fact(term, value, id) {
+    return el('div', {}, el('dt', {}, term), el('dd', {id}, value));
+}
+
 /** A message for the user, read out by screen readers when it appears. */
 export function notice(text, kind = 'info') {
     return el('p', {class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status'}, text);

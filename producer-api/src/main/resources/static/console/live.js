@@ -23,15 +23,16 @@ export function every(ms, task, signal, onError) {
 
 /**
  * Follows an SSE stream until signal aborts, resuming after the last event id when it drops. Answers false at once
- * (and follows nothing) when the API does not offer the stream, so the caller can fall back to polling.
+ * (and follows nothing) when the API does not offer the stream, so the caller can fall back to polling. onOpen is
+ * called each time the stream is (re)connected.
  */
-export async function follow(path, onEvent, signal) {
+export async function follow(path, onEvent, signal, onOpen) {
     let lastEventId = null;
     let first = true;
     while (!signal.aborted) {
         try {
             await readEvents(path, {
-                signal, lastEventId, onEvent: (event) => {
+                signal, lastEventId, onOpen, onEvent: (event) => {
                     lastEventId = event.id ?? lastEventId;
                     onEvent(event);
                 },
@@ -50,7 +51,8 @@ export async function follow(path, onEvent, signal) {
     return true;
 }
 
-function pause(ms, signal) {
+/** Waits ms, or less when signal aborts. */
+export function pause(ms, signal) {
     return new Promise((resolve) => {
         const timer = setTimeout(resolve, ms);
         signal.addEventListener('abort', () => {

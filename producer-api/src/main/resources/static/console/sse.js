@@ -4,10 +4,11 @@
 import {ApiError, authorizedFetch} from './api.js';
 
 /**
- * Reads the stream at path until it ends or signal aborts, calling onEvent({id, event, data}) for each event.
- * Answers normally when the server closed the stream; throws ApiError when it refused it.
+ * Reads the stream at path until it ends or signal aborts, calling onEvent({id, event, data}) for each event, and
+ * onOpen() once the server accepted the stream. Answers normally when the server closed the stream; throws ApiError
+ * when it refused it.
  */
-export async function readEvents(path, {onEvent, signal, lastEventId}) {
+export async function readEvents(path, {onEvent, onOpen, signal, lastEventId}) {
     const headers = {Accept: 'text/event-stream'};
     if (lastEventId) {
         headers['Last-Event-ID'] = lastEventId;
@@ -16,6 +17,7 @@ export async function readEvents(path, {onEvent, signal, lastEventId}) {
     if (!response.ok) {
         throw new ApiError(response.status, null);
     }
+    onOpen?.();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const parser = eventParser(onEvent);
     try {

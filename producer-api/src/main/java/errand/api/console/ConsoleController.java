@@ -21,7 +21,8 @@ class ConsoleController {
     }
 
     @GetMapping({"/console/", "/console/jobs", "/console/jobs/{id}", "/console/failures", "/console/task-types",
-        "/console/task-types/{name}", "/console/workers", "/console/batches/{id}"})
+        "/console/task-types/{name}", "/console/workers", "/console/batches/{id}", "/console/workflows",
+        "/console/workflows/{id}"})
     String page() {
         return PAGE;
     }

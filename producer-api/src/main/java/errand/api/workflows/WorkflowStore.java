@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 class WorkflowStore {
 
     private static final String STEP_VIEWS = """
-            select s.step_id, s.state, s.reason, s.error as step_error, s.job_id, j.status, j.result, j.error
+            select s.step_id, s.depends_on, s.state, s.reason, s.error as step_error, s.job_id, j.status, j.result,
+                   j.error
             from workflow_steps s left join jobs j on j.id = s.job_id
             where s.workflow_id = ? order by s.position""";
 
@@ -81,8 +82,9 @@ class WorkflowStore {
             String status = jobId == null || rs.getString("status") == null ? rs.getString("state")
                     : rs.getString("status");
             JsonNode error = json(rs.getString("step_error"));
-            return new WorkflowView.StepView(rs.getString("step_id"), jobId, status, json(rs.getString("result")),
-                    error != null ? error : json(rs.getString("error")), rs.getString("reason"));
+            return new WorkflowView.StepView(rs.getString("step_id"), dependsOn(rs), jobId, status,
+                    json(rs.getString("result")), error != null ? error : json(rs.getString("error")),
+                    rs.getString("reason"));
         }, id);
     }
 
@@ -126,6 +128,10 @@ class WorkflowStore {
 
     private static @Nullable JsonNode json(@Nullable String json) {
         return json == null ? null : WireJson.mapper().readTree(json);
+    }
+
+    private static List<String> dependsOn(ResultSet rs) throws SQLException {
+        return List.of((String[]) rs.getArray("depends_on").getArray());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

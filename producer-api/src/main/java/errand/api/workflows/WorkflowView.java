@@ -20,10 +20,11 @@ record WorkflowView(UUID id, @Nullable String name, String status, String onFail
 
     /**
      * One step: {@code WAITING} until its job exists, then its job's status; {@code reason} says why the workflow
-     * cancelled it.
+     * cancelled it. {@code dependsOn} names the steps it waits for, as submitted: the workflow's graph, for a
+     * reader (such as the console) that draws it.
      */
-    record StepView(String id, @Nullable UUID jobId, String status, @Nullable JsonNode result,
-            @Nullable JsonNode error, @Nullable String reason) {
+    record StepView(String id, List<String> dependsOn, @Nullable UUID jobId, String status,
+            @Nullable JsonNode result, @Nullable JsonNode error, @Nullable String reason) {
     }
 
     /** A workflow in a list: its steps counted, not shown. */

@@ -1,7 +1,7 @@
 // A batch: its counts per status (maintained by the API) and its jobs in submission order, paged by cursor.
 
 import {api, query} from '../api.js';
-import {el, fill, JOB_STATUSES, link, status, table, time} from '../dom.js';
+import {el, fact, fill, JOB_STATUSES, link, status, table, time} from '../dom.js';
 import {every} from '../live.js';
 
 export async function render(ctx) {
@@ -20,10 +20,10 @@ export async function render(ctx) {
 function draw(body, batch, page, id, after) {
     fill(body,
         el('dl', {class: 'facts'},
-            el('div', {}, el('dt', {}, 'Status'), el('dd', {id: 'batch-status'}, batch.status)),
-            el('div', {}, el('dt', {}, 'Jobs'), el('dd', {}, String(batch.size))),
-            el('div', {}, el('dt', {}, 'Created'), el('dd', {}, time(batch.createdAt))),
-            el('div', {}, el('dt', {}, 'Finished'), el('dd', {}, time(batch.finishedAt)))),
+            fact('Status', batch.status, 'batch-status'),
+            fact('Jobs', String(batch.size)),
+            fact('Created', time(batch.createdAt)),
+            fact('Finished', time(batch.finishedAt))),
         table('Jobs per status', ['Status', 'Jobs'], JOB_STATUSES.map((name) => [status(name),
             String(batch.counts[name] ?? 0)])),
         table('Its jobs, in submission order', ['Id', 'Type', 'Status', 'Finished'], page.jobs.map((job) => [

@@ -2,7 +2,7 @@
 // retry for keys that hold jobs:manage.
 
 import {api} from '../api.js';
-import {el, fill, isTerminal, json, link, notice, status, table, time} from '../dom.js';
+import {el, fact, fill, isTerminal, json, link, notice, status, table, time} from '../dom.js';
 import {readEvents} from '../sse.js';
 
 /** How long to wait before following again when the job's stream failed. */
@@ -71,7 +71,9 @@ function draw(view, job, ctx, act) {
             fact('Finished', time(job.finishedAt)),
             fact('Timeout', job.timeout),
             fact('Trace id', job.traceId ? el('code', {}, job.traceId) : '–', 'job-trace'),
-            job.batchId ? fact('Batch', link(`/console/batches/${job.batchId}`, el('code', {}, job.batchId))) : null),
+            job.batchId ? fact('Batch', link(`/console/batches/${job.batchId}`, el('code', {}, job.batchId))) : null,
+            job.workflowId ? fact('Workflow step', link(`/console/workflows/${job.workflowId}`,
+                el('code', {}, job.stepId ?? job.workflowId)), 'job-workflow') : null),
         actions,
         section('Payload', json(job.payload, 'Payload'), 'job-payload'),
         section('Result', json(job.result, 'Result'), 'job-result'),
@@ -100,10 +102,6 @@ function attempts(history) {
 
 function errorText(error) {
     return error.message ? `${error.type}: ${error.message}` : JSON.stringify(error);
-}
-
-function fact(term, value, id) {
-    return el('div', {}, el('dt', {}, term), el('dd', {id}, value));
 }
 
 function section(title, content, id) {

@@ -6,7 +6,7 @@ import {api, ApiError, query} from '../api.js';
 import {el, fill, JOB_STATUSES, link, notice, status, table, time} from '../dom.js';
 import {every, follow} from '../live.js';
 
-const FILTERS = ['status', 'type', 'batch', 'createdAfter', 'createdBefore', 'id'];
+const FILTERS = ['status', 'type', 'batch', 'workflow', 'createdAfter', 'createdBefore', 'id'];
 const POLL_MS = 3000;
 
 export async function render(ctx) {
@@ -21,11 +21,14 @@ export async function render(ctx) {
         return;
     }
     await refresh();
-    keepCurrent(ctx, filters, refresh);
+    keepCurrent(ctx, filters, refresh, list);
 }
 
-/** Follows the outcome stream if the API has it; otherwise, or once it fails for good, polls. */
-async function keepCurrent(ctx, filters, refresh) {
+/**
+ * Follows the outcome stream if the API has it; otherwise polls. The list's data-live says which ("stream" or
+ * "poll"), so a test can tell the stream is what keeps it current.
+ */
+async function keepCurrent(ctx, filters, refresh, list) {
     let pending = null;
     const soon = () => {
         pending ??= setTimeout(() => {
@@ -38,8 +41,11 @@ async function keepCurrent(ctx, filters, refresh) {
             if (event.event === 'job' || event.event === 'reset') {
                 soon();
             }
-        }, ctx.signal);
+        }, ctx.signal, () => {
+            list.dataset.live = 'stream';
+        });
     if (!streamed && !ctx.signal.aborted) {
+        list.dataset.live = 'poll';
         every(POLL_MS, refresh, ctx.signal, ctx.failed);
     }
 }
@@ -99,6 +105,7 @@ function filterForm(ctx, filters) {
     field('status', 'Status', statusSelect),
     field('type', 'Type', input('type', {type: 'text', autocomplete: 'off'})),
     field('batch', 'Batch id', input('batch', {type: 'text', autocomplete: 'off'})),
+    field('workflow', 'Workflow id', input('workflow', {type: 'text', autocomplete: 'off'})),
     field('createdAfter', 'Created from', createdAfter),
     field('createdBefore', 'Created before', createdBefore),
     field('id', 'Job id', input('id', {type: 'text', autocomplete: 'off'})),

@@ -60,7 +60,8 @@ class ConsoleApiEndToEndTests {
         ErrandClient anonymous = platform.api().withKey(null);
         for (String path : List.of("/console/", "/console/jobs?status=FAILED&type=echo",
                 "/console/jobs/" + UUID.randomUUID(), "/console/failures", "/console/task-types",
-                "/console/task-types/echo", "/console/workers", "/console/batches/" + UUID.randomUUID())) {
+                "/console/task-types/echo", "/console/workers", "/console/batches/" + UUID.randomUUID(),
+                "/console/workflows", "/console/workflows/" + UUID.randomUUID())) {
             Response page = anonymous.get(path);
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(page.contentType()).as(path).startsWith("text/html");

@@ -98,6 +98,12 @@ final class ConsoleBrowser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
     }
 
+    /** Waits until the element's attribute (an SVG node's {@code data-status}, say) has the value. */
+    void waitForAttribute(By locator, String attribute, String value) {
+        new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class)
+                .until(ExpectedConditions.attributeToBe(locator, attribute, value));
+    }
+
     void waitForUrlContaining(String part) {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.urlContains(part));
     }

@@ -101,6 +101,18 @@ class ConsoleJobsTests {
     }
 
     @Test
+    void aJobSubmittedElsewhereAppearsAndChangesStatusThroughTheOutcomeStream() {
+        browser.signIn("/console/jobs?type=sleep", key);
+        // the list says what keeps it current: "stream" once GET /api/v1/events answered, "poll" only without it
+        browser.waitForAttribute(By.id("job-list"), "data-live", "stream");
+        UUID job = client.submit(aSleepJob(Duration.ofSeconds(3))).jobId();
+        By row = By.xpath("//tr[.//code[text()='" + job + "']]");
+        browser.waitForText(row, "RUNNING");
+        browser.waitForText(row, "SUCCEEDED");
+        assertThat(browser.waitFor(By.id("job-list")).getAttribute("data-live")).isEqualTo("stream");
+    }
+
+    @Test
     void theJobPageShowsEveryAttemptAfterARetryAndAfterAReload() {
         UUID job = client.submit(aFailingJob(1, false)).jobId();
         client.awaitStatus(job, JobStatus.FAILED, SHORT);

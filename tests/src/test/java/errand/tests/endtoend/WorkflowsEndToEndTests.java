@@ -52,6 +52,9 @@ class WorkflowsEndToEndTests {
         assertThat(submitted.status()).as("%s", submitted).isEqualTo(202);
         assertThat(submitted.header("Location")).hasValue(WORKFLOWS + "/" + idOf(submitted));
         assertThat(step(submitted.json(), "b").path("status").asString()).isEqualTo("WAITING");
+        assertThat(dependsOn(submitted.json(), "a")).isEmpty();
+        assertThat(dependsOn(submitted.json(), "b")).containsExactly("a");
+        assertThat(dependsOn(submitted.json(), "c")).as("as submitted, in that order").containsExactly("b", "a");
 
         JsonNode done = awaitFinished(idOf(submitted));
 
@@ -59,6 +62,7 @@ class WorkflowsEndToEndTests {
         assertThat(done.path("name").asString()).isEqualTo("chain");
         assertThat(step(done, "b").path("result")).isEqualTo(json("{\"previous\": {\"n\": 7, \"text\": \"é\"}}"));
         assertThat(step(done, "c").path("result")).isEqualTo(json("{\"n\": 7, \"all\": [1, \"é\"]}"));
+        assertThat(dependsOn(done, "c")).containsExactly("b", "a");
         try (EventFollower stream = EventFollower.follow(api(), "/api/v1/events?terminal=true&workflow="
                 + idOf(submitted), from)) {
             await("the steps' outcomes on the outcome stream").atMost(SHORT)
@@ -311,6 +315,12 @@ class WorkflowsEndToEndTests {
             }
         }
         throw new AssertionError("no step " + id + " in " + workflow);
+    }
+
+    private static List<String> dependsOn(JsonNode workflow, String id) {
+        JsonNode edges = step(workflow, id).path("dependsOn");
+        assertThat(edges.isArray()).as("%s", workflow).isTrue();
+        return edges.valueStream().map(JsonNode::asString).toList();
     }
 
     private static JsonNode json(String json) {
