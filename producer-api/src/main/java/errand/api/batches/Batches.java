@@ -2,6 +2,7 @@ package errand.api.batches;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -58,6 +59,14 @@ class Batches {
         boolean done = terminal >= batch.size();
         return new BatchView(batch.id(), batch.size(), byStatus, done ? "DONE" : "RUNNING", batch.createdAt(),
                 done ? jobs.lastFinishedOfBatch(batch.id()).orElse(null) : null);
+    }
+
+    /**
+     * A page of the tenant's batches, newest first, each as {@link #view} shows it: a page is bounded by the page
+     * size and each batch is read from its maintained counts, so no batch's jobs are counted.
+     */
+    List<BatchView> page(String tenant, int limit, @Nullable UUID after) {
+        return batches.page(tenant, limit, after).stream().map(this::view).toList();
     }
 
     /** Answers as soon as the batch is done, or as it is when {@code wait} has passed. */

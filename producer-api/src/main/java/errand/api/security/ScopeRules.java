@@ -27,7 +27,7 @@ final class ScopeRules {
                     "/api/v1/jobs/cancel", "/api/v1/jobs/retry", "/api/v1/batches/*/cancel",
                     "/api/v1/workflows/*/cancel"),
             rule(HttpMethod.GET, Scope.JOBS_READ, "/api/v1/jobs", "/api/v1/jobs/**", "/api/v1/task-types",
-                    "/api/v1/task-types/**", "/api/v1/stats", "/api/v1/batches/**",
+                    "/api/v1/task-types/**", "/api/v1/stats", "/api/v1/batches", "/api/v1/batches/**",
                     "/api/v1/events", "/api/v1/workflows", "/api/v1/workflows/**"),
             rule(null, Scope.ADMIN, "/api/v1/keys", "/api/v1/keys/**", "/api/v1/workers", "/api/v1/workers/**"),
             rule(null, Scope.SCHEDULES, "/api/v1/schedules", "/api/v1/schedules/**"));

@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Batches a client waits on as a whole: a batch submit's id and Location, its maintained counts while jobs fail,
  * retry and get cancelled, the long-poll until DONE, its jobs paged in submission order with their results, its
- * outcome stream, and tenants kept apart.
+ * outcome stream, the tenant's batches listed newest first, and tenants kept apart.
  */
 class BatchesEndToEndTests {
 
@@ -156,6 +156,44 @@ class BatchesEndToEndTests {
         assertBadParameter(api().get(batch + "/jobs?limit=0"), "?limit");
         assertBadParameter(api().list("batch=nope"), "?batch");
         assertThat(api().submit(anEchoJobNumbered(9)).json().path("batchId").isNull()).isTrue();
+    }
+
+    @Test
+    void theBatchListPagesATenantsBatchesNewestFirstAndKeepsTenantsApart() {
+        String tenant = "batches-" + UUID.randomUUID().toString().substring(0, 8);
+        ErrandClient own = api().withKey(api().createKey(tenant, "jobs:submit", "jobs:read"));
+        List<UUID> submitted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            submitted.add(submitBatch(own, List.of(anEchoJobNumbered(i), anEchoJobNumbered(i + 10))));
+        }
+        awaitDone(own, submitted.getFirst());
+
+        JsonNode first = own.get("/api/v1/batches?limit=2").json();
+        JsonNode second = own.get("/api/v1/batches?limit=2&after=" + first.path("next").asString()).json();
+
+        assertThat(ids(first)).containsExactly(submitted.get(2), submitted.get(1));
+        assertThat(first.path("next").asString()).isEqualTo(submitted.get(1).toString());
+        assertThat(ids(second)).containsExactly(submitted.get(0));
+        assertThat(second.path("next").isNull()).isTrue();
+        JsonNode oldest = second.path("batches").get(0);
+        assertThat(oldest.path("size").asInt()).isEqualTo(2);
+        assertThat(oldest.path("status").asString()).isEqualTo("DONE");
+        assertThat(oldest.path("counts").path("SUCCEEDED").asLong()).isEqualTo(2);
+        assertThat(oldest.path("createdAt").isNull()).isFalse();
+        assertThat(oldest.path("finishedAt").isNull()).isFalse();
+        assertThat(ids(api().get("/api/v1/batches?limit=500").json())).doesNotContainAnyElementsOf(submitted);
+        assertThat(ids(api().get("/api/v1/batches?after=" + submitted.get(1)).json())).isEmpty();
+        String submitOnly = api().createKey(tenant, "jobs:submit");
+        assertThat(api().withKey(submitOnly).get("/api/v1/batches").status()).isEqualTo(403);
+        assertBadParameter(own.get("/api/v1/batches?limit=0"), "?limit");
+        assertBadParameter(own.get("/api/v1/batches?limit=many"), "?limit");
+        assertBadParameter(own.get("/api/v1/batches?after=nope"), "?after");
+    }
+
+    private static List<UUID> ids(JsonNode page) {
+        List<UUID> ids = new ArrayList<>();
+        page.path("batches").forEach(batch -> ids.add(UUID.fromString(batch.path("id").asString())));
+        return ids;
     }
 
     private static void assertBadParameter(ErrandClient.Response response, String parameter) {

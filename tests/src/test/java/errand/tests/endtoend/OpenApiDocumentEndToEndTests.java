@@ -24,8 +24,9 @@ class OpenApiDocumentEndToEndTests {
         JsonNode paths = response.json().path("paths");
         assertThat(paths.propertyNames()).contains("/api/v1/jobs", "/api/v1/jobs/batch", "/api/v1/jobs/{id}",
                 "/api/v1/jobs/{id}/events", "/api/v1/jobs/{id}/cancel", "/api/v1/jobs/{id}/retry",
-                "/api/v1/task-types", "/api/v1/workers", "/api/v1/batches/{id}", "/api/v1/batches/{id}/jobs",
-                "/api/v1/batches/{id}/events", "/api/v1/batches/{id}/cancel", "/api/v1/events", "/api/v1/stats",
+                "/api/v1/task-types", "/api/v1/workers", "/api/v1/batches", "/api/v1/batches/{id}",
+                "/api/v1/batches/{id}/jobs", "/api/v1/batches/{id}/events", "/api/v1/batches/{id}/cancel",
+                "/api/v1/events", "/api/v1/stats",
                 "/api/v1/workflows", "/api/v1/workflows/{id}", "/api/v1/workflows/{id}/events",
                 "/api/v1/workflows/{id}/cancel", "/api/v1/schedules", "/api/v1/schedules/{id}",
                 "/api/v1/schedules/{id}/pause", "/api/v1/schedules/{id}/resume", "/api/v1/schedules/{id}/trigger",
