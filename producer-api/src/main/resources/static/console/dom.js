@@ -41,6 +41,13 @@ export function link(href, ...children) {
     return el('a', {href, 'data-link': true}, ...children);
 }
 
+/** The pager of a list read by the API's cursor: back to the newest page, on to an older one. */
+export function pager(path, after, next) {
+    return el('nav', {class: 'pager', 'aria-label': 'Pages'},
+        after ? link(path, 'Newest') : null,
+        next ? link(`${path}?after=${encodeURIComponent(next)}`, 'Older') : null);
+}
+
 /** An instant in the browser's zone, with UTC on hover; a dash when absent. */
 export function time(instant) {
     if (!instant) {
