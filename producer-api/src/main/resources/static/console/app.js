@@ -12,9 +12,12 @@ const ROUTES = [
     {pattern: /^\/console\/task-types$/, page: () => import('./pages/task-types.js')},
     {pattern: /^\/console\/task-types\/(?<name>[^/]+)$/, page: () => import('./pages/task-type.js')},
     {pattern: /^\/console\/workers$/, page: () => import('./pages/workers.js')},
+    {pattern: /^\/console\/batches$/, page: () => import('./pages/batches.js')},
     {pattern: /^\/console\/batches\/(?<id>[^/]+)$/, page: () => import('./pages/batch.js')},
     {pattern: /^\/console\/workflows$/, page: () => import('./pages/workflows.js')},
     {pattern: /^\/console\/workflows\/(?<id>[^/]+)$/, page: () => import('./pages/workflow.js')},
+    {pattern: /^\/console\/schedules$/, page: () => import('./pages/schedules.js')},
+    {pattern: /^\/console\/schedules\/(?<id>[^/]+)$/, page: () => import('./pages/schedule.js')},
 ];
 
 const main = document.getElementById('main');
@@ -90,6 +93,8 @@ function drawNav() {
         ['/console/jobs', 'Jobs', 'jobs:read'],
         ['/console/failures', 'Failures', 'jobs:read'],
         ['/console/workflows', 'Workflows', 'jobs:read'],
+        ['/console/batches', 'Batches', 'jobs:read'],
+        ['/console/schedules', 'Schedules', 'schedules'],
         ['/console/task-types', 'Task types', 'jobs:read'],
         ['/console/workers', 'Workers', 'admin'],
     ].filter(([, , scope]) => me.scopes.includes(scope));

@@ -21,8 +21,8 @@ class ConsoleController {
     }
 
     @GetMapping({"/console/", "/console/jobs", "/console/jobs/{id}", "/console/failures", "/console/task-types",
-        "/console/task-types/{name}", "/console/workers", "/console/batches/{id}", "/console/workflows",
-        "/console/workflows/{id}"})
+        "/console/task-types/{name}", "/console/workers", "/console/batches", "/console/batches/{id}",
+        "/console/workflows", "/console/workflows/{id}", "/console/schedules", "/console/schedules/{id}"})
     String page() {
         return PAGE;
     }

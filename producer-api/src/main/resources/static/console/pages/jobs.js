@@ -6,7 +6,7 @@ import {api, ApiError, query} from '../api.js';
 import {el, fill, JOB_STATUSES, link, notice, status, table, time} from '../dom.js';
 import {every, follow} from '../live.js';
 
-const FILTERS = ['status', 'type', 'batch', 'workflow', 'createdAfter', 'createdBefore', 'id'];
+const FILTERS = ['status', 'type', 'batch', 'workflow', 'schedule', 'createdAfter', 'createdBefore', 'id'];
 const POLL_MS = 3000;
 
 export async function render(ctx) {
@@ -106,6 +106,7 @@ function filterForm(ctx, filters) {
     field('type', 'Type', input('type', {type: 'text', autocomplete: 'off'})),
     field('batch', 'Batch id', input('batch', {type: 'text', autocomplete: 'off'})),
     field('workflow', 'Workflow id', input('workflow', {type: 'text', autocomplete: 'off'})),
+    field('schedule', 'Schedule id', input('schedule', {type: 'text', autocomplete: 'off'})),
     field('createdAfter', 'Created from', createdAfter),
     field('createdBefore', 'Created before', createdBefore),
     field('id', 'Job id', input('id', {type: 'text', autocomplete: 'off'})),

@@ -60,8 +60,10 @@ class ConsoleApiEndToEndTests {
         ErrandClient anonymous = platform.api().withKey(null);
         for (String path : List.of("/console/", "/console/jobs?status=FAILED&type=echo",
                 "/console/jobs/" + UUID.randomUUID(), "/console/failures", "/console/task-types",
-                "/console/task-types/echo", "/console/workers", "/console/batches/" + UUID.randomUUID(),
-                "/console/workflows", "/console/workflows/" + UUID.randomUUID())) {
+                "/console/task-types/echo", "/console/workers", "/console/batches",
+                "/console/batches/" + UUID.randomUUID(), "/console/workflows",
+                "/console/workflows/" + UUID.randomUUID(), "/console/schedules",
+                "/console/schedules/" + UUID.randomUUID())) {
             Response page = anonymous.get(path);
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(page.contentType()).as(path).startsWith("text/html");

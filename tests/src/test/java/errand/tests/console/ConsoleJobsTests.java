@@ -27,7 +27,7 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The jobs list and the job page in a browser, each class run in a tenant of its own: filters kept in the URL
  * through a reload, a job that appears and finishes without a reload, attempts after a retry, cancelling a running
- * job, and a hostile payload shown as text.
+ * job, a hostile payload shown as text, and the batch list leading to a batch's page.
  */
 class ConsoleJobsTests {
 
@@ -178,6 +178,22 @@ class ConsoleJobsTests {
         browser.waitForText(By.id("batch-jobs"), batch.json().path("jobs").get(1).path("id").asString());
         assertThat(browser.all(By.cssSelector("#batch-jobs tbody tr"))).hasSize(2);
         browser.screenshot("batch");
+    }
+
+    @Test
+    void theBatchListLeadsToABatchPage() {
+        Response batch = client.submitBatch(List.of(anEchoJobNumbered(3)));
+        assertThat(batch.status()).as("%s", batch).isEqualTo(202);
+        String batchId = batch.json().path("batchId").asString();
+
+        browser.signIn("/console/jobs", key);
+        browser.click(By.linkText("Batches"));
+        browser.waitForUrlContaining("/console/batches");
+        browser.waitForText(By.id("batches-table"), batchId);
+        browser.screenshot("batches");
+        browser.click(By.linkText(batchId));
+        browser.waitForUrlContaining("/console/batches/" + batchId);
+        browser.waitForText(By.id("batch-status"), "DONE");
     }
 
     private static String quoted(String text) {
