@@ -94,3 +94,18 @@ export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'RETRYING', 'SUCCEEDED', 'FAIL
 export function isTerminal(jobStatus) {
     return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(jobStatus);
 }
+
+/**
+ * Asks in `box` before an action that cannot be undone: the question, a yes that clears the box and acts, and a no
+ * that only clears it. The ids come from `name`: `<name>-text`, `confirm-<name>` and `dismiss-<name>`.
+ */
+export function askFirst(box, name, question, yes, act) {
+    fill(box, el('div', {class: 'confirm', role: 'alertdialog', 'aria-labelledby': `${name}-text`},
+        el('p', {id: `${name}-text`}, question),
+        el('button', {type: 'button', id: `confirm-${name}`, onclick: () => {
+            fill(box);
+            act();
+        }}, yes),
+        el('button', {type: 'button', id: `dismiss-${name}`, onclick: () => fill(box)}, 'No')));
+    box.querySelector(`#confirm-${name}`).focus();
+}

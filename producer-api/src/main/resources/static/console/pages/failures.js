@@ -3,7 +3,7 @@
 // once the user confirms; the API then answers how many matched and changed.
 
 import {api, query} from '../api.js';
-import {el, fill, link, notice, table, time} from '../dom.js';
+import {askFirst, el, fill, link, notice, table, time} from '../dom.js';
 
 const UNFINISHED = ['QUEUED', 'RUNNING', 'RETRYING'];
 
@@ -49,15 +49,11 @@ function bulkActions(ctx, stats, message, redraw) {
     const ask = (verb, type, count) => {
         const what = verb === 'retry' ? `Retry all ${count} failed jobs of type ${type}?`
             : `Cancel all ${count} unfinished jobs of type ${type}?`;
-        fill(confirmBox, el('div', {class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-text'},
-            el('p', {id: 'confirm-text'}, what),
-            el('button', {type: 'button', id: 'confirm-bulk', onclick: async () => {
-                fill(confirmBox);
+        askFirst(confirmBox, 'bulk', what, verb === 'retry' ? `Yes, retry ${count}` : `Yes, cancel ${count}`,
+            async () => {
                 await act(ctx, verb, {type, createdBefore: stats.asOf}, message);
                 await redraw();
-            }}, verb === 'retry' ? `Yes, retry ${count}` : `Yes, cancel ${count}`),
-            el('button', {type: 'button', id: 'dismiss-bulk', onclick: () => fill(confirmBox)}, 'No')));
-        confirmBox.querySelector('#confirm-bulk').focus();
+            });
     };
     return el('section', {'aria-labelledby': 'bulk-title'},
         el('h2', {id: 'bulk-title'}, 'Act on all matching jobs'),

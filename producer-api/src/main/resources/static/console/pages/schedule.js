@@ -3,7 +3,7 @@
 // first: it enqueues a job at once.
 
 import {api, query} from '../api.js';
-import {el, fact, fill, json, link, notice, pager, status, table, time} from '../dom.js';
+import {askFirst, el, fact, fill, json, link, notice, pager, status, table, time} from '../dom.js';
 import {every} from '../live.js';
 
 const POLL_MS = 2000;
@@ -76,16 +76,8 @@ function scheduleActions(ctx, path, message, refresh) {
     const box = el('div', {id: 'schedule-confirm'});
     const triggered = (job) => el('p', {class: 'notice notice-info', role: 'status'}, 'Job enqueued: ',
         link(`/console/jobs/${job.id}`, el('code', {id: 'triggered-job'}, job.id)));
-    const ask = () => {
-        fill(box, el('div', {class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'trigger-text'},
-            el('p', {id: 'trigger-text'}, 'Enqueue this schedule\'s job now, besides its plan?'),
-            el('button', {type: 'button', id: 'confirm-trigger', onclick: () => {
-                fill(box);
-                post('trigger', triggered);
-            }}, 'Yes, enqueue it now'),
-            el('button', {type: 'button', id: 'dismiss-trigger', onclick: () => fill(box)}, 'No')));
-        box.querySelector('#confirm-trigger').focus();
-    };
+    const ask = () => askFirst(box, 'trigger', 'Enqueue this schedule\'s job now, besides its plan?',
+        'Yes, enqueue it now', () => post('trigger', triggered));
     return {
         element: el('div', {class: 'actions', id: 'schedule-actions'}, pause, resume,
             el('button', {type: 'button', id: 'trigger-schedule', onclick: ask}, 'Trigger now'), box),

@@ -2,7 +2,7 @@
 // own event stream (the whole workflow on every change), which closes once the workflow has ended.
 
 import {api} from '../api.js';
-import {el, fact, fill, link, notice, status, table, time} from '../dom.js';
+import {askFirst, el, fact, fill, link, notice, status, table, time} from '../dom.js';
 import {pause} from '../live.js';
 import {readEvents} from '../sse.js';
 import {graph} from '../workflow-graph.js';
@@ -94,17 +94,8 @@ function draw(view, workflow) {
 /** The cancel button, which asks first: cancelling interrupts running steps and cannot be undone. */
 function cancelAction(cancelIt) {
     const box = el('div', {id: 'workflow-confirm'});
-    const ask = () => {
-        fill(box, el('div', {class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-text'},
-            el('p', {id: 'confirm-text'}, 'Cancel this workflow? Its running steps are interrupted and the rest '
-                + 'never run.'),
-            el('button', {type: 'button', id: 'confirm-cancel', onclick: () => {
-                fill(box);
-                cancelIt();
-            }}, 'Yes, cancel the workflow'),
-            el('button', {type: 'button', id: 'dismiss-cancel', onclick: () => fill(box)}, 'No')));
-        box.querySelector('#confirm-cancel').focus();
-    };
+    const ask = () => askFirst(box, 'cancel', 'Cancel this workflow? Its running steps are interrupted and the rest '
+        + 'never run.', 'Yes, cancel the workflow', cancelIt);
     return el('div', {class: 'actions', id: 'workflow-actions'},
         el('button', {type: 'button', id: 'cancel-workflow', onclick: ask}, 'Cancel workflow'), box);
 }
