@@ -72,20 +72,7 @@ class Batches {
     /** Answers as soon as the batch is done, or as it is when {@code wait} has passed. */
     BatchView awaitDone(String tenant, UUID id, Duration wait) throws InterruptedException {
         BatchStore.Batch batch = find(tenant, id);
-        long deadline = System.nanoTime() + wait.toNanos();
-        try (JobChangeHub.Subscription subscription = changes.subscribe(id)) {
-            BatchView view = view(batch);
-            while (!view.done()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return view;
-                }
-                if (subscription.awaitChange(Duration.ofNanos(left))) {
-                    view = view(batch);
-                }
-            }
-            return view;
-        }
+        return changes.awaitUntil(id, wait, () -> view(batch), BatchView::done);
     }
 
     /** Cancels every unfinished job of the batch; answers the batch as it is then. */

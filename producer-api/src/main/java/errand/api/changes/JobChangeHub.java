@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
 
@@ -32,6 +34,28 @@ public class JobChangeHub {
         Subscription subscription = new Subscription(jobId);
         subscriptions.computeIfAbsent(jobId, id -> ConcurrentHashMap.newKeySet()).add(subscription);
         return subscription;
+    }
+
+    /**
+     * The long-poll: reads what {@code id} names until it is {@code done} or {@code wait} has passed, and answers the
+     * last read. It re-reads only when the hub says it changed, and subscribes before the first read, so a change
+     * between that read and the wait is not missed.
+     */
+    public <T> T awaitUntil(UUID id, Duration wait, Supplier<T> read, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try (Subscription subscription = subscribe(id)) {
+            T current = read.get();
+            while (!done.test(current)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return current;
+                }
+                if (subscription.awaitChange(Duration.ofNanos(left))) {
+                    current = read.get();
+                }
+            }
+            return current;
+        }
     }
 
     void signal(UUID jobId) {

@@ -51,20 +51,7 @@ public class JobService {
 
     /** Answers as soon as the job is terminal, or with its current state when {@code wait} has passed. */
     Job awaitTerminal(String tenant, UUID id, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        try (JobChangeHub.Subscription subscription = changes.subscribe(id)) {
-            Job job = get(tenant, id);
-            while (!job.status().isTerminal()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return job;
-                }
-                if (subscription.awaitChange(Duration.ofNanos(left))) {
-                    job = get(tenant, id);
-                }
-            }
-            return job;
-        }
+        return changes.awaitUntil(id, wait, () -> get(tenant, id), job -> job.status().isTerminal());
     }
 
     List<Job> page(JobQuery query) {

@@ -56,20 +56,7 @@ class Workflows {
 
     /** The workflow once it has ended, or as it is when {@code wait} has passed. */
     WorkflowView awaitFinished(String tenant, UUID id, Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        try (JobChangeHub.Subscription subscription = changes.subscribe(id)) {
-            WorkflowView view = view(tenant, id);
-            while (!view.finished()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return view;
-                }
-                if (subscription.awaitChange(Duration.ofNanos(left))) {
-                    view = view(tenant, id);
-                }
-            }
-            return view;
-        }
+        return changes.awaitUntil(id, wait, () -> view(tenant, id), WorkflowView::finished);
     }
 
     /** Cancels every unfinished step, telling workers to stop the running ones, and ends the workflow CANCELLED. */
