@@ -24,12 +24,19 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.remote.RemoteWebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.Testcontainers;
+import org.testcontainers.selenium.BrowserWebDriverContainer;
 
 /**
- * One headless Chromium, the system's ({@code /usr/bin/chromium} with {@code /usr/bin/chromedriver}; nothing is
- * downloaded), with a fresh profile, pointed at the console of one API. Screenshots go to
+ * One headless Chromium with a fresh profile, pointed at the console of one API. The one place the browser is chosen,
+ * as {@code ErrandTestServices} chooses the broker and database: the system's Chromium ({@code /usr/bin/chromium}
+ * with {@code /usr/bin/chromedriver}, Debian's packages; nothing is downloaded) where it is installed, else, where a
+ * Docker engine runs, Testcontainers' browser container, which reaches the API on the host through
+ * {@code host.testcontainers.internal}. With neither, the test fails. Screenshots go to
  * {@code tests/target/console-screenshots/}.
  */
 final class ConsoleBrowser implements AutoCloseable {
@@ -38,34 +45,57 @@ final class ConsoleBrowser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Chromium in Selenium's image; the driver speaks W3C WebDriver, so the client's version need not match. */
+    private static final String BROWSER_IMAGE = "selenium/standalone-chromium:latest";
 
     private final URI base;
-    private final Path profile;
-    private final ChromeDriver driver;
+    private final RemoteWebDriver driver;
+    /** What the browser holds besides its driver: a profile folder, or a container. */
+    private final Runnable release;
 
-    private ConsoleBrowser(URI base, Path profile, ChromeDriver driver) {
+    private ConsoleBrowser(URI base, RemoteWebDriver driver, Runnable release) {
         this.base = base;
-        this.profile = profile;
         this.driver = driver;
+        this.release = release;
     }
 
-    /** A browser 1280 px wide; fails (never skips) when the system has no Chromium. */
+    /** A browser 1280 px wide; fails (never skips) when there is neither a local Chromium nor a Docker engine. */
     static ConsoleBrowser open(URI apiBase) {
-        assertThat(CHROMIUM).as("Chromium (Debian's chromium package; .ci/run installs it)").isExecutable();
-        assertThat(CHROMEDRIVER).as("chromedriver (Debian's chromium-driver package; .ci/run installs it)")
-                .isExecutable();
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return local(apiBase);
+        }
+        assertThat(DockerClientFactory.instance().isDockerAvailable())
+                .as("a browser: Debian's chromium and chromium-driver packages (.ci/run installs them), or a Docker "
+                        + "engine for Testcontainers' browser container")
+                .isTrue();
+        return inContainer(apiBase);
+    }
+
+    private static ConsoleBrowser local(URI apiBase) {
         try {
             Path profile = Files.createTempDirectory("errand-console-chromium");
-            ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                    .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                            "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+            ChromeOptions options = headless().setBinary(CHROMIUM.toFile()).addArguments("--user-data-dir=" + profile);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-            return new ConsoleBrowser(apiBase, profile, new ChromeDriver(service, options));
+            return new ConsoleBrowser(apiBase, new ChromeDriver(service, options), () -> deleteTree(profile));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static ConsoleBrowser inContainer(URI apiBase) {
+        Testcontainers.exposeHostPorts(apiBase.getPort());
+        BrowserWebDriverContainer container = new BrowserWebDriverContainer(BROWSER_IMAGE);
+        container.start();
+        URI fromContainer = URI.create("http://host.testcontainers.internal:" + apiBase.getPort() + "/");
+        return new ConsoleBrowser(fromContainer, new RemoteWebDriver(container.getSeleniumAddress(), headless()),
+                container::stop);
+    }
+
+    private static ChromeOptions headless() {
+        return new ChromeOptions().addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900");
     }
 
     /** Loads a console path, such as {@code /console/jobs?status=FAILED}. */
@@ -167,11 +197,15 @@ final class ConsoleBrowser implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                // a profile left in /tmp is harmless
-            }
+            release.run();
+        }
+    }
+
+    private static void deleteTree(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a profile left in /tmp is harmless
         }
     }
 }
