@@ -6,16 +6,20 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 
 import errand.api.schedules.Schedule.Missed;
 import errand.api.schedules.Schedule.Outcome;
 import errand.api.schedules.Schedule.Overlap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a due schedule does now: which of its passed fire times enqueue a job, which are recorded as skipped and why,
- * and its next fire time. A fire time later than {@code missedAfter} passed while no API instance fired it: it is
- * missed, and only the latest missed time may still fire ({@link Missed#LATEST}, within the catch-up window), besides
- * the fire times on time. Pure: the caller gives the time.
+ * and its next fire time. A fire time is missed when it passed while no API instance ran (during an {@link Outage},
+ * but its last {@code missedAfter}); only the latest missed time may still fire ({@link Missed#LATEST}, within the
+ * catch-up window), besides the fire times on time. A fire time that is merely late, because the instances that ran
+ * were busy (a cold start, ten thousand schedules due at once), is not missed: it fires. Pure: the caller gives the
+ * times.
  *
  * @param runs       the passed fire times, oldest first, each with its outcome (at most {@link #MAX_RECORDED} of
  *                   them: the newest)
@@ -40,9 +44,23 @@ record FirePlan(List<Run> runs, Instant nextFireAt) {
     }
 
     /**
-     * @param previousJobUnfinished whether the last job this schedule enqueued is still unfinished
+     * A time when no API instance swept the schedules for longer than {@code missedAfter}: from the last sweep before
+     * it ({@code null}: none ever) to the first after it.
      */
-    static FirePlan of(Schedule schedule, boolean previousJobUnfinished, Instant now, Lateness lateness) {
+    record Outage(@Nullable Instant began, Instant ended) {
+
+        /** Whether {@code fireTime} passed during the outage, earlier than {@code missedAfter} before its end. */
+        boolean missed(Instant fireTime, Duration missedAfter) {
+            return (began == null || fireTime.isAfter(began)) && fireTime.isBefore(ended.minus(missedAfter));
+        }
+    }
+
+    /**
+     * @param previousJobUnfinished whether the last job this schedule enqueued is still unfinished
+     * @param lastOutage            the latest outage; null if there never was one
+     */
+    static FirePlan of(Schedule schedule, boolean previousJobUnfinished, Instant now, @Nullable Outage lastOutage,
+            Lateness lateness) {
         Schedule.ScheduleSpec spec = schedule.spec();
         Cron cron = spec.plan();
         Deque<Instant> due = new ArrayDeque<>();
@@ -54,12 +72,12 @@ record FirePlan(List<Run> runs, Instant nextFireAt) {
             }
             next = cron.nextAfter(next, spec.timeZone()).orElse(NEVER);
         }
-        Instant missedBefore = now.minus(lateness.missedAfter());
-        Instant latestMissed = due.stream().filter(t -> t.isBefore(missedBefore)).reduce((a, b) -> b).orElse(null);
+        Predicate<Instant> missed = at -> lastOutage != null && lastOutage.missed(at, lateness.missedAfter());
+        Instant latestMissed = due.stream().filter(missed).reduce((a, b) -> b).orElse(null);
         boolean unfinished = previousJobUnfinished;
         List<Run> runs = new ArrayList<>(due.size());
         for (Instant at : due) {
-            boolean onTime = !at.isBefore(missedBefore);
+            boolean onTime = !missed.test(at);
             boolean catchUp = at.equals(latestMissed) && spec.missed() == Missed.LATEST
                     && !at.isBefore(now.minus(lateness.catchUpWindow()));
             Outcome outcome;

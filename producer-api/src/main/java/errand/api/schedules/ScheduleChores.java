@@ -2,12 +2,13 @@ package errand.api.schedules;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import errand.api.PeriodicTask;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The periodic chores of schedules: firing what is due, and deleting old runs. */
+/** The periodic chores of schedules: firing what is due, and deleting old runs and stopped instances' sweeps. */
 @Configuration(proxyBeanMethods = false)
 class ScheduleChores {
 
@@ -32,10 +33,11 @@ class ScheduleChores {
         // a backlog of old runs drains in one pass
         return new PeriodicTask("errand-schedule-runs-retention", RUN_RETENTION_INTERVAL, () -> {
             int deleted;
+            Instant cutOff = clock.instant().minus(properties.runRetention());
             do {
-                deleted = store.deleteRunsBefore(clock.instant().minus(properties.runRetention()),
-                        RUN_RETENTION_BATCH);
+                deleted = store.deleteRunsBefore(cutOff, RUN_RETENTION_BATCH);
             } while (deleted == RUN_RETENTION_BATCH);
+            store.deleteSweepsBefore(cutOff);
         });
     }
 }

@@ -116,6 +116,45 @@ class ScheduleStore {
                 limit);
     }
 
+    /** When an instance last swept the schedules; null if none ever did. */
+    @Nullable Instant lastSweep() {
+        Timestamp at = jdbc.queryForObject("select max(swept_at) from schedule_sweeps", Timestamp.class);
+        return at == null ? null : at.toInstant();
+    }
+
+    /** Records that this instance swept at {@code at} (its own row: instances never wait on each other here). */
+    void recordSweep(UUID instance, Instant at) {
+        jdbc.update("""
+                insert into schedule_sweeps (instance, swept_at) values (?, ?)
+                on conflict (instance) do update set swept_at = greatest(schedule_sweeps.swept_at, excluded.swept_at)
+                """, instance, ts(at));
+    }
+
+    void recordOutage(FirePlan.Outage outage) {
+        jdbc.update("insert into schedule_outages (ended_at, began_at) values (?, ?) on conflict do nothing",
+                ts(outage.ended()), outage.began() == null ? null : ts(outage.began()));
+    }
+
+    /** The latest outage; null if there never was one. */
+    FirePlan.@Nullable Outage lastOutage() {
+        return jdbc.query("select began_at, ended_at from schedule_outages order by ended_at desc limit 1", rs -> {
+            if (!rs.next()) {
+                return null;
+            }
+            Timestamp began = rs.getTimestamp("began_at");
+            return new FirePlan.Outage(began == null ? null : began.toInstant(),
+                    rs.getTimestamp("ended_at").toInstant());
+        });
+    }
+
+    /** Forgets instances that have not swept since {@code cutOff} (stopped ones) and outages older than it. */
+    void deleteSweepsBefore(Instant cutOff) {
+        jdbc.update("delete from schedule_sweeps where swept_at < ?", ts(cutOff));
+        jdbc.update("""
+                delete from schedule_outages where ended_at < ?
+                and ended_at < (select max(ended_at) from schedule_outages)""", ts(cutOff));
+    }
+
     /** Where a claimed schedule moves on to: its next fire time, and its newest job if it enqueued one. */
     record Advance(UUID scheduleId, Instant nextFireAt, @Nullable UUID lastJobId) {
     }

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval   how often each API instance looks for due schedules: a schedule fires this late at most on
  *                       an idle platform
  * @param claimBatchSize due schedules fired in one transaction
- * @param missedAfter    a fire time not fired this long after it passed counts as missed (no instance ran)
+ * @param missedAfter    when no instance swept the schedules for this long, the fire times older than this passed
+ *                       while none ran: they count as missed (a fire time only late, the instances busy, fires)
  * @param catchUpWindow  how old the latest missed fire time may be and still fire, for {@code missed: LATEST}
  * @param runRetention   how long the record of a fire time is kept
  */

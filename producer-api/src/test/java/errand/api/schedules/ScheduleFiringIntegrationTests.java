@@ -30,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Firing on a real PostgreSQL with a fixed clock: two firers (two API instances) claiming the same due schedules at
- * once record each fire time once and enqueue one job for it, and a fire time fired again enqueues nothing.
+ * once record each fire time once and enqueue one job for it, and a fire time fired again enqueues nothing; fire
+ * times count as missed only when no instance swept while they passed.
  */
 class ScheduleFiringIntegrationTests {
 
@@ -62,6 +63,8 @@ class ScheduleFiringIntegrationTests {
     @BeforeEach
     void everySecondSchedulesDueSinceFirst() {
         jdbc.update("delete from schedules");
+        jdbc.update("delete from schedule_sweeps");
+        jdbc.update("delete from schedule_outages");
         jdbc.update("""
                 insert into schedules (id, tenant, name, cron, time_zone, job, overlap, missed, paused, next_fire_at,
                                        created_at, updated_at)
@@ -106,6 +109,37 @@ class ScheduleFiringIntegrationTests {
 
         assertThat(enqueued).hasSize(SCHEDULES);
         assertThat(count("select count(*) from schedule_runs")).isEqualTo(SCHEDULES);
+    }
+
+    @Test
+    void fireTimesTheInstancesWereOnlyLateForFireEvenForMissedNone() {
+        jdbc.update("update schedules set missed = 'NONE'");
+        // another instance swept a second ago, but was busy: 30 s of fire times are still unfired
+        sweptAt(FIRST.plusSeconds(29));
+
+        firing(Clock.fixed(FIRST.plusMillis(30_200), ZoneOffset.UTC)).fireDue();
+
+        assertThat(count("select count(*) from schedule_runs where outcome = 'ENQUEUED'")).isEqualTo(SCHEDULES * 31);
+        assertThat(count("select count(*) from schedule_runs where outcome <> 'ENQUEUED'")).isZero();
+    }
+
+    @Test
+    void fireTimesThatPassedWhileNoInstanceSweptAreMissed() {
+        jdbc.update("update schedules set missed = 'NONE'");
+        // the last sweep was before the fire times: every instance was down since
+        sweptAt(FIRST.minusSeconds(1));
+
+        firing(Clock.fixed(FIRST.plusMillis(30_200), ZoneOffset.UTC)).fireDue();
+
+        // missed-after is 10 s: :21 to :30 are on time, :00 to :20 passed during the outage
+        assertThat(count("select count(*) from schedule_runs where outcome = 'ENQUEUED'")).isEqualTo(SCHEDULES * 10);
+        assertThat(count("select count(*) from schedule_runs where outcome = 'SKIPPED_MISSED'"))
+                .isEqualTo(SCHEDULES * 21);
+    }
+
+    private static void sweptAt(Instant at) {
+        jdbc.update("insert into schedule_sweeps (instance, swept_at) values (gen_random_uuid(), ?)",
+                Timestamp.from(at));
     }
 
     private ScheduleFiring firing(Clock clock) {
