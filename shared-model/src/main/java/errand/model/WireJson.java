@@ -1,5 +1,6 @@
 package errand.model;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code BigDecimal} (or an exact integer of any size), never rounded to a double, so {@code 1e400} stays 10^400 and
  * a decimal keeps every digit; an object with the same key twice is refused rather than silently keeping one value.
  * What the job store cannot keep at all is checked separately ({@link StorableJson}).
+ *
+ * <p>Job messages and job events, written and read on every job, go through hand-written codecs instead of databind
+ * ({@link JobMessageCodec}, {@link JobEventCodec}): the same bytes out, the same records in, and any unusual body
+ * still read (or refused) by this mapping.
  */
 public final class WireJson {
 
@@ -35,11 +40,22 @@ public final class WireJson {
         return MAPPER;
     }
 
-    public static byte[] write(Object value) {
-        return MAPPER.writeValueAsBytes(value);
+    public static byte[] write(@Nullable Object value) {
+        return switch (value) {
+            case JobMessage job -> JobMessageCodec.write(job);
+            case JobEvent event -> JobEventCodec.write(event);
+            case null, default -> MAPPER.writeValueAsBytes(value);
+        };
     }
 
+    /** The body as a {@code type}; null for a JSON {@code null}, as the mapping reads it. */
     public static <T> T read(byte[] body, Class<T> type) {
+        if (type == JobMessage.class) {
+            return type.cast(JobMessageCodec.read(body));
+        }
+        if (type == JobEvent.class) {
+            return type.cast(JobEventCodec.read(body));
+        }
         return MAPPER.readValue(body, type);
     }
 
