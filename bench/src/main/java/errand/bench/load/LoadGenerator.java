@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 import errand.bench.Console;
 import errand.bench.gate.Gate;
 import errand.bench.json.Json;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -86,6 +87,7 @@ public final class LoadGenerator {
         long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         long throttledBefore = api.throttled();
+        ServerLatency.@Nullable Snapshot serverBefore = serverLatency();
         Submitted submitted = switch (workload.kind()) {
             case "batch" -> submitBatches("echo", workload, result);
             case "cpu" -> submitBatches("prime-count", workload, result);
@@ -105,6 +107,12 @@ public final class LoadGenerator {
             result.put("submit_p95_ms", round3(percentile(sorted, 0.95) / 1e6));
             result.put("submit_p99_ms", round3(percentile(sorted, 0.99) / 1e6));
             result.put("submit_max_ms", round3(sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6));
+            ServerLatency.@Nullable Snapshot serverAfter = serverLatency();
+            if (serverBefore != null && serverAfter != null) {
+                // bucket bounds, so read "under": where the time the client counts on top of this went
+                result.put("server_submit_p50_ms", round3(serverAfter.percentileMillisSince(serverBefore, 0.50)));
+                result.put("server_submit_p99_ms", round3(serverAfter.percentileMillisSince(serverBefore, 0.99)));
+            }
         }
         long throttled = api.throttled() - throttledBefore;
         Console.line(String.format(Locale.ROOT, "  accepted %d of %d jobs in %.1f s (%.0f submits/s), %d throttled"
@@ -118,6 +126,15 @@ public final class LoadGenerator {
         result.put("flow_samples", flow.samples);
         result.put("flow_blocked_samples", flow.flowing);
         return judge(workload, submitted, startMillis, throttled, result);
+    }
+
+    /** The API's own histogram of accepted single submits; null when the API does not expose it. */
+    private ServerLatency.@Nullable Snapshot serverLatency() throws InterruptedException {
+        try {
+            return ServerLatency.parse(api.get("/actuator/prometheus"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     // ---- submitting

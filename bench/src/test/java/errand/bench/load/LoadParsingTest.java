@@ -73,4 +73,29 @@ class LoadParsingTest {
         assertThat(one.base().getPort()).isEqualTo(3);
         assertThat(one.base().getPort()).isEqualTo(3);
     }
+
+    @Test
+    void readsTheServersSubmitLatencySinceAnEarlierSnapshot() {
+        String before = histogram(10, 10, 10, 10);
+        String after = histogram(90, 99, 109, 110) + bucket("GET", "200", "0.005", 500);
+
+        ServerLatency.Snapshot since = ServerLatency.parse(after);
+
+        assertThat(since.percentileMillisSince(ServerLatency.parse(before), 0.5)).isEqualTo(1.0);
+        assertThat(since.percentileMillisSince(ServerLatency.parse(before), 0.99)).isEqualTo(10.0);
+        assertThat(since.percentileMillisSince(ServerLatency.parse(after), 0.99)).isZero();
+    }
+
+    /** Cumulative counts of accepted submits under 1 ms, 5 ms, 10 ms and in all. */
+    private static String histogram(long under1, long under5, long under10, long all) {
+        return "# TYPE http_server_requests_seconds histogram\n" + bucket("POST", "202", "0.001", under1)
+                + bucket("POST", "202", "0.005", under5) + bucket("POST", "202", "0.01", under10)
+                + bucket("POST", "202", "+Inf", all);
+    }
+
+    private static String bucket(String method, String status, String le, long count) {
+        return "http_server_requests_seconds_bucket{error=\"none\",exception=\"none\",method=\"" + method
+                + "\",outcome=\"SUCCESS\",status=\"" + status + "\",uri=\"/api/v1/jobs\",le=\"" + le + "\"} "
+                + count + ".0\n";
+    }
 }

@@ -79,6 +79,30 @@ class GroupCommitIntegrationTests {
     }
 
     @Test
+    void answersEveryOneOfManyConcurrentSubmitsWithoutOneLeftParked() throws Exception {
+        CountingTransactions transactions = new CountingTransactions();
+        GroupCommit commits = new GroupCommit(new JobStore(jdbc), transactions);
+        List<NewJob> jobs = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            jobs.add(aJob(UUID.randomUUID()));
+        }
+
+        try (ExecutorService submits = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> all = jobs.stream().<Future<?>>map(job -> submits.submit(() -> commits.insert(job)))
+                    .toList();
+            for (Future<?> submit : all) {
+                submit.get(60, TimeUnit.SECONDS);
+            }
+        }
+
+        Integer stored = jdbc.queryForObject("select count(*) from jobs where id = any(?)", Integer.class,
+                (Object) jobs.stream().map(NewJob::id).toArray(UUID[]::new));
+        assertThat(stored).isEqualTo(jobs.size());
+        assertThat(commits.queuedJobs()).isZero();
+        assertThat(transactions.started()).as("transactions for 2000 concurrent submits").isLessThan(2000);
+    }
+
+    @Test
     void failsOnlyTheSubmitWhoseRowTheDatabaseRefuses() throws Exception {
         UUID taken = UUID.randomUUID();
         GroupCommit alone = new GroupCommit(new JobStore(jdbc), new GatedTransactions().opened());
@@ -177,6 +201,26 @@ class GroupCommitIntegrationTests {
         return new NewJob("default", id, "echo", JsonNodeFactory.instance.objectNode().put("n", 1), 3,
                 Duration.ofMinutes(1), now, now, null, null, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
                 null, null, null, null);
+    }
+
+    /** Real transactions, counted. */
+    private static final class CountingTransactions extends TransactionTemplate {
+
+        private final AtomicInteger started = new AtomicInteger();
+
+        CountingTransactions() {
+            super(new DataSourceTransactionManager(database.dataSource()));
+        }
+
+        @Override
+        public <T> @Nullable T execute(TransactionCallback<T> action) throws TransactionException {
+            started.incrementAndGet();
+            return super.execute(action);
+        }
+
+        int started() {
+            return started.get();
+        }
     }
 
     /**
