@@ -41,7 +41,7 @@ public final class StartupBench {
         this.out = out;
     }
 
-    /** Runs the starts (after one unmeasured start that migrates the schema); writes startup.json. */
+    /** Runs the starts (after one unmeasured start that migrates the schema); writes startup.json as it goes. */
     public void run(Processes processes) throws Exception {
         Console.log("start-up: " + options.startupRuns() + " start(s) of each app per launch: "
                 + String.join(", ", List.of(Launch.values()).stream().map(Launch::text).toList()));
@@ -62,11 +62,12 @@ public final class StartupBench {
                             + " s, CPU " + start.cpuSeconds() + " s");
                 }
             }
+            // after every repetition, so a run stopped halfway keeps what it measured
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("runs", r);
+            result.put("launches", byLaunch);
+            Json.writeFile(out.resolve("startup.json"), result);
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("runs", options.startupRuns());
-        result.put("launches", byLaunch);
-        Json.writeFile(out.resolve("startup.json"), result);
     }
 
     /** Starts the processes at once, waits until each is ready, stops them. */
