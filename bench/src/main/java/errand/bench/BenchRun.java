@@ -28,6 +28,7 @@ import errand.bench.systems.MessageSpy;
 import errand.bench.systems.PerfTestSystem;
 import errand.bench.systems.Processes;
 import errand.bench.systems.Services;
+import errand.bench.systems.StartupBench;
 import errand.bench.systems.Tools;
 import errand.testsupport.ErrandTestServices.Isolated;
 
@@ -95,7 +96,7 @@ final class BenchRun {
         }
         expectedPrimes = PrimeCount.of(options.upTo());
         if (options.has("errand")) {
-            Tools.ensureJars(options.build(), out);
+            Tools.ensureJars(options.build(), out, options.java());
         }
         Console.log("run " + out.getFileName() + ": " + options.jobs() + " jobs per burn-down, " + options.rounds()
                 + " measured rounds after a warm-up of " + options.warmupJobs() + ", systems: "
@@ -114,6 +115,9 @@ final class BenchRun {
         if (options.scale()) {
             scaleOut(services);
             return finish();
+        }
+        if (options.has("errand") && options.runs("startup")) { // before the measured system: a quiet machine
+            new StartupBench(options, services.isolate("startup"), out).run(processes);
         }
         if (options.has("errand")) {
             errand = new ErrandSystem(options, services.isolate("errand"), out, 1, options.workers(),

@@ -14,12 +14,13 @@ import org.jspecify.annotations.Nullable;
  *                  terminal jobs were generated into it in SQL (0: off)
  * @param scale with {@code --scale}: only Errand's batch burn-down, once per worker count of {@code scaleWorkers}
  *              and API count of {@code scaleApis}
+ * @param startupRuns starts of each app per launch in the {@code startup} workload
  */
 public record Options(int jobs, int rounds, boolean smoke, List<String> systems, List<String> workloads,
         boolean profile, boolean build, int workers, int rateSeconds, int perftestSeconds, long upTo, int fixedRate,
         boolean help, @Nullable String report, @Nullable String perftestArgs, @Nullable String perftestSize,
         List<String> workerArgs, String javaHome, int storeRows, boolean scale, List<Integer> scaleWorkers,
-        List<Integer> scaleApis) {
+        List<Integer> scaleApis, int startupRuns) {
 
     public static final String HELP = """
             Errand's benchmark kit, one command (see bench/README.md):
@@ -28,7 +29,8 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
               bench/run -n 20000 --rounds 5  other sizes
               bench/run --only errand,celery only some systems (errand, perftest, celery)
               bench/run --workloads batch    only some of Errand's and Celery's workloads (batch, client, single,
-                                             rate, cpu)
+                                             rate, cpu; Errand's startup too, not in --smoke unless named)
+              bench/run --startup-runs K     starts of each app per launch in the startup workload (3)
               bench/run --profile            also record JFR on the API and the workers and summarise their hot spots
               bench/run --build              rebuild the jars first (else they are built only when missing)
               bench/run --workers W          Errand worker processes and Celery worker nodes (2)
@@ -62,7 +64,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         int rounds = 3;
         boolean smoke = false;
         String only = "errand,perftest,celery";
-        String workloads = "batch,client,single,rate,cpu";
+        String workloads = null;
         boolean profile = false;
         boolean build = false;
         int workers = 2;
@@ -76,6 +78,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         boolean scale = false;
         String scaleWorkers = "1,2,4";
         String scaleApis = "1,2";
+        int startupRuns = 3;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -94,6 +97,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
                 case "--report" -> report = value(args, i++);
                 case "--store-rows" -> storeRows = positive(option, value(args, i++));
                 case "--scale" -> scale = true;
+                case "--startup-runs" -> startupRuns = positive(option, value(args, i++));
                 case "--scale-workers" -> {
                     scale = true;
                     scaleWorkers = value(args, i++);
@@ -104,6 +108,9 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
                 }
                 default -> throw new UsageException("unknown option " + option + " (see bench/run --help)");
             }
+        }
+        if (workloads == null) { // the start-ups take minutes: --smoke checks the rest
+            workloads = smoke ? "batch,client,single,rate,cpu" : "batch,client,single,rate,cpu,startup";
         }
         if (smoke) {
             jobs = 300;
@@ -129,7 +136,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
                 blankToNull(env.get("PERFTEST_SIZE")),
                 workerArgs.isEmpty() ? List.of() : List.of(workerArgs.split("\\s+")),
                 env.getOrDefault("ERRAND_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), storeRows, scale,
-                counts("--scale-workers", scaleWorkers), counts("--scale-apis", scaleApis));
+                counts("--scale-workers", scaleWorkers), counts("--scale-apis", scaleApis), startupRuns);
     }
 
     /** Requests of the read workload ({@code GET /api/v1/jobs/{id}}): as many as jobs, at most 10,000. */

@@ -111,7 +111,7 @@ public final class Report {
         rss.forEach((name, kib) -> {
             if (name.startsWith("errand") && kib instanceof Number n) {
                 double mib = n.doubleValue() / 1024;
-                out.add(new Target(name + " peak RSS < 512 MB", Format.fixed(mib, 0) + " MiB", mib < 512));
+                out.add(new Target(name + " peak RSS ≤ 384 MiB", Format.fixed(mib, 0) + " MiB", mib <= 384));
             }
         });
         return out;
@@ -204,11 +204,14 @@ public final class Report {
             targets.add(storeTarget);
         }
         List<ScaleReport.Line> scale = ScaleReport.lines(rows);
+        Map<String, Object> startup = Json.objectFile(folder.resolve("startup.json"));
+        targets.addAll(StartupReport.targets(startup));
         List<String> made = charts(folder, summary, rows);
         Map<String, Object> machineOfEnv = map(env.get("machine"));
         int cores = machineOfEnv.get("cores") instanceof Number n ? n.intValue() : 0;
         List<String> sections = new ArrayList<>(StoreReport.markdown(store, checks));
         sections.addAll(ScaleReport.markdown(scale, cores));
+        sections.addAll(StartupReport.markdown(startup));
         String markdown = markdown(folder, rows, env, rss, pattern, summary, lines, targets, made);
         if (!sections.isEmpty()) { // after the targets, before where the time goes
             String anchor = markdown.contains("## Where Errand's time goes") ? "## Where Errand's time goes"
@@ -234,6 +237,10 @@ public final class Report {
         }
         if (!scale.isEmpty()) {
             Console.line(Format.terminalTable(ScaleReport.HEADER, ScaleReport.table(scale)));
+            Console.line("");
+        }
+        if (!StartupReport.table(startup).isEmpty()) {
+            Console.line(Format.terminalTable(StartupReport.HEADER, StartupReport.table(startup)));
             Console.line("");
         }
         for (Target t : targets) {

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +28,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Errand as measured: the API and the workers from the built jars (private copies in the run's folder), as separate
- * processes on the run's own vhost and database. The API gets a generated bootstrap key (in its environment, never
- * printed); every request the kit sends to /api/v1 carries it.
+ * processes on the run's own vhost and database, started as users start them: bin/errand-java (the extracted jar,
+ * its AOT cache, the JVM settings for a small box; see {@link Launch}). The API gets a generated bootstrap key (in
+ * its environment, never printed); every request the kit sends to /api/v1 carries it.
  */
 public final class ErrandSystem {
 
-    /**
-     * A 256 MB heap: in a profiled 10,000-job run the API's heap after GC peaked at 83 MB and a worker's at 27 MB.
-     * The API's RSS stays near 500 MiB even so: native memory tracking showed the 256 MB heap all committed, plus
-     * metaspace and class space 74 MB, code cache 56 MB, thread stacks 38 MB, symbols 13 MB, CDS 14 MB.
-     */
-    private static final List<String> JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    private static final Launch LAUNCH = Launch.SCRIPT;
 
     private final Options options;
     private final Isolated isolated;
@@ -89,29 +86,22 @@ public final class ErrandSystem {
 
     public void start(Processes processes) throws Exception {
         Path logs = out.resolve("logs");
-        List<String> common = List.of("--spring.main.banner-mode=off",
-                "--spring.rabbitmq.host=" + isolated.amqpHost(), "--spring.rabbitmq.port=" + isolated.amqpPort(),
-                "--spring.rabbitmq.username=" + isolated.amqpUser(),
-                "--spring.rabbitmq.password=" + isolated.amqpPassword(),
-                "--spring.rabbitmq.virtual-host=" + isolated.vhost());
+        if (options.profile()) {
+            Files.createDirectories(out.resolve("profile"));
+        }
+        List<String> common = commonArguments(isolated);
         // the first API migrates the schema before the others start (Flyway would lock, but a failed start is noisier)
         for (int a = 1; a <= apiCount; a++) {
             String name = a == 1 ? "errand-api" : "errand-api-" + a;
             int apiPort = freePort();
-            List<String> apiCommand = new ArrayList<>(List.of(options.java()));
-            apiCommand.addAll(JVM);
-            if (options.profile()) {
-                Files.createDirectories(out.resolve("profile"));
-                apiCommand.add(recording(name.substring("errand-".length())));
-            }
-            apiCommand.addAll(List.of("-jar", out.resolve("jars/api.jar").toString(), "--server.port=" + apiPort,
-                    "--spring.datasource.url=" + isolated.jdbcUrl(),
-                    "--spring.datasource.username=" + isolated.jdbcUser(),
-                    "--spring.datasource.password=" + isolated.jdbcPassword()));
-            apiCommand.addAll(common);
-            apiCommand.addAll(apiArgs);
-            apis.add(processes.start(apiCommand, logs.resolve(name + ".log"), null,
-                    Map.of("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey)));
+            List<String> arguments = new ArrayList<>(apiArguments(isolated, apiPort));
+            arguments.addAll(common);
+            arguments.addAll(apiArgs);
+            Map<String, String> env = new HashMap<>(LAUNCH.environment(options.java(),
+                    options.profile() ? recording(name.substring("errand-".length())) : ""));
+            env.put("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey);
+            apis.add(processes.start(LAUNCH.command(options.java(), Tools.launcher(out), Tools.apiJar(out), arguments),
+                    logs.resolve(name + ".log"), null, env));
             apiPorts.add(apiPort);
             if (a == 1 && apiCount > 1) {
                 awaitHttp(name, apiPort, logs.resolve(name + ".log"));
@@ -120,16 +110,13 @@ public final class ErrandSystem {
         List<Integer> workerPorts = new ArrayList<>();
         for (int i = 1; i <= workerCount; i++) {
             int port = freePort();
-            List<String> command = new ArrayList<>(List.of(options.java()));
-            command.addAll(JVM);
-            if (options.profile()) {
-                command.add(recording("worker-" + i));
-            }
-            command.addAll(List.of("-jar", out.resolve("jars/worker.jar").toString(), "--server.port=" + port,
+            List<String> args = new ArrayList<>(List.of("--server.port=" + port,
                     "--errand.worker.heartbeat-interval=1s"));
-            command.addAll(common);
-            command.addAll(options.workerArgs());
-            workers.add(processes.start(command, logs.resolve("errand-worker-" + i + ".log"), null, Map.of()));
+            args.addAll(common);
+            args.addAll(options.workerArgs());
+            workers.add(processes.start(LAUNCH.command(options.java(), Tools.launcher(out), Tools.workerJar(out), args),
+                    logs.resolve("errand-worker-" + i + ".log"), null,
+                    LAUNCH.environment(options.java(), options.profile() ? recording("worker-" + i) : "")));
             workerPorts.add(port);
         }
         for (int a = 1; a <= apiCount; a++) {
@@ -159,6 +146,22 @@ public final class ErrandSystem {
                 .collect(Collectors.joining(",:")) + ", workers " + workers.stream()
                 .map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")) + ", vhost and database "
                 + isolated.name());
+    }
+
+    /** The arguments both apps get: the broker of the run's vhost, no banner. */
+    static List<String> commonArguments(Isolated isolated) {
+        return List.of("--spring.main.banner-mode=off",
+                "--spring.rabbitmq.host=" + isolated.amqpHost(), "--spring.rabbitmq.port=" + isolated.amqpPort(),
+                "--spring.rabbitmq.username=" + isolated.amqpUser(),
+                "--spring.rabbitmq.password=" + isolated.amqpPassword(),
+                "--spring.rabbitmq.virtual-host=" + isolated.vhost());
+    }
+
+    /** The API's own arguments: its port and the run's database. */
+    static List<String> apiArguments(Isolated isolated, int port) {
+        return List.of("--server.port=" + port, "--spring.datasource.url=" + isolated.jdbcUrl(),
+                "--spring.datasource.username=" + isolated.jdbcUser(),
+                "--spring.datasource.password=" + isolated.jdbcPassword());
     }
 
     /** The names in GET /api/v1/task-types' answer (a list of task types). */
@@ -287,7 +290,7 @@ public final class ErrandSystem {
         throw new IllegalStateException(name + " did not become ready");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import errand.bench.Console;
 
@@ -14,6 +15,7 @@ public final class Tools {
 
     static final Path API_JAR = Path.of("producer-api/target/producer-api-0.1.0.jar");
     static final Path WORKER_JAR = Path.of("worker-service/target/worker-service-0.1.0.jar");
+    static final Path LAUNCHER = Path.of("bin/errand-java");
     private static final List<String> PACKAGES = List.of("python3-celery", "python3-psycopg2",
             "python3-sqlalchemy", "python3-matplotlib");
 
@@ -61,18 +63,48 @@ public final class Tools {
     }
 
     /**
-     * Builds the API's and the worker's jars when asked or missing, then copies them into the run's folder, so a
-     * rebuild in the work tree during the run cannot change what is measured.
+     * Builds the API's and the worker's jars when asked or missing, then copies them and the launcher
+     * (bin/errand-java) into the run's folder, so a rebuild in the work tree during the run cannot change what is
+     * measured; then has the launcher prepare both copies (extract, and the AOT cache's training run), side by side.
      */
-    public static void ensureJars(boolean build, Path out) throws Exception {
+    public static void ensureJars(boolean build, Path out, String java) throws Exception {
         if (build || !Files.exists(API_JAR) || !Files.exists(WORKER_JAR)) {
             Console.log("building the jars");
             runLogged(List.of("./mvnw", "-B", "-q", "package", "-DskipTests"), out.resolve("logs/build.log"),
                     "build failed");
         }
         Files.createDirectories(out.resolve("jars"));
-        Files.copy(API_JAR, out.resolve("jars/api.jar"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(WORKER_JAR, out.resolve("jars/worker.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(API_JAR, apiJar(out), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(WORKER_JAR, workerJar(out), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(LAUNCHER, launcher(out), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Console.log("preparing the jars as bin/errand-java does on a first start (extract, AOT cache training run)");
+        Map<String, String> env = Launch.SCRIPT.environment(java, "");
+        List<Process> preparing = new ArrayList<>();
+        for (Path jar : List.of(apiJar(out), workerJar(out))) {
+            ProcessBuilder prepare = new ProcessBuilder(launcher(out).toString(), "--prepare", jar.toString())
+                    .redirectErrorStream(true).redirectOutput(out.resolve("logs/prepare-"
+                            + jar.getFileName().toString().replace(".jar", ".log")).toFile());
+            prepare.environment().putAll(env);
+            preparing.add(prepare.start());
+        }
+        for (Process process : preparing) {
+            if (process.waitFor() != 0) {
+                throw new IOException("bin/errand-java --prepare failed (see " + out.resolve("logs") + ")");
+            }
+        }
+    }
+
+    /** The run's copy of bin/errand-java. */
+    static Path launcher(Path out) {
+        return out.resolve("jars/errand-java");
+    }
+
+    static Path apiJar(Path out) {
+        return out.resolve("jars/api.jar");
+    }
+
+    static Path workerJar(Path out) {
+        return out.resolve("jars/worker.jar");
     }
 
     private static void runLogged(List<String> command, Path log, String failure) throws Exception {

@@ -20,7 +20,8 @@ class OptionsTest {
         assertThat(options.jobs()).isEqualTo(50_000);
         assertThat(options.rounds()).isEqualTo(3);
         assertThat(options.systems()).containsExactly("errand", "perftest", "celery");
-        assertThat(options.workloads()).containsExactly("batch", "client", "single", "rate", "cpu");
+        assertThat(options.workloads()).containsExactly("batch", "client", "single", "rate", "cpu", "startup");
+        assertThat(options.startupRuns()).isEqualTo(3);
         assertThat(options.workers()).isEqualTo(2);
         assertThat(options.rateSeconds()).isEqualTo(20);
         assertThat(options.perftestSeconds()).isEqualTo(30);
@@ -60,6 +61,15 @@ class OptionsTest {
         assertThat(options.fixedRate()).isZero();
         assertThat(options.warmupJobs()).isEqualTo(100);
         assertThat(Options.cpuJobs(options.jobs())).isEqualTo(30);
+    }
+
+    @Test
+    void smokeLeavesTheStartUpsOutUnlessNamed() {
+        assertThat(parse("--smoke").workloads()).containsExactly("batch", "client", "single", "rate", "cpu");
+        assertThat(parse("--smoke", "--workloads", "startup", "--startup-runs", "1").workloads())
+                .containsExactly("startup");
+        assertThat(parse("--startup-runs", "5").startupRuns()).isEqualTo(5);
+        assertThatThrownBy(() -> parse("--startup-runs", "0")).isInstanceOf(Options.UsageException.class);
     }
 
     @Test

@@ -2,6 +2,7 @@ package errand.bench.systems;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +10,22 @@ import errand.bench.json.Json;
 import org.junit.jupiter.api.Test;
 
 class SystemsParsingTest {
+
+    @Test
+    void launchesStartTheJarAsUsersDoWithTheKitsJdk() {
+        Path jar = Path.of("run/jars/api.jar");
+        Path script = Path.of("run/jars/errand-java");
+        String java = "/opt/jdk/bin/java";
+        assertThat(Launch.PLAIN_JAR.command(java, script, jar, List.of("--server.port=1")))
+                .containsExactly(java, "-jar", "run/jars/api.jar", "--server.port=1");
+        assertThat(Launch.SCRIPT.command(java, script, jar, List.of())).containsExactly("run/jars/errand-java",
+                "run/jars/api.jar");
+        assertThat(Launch.SCRIPT.environment(java, "-Dx=1")).containsEntry("JAVA_HOME", "/opt/jdk")
+                .containsEntry("ERRAND_AOT", "on").containsEntry("JAVA_OPTS", "-Dx=1");
+        assertThat(Launch.SCRIPT_WITHOUT_AOT.environment(java, "")).containsEntry("ERRAND_AOT", "off")
+                .doesNotContainKey("JAVA_OPTS");
+        assertThat(Launch.PLAIN_JAR.environment(java, "-Dx=1")).containsOnly(Map.entry("JDK_JAVA_OPTIONS", "-Dx=1"));
+    }
 
     @Test
     void taskTypeNamesFromTheApi() {
