@@ -60,7 +60,7 @@ class WorkerConfiguration {
 
     @Bean
     ServedTasks servedTasks(TaskRegistry registry, WorkerProperties properties) {
-        return new ServedTasks(registry, properties, Runtime.getRuntime().availableProcessors());
+        return new ServedTasks(registry, properties, properties.cores());
     }
 
     /** Micrometer Tracing's tracer and W3C propagator; no-ops if tracing is switched off. */

@@ -13,6 +13,7 @@ import errand.worker.runtime.leasing.Hold;
 import errand.worker.runtime.reporting.StartReport;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -37,8 +38,9 @@ import org.springframework.validation.annotation.Validated;
  *                          by default), which closes a channel holding a delivery longer and requeues it
  * @param startedReportDelay how long an attempt runs before the worker reports that it started; one that ends sooner
  *                          reports only its outcome (see {@link StartReport}); zero reports every start, confirmed
- * before the
- *                          handler runs
+ *                          before the handler runs
+ * @param cores             how many CPU-kind jobs run at once, all CPU types together; 0 (the default) means the
+ *                          machine's available processors
  */
 @Validated
 @ConfigurationProperties("errand.worker")
@@ -51,7 +53,8 @@ public record WorkerProperties(
         @DefaultValue("30s") @NotNull Duration confirmTimeout,
         @DefaultValue("30s") @NotNull Duration shutdownGrace,
         @DefaultValue("15m") @NotNull Duration holdLimit,
-        @DefaultValue("100ms") @NotNull Duration startedReportDelay) {
+        @DefaultValue("100ms") @NotNull Duration startedReportDelay,
+        @DefaultValue("0") @PositiveOrZero int cores) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
@@ -65,6 +68,12 @@ public record WorkerProperties(
         requirePositive("hold-limit", holdLimit);
         if (startedReportDelay.isNegative()) {
             throw new IllegalArgumentException("errand.worker.started-report-delay must not be negative");
+        }
+        if (cores < 0) {
+            throw new IllegalArgumentException("errand.worker.cores must not be negative, was " + cores);
+        }
+        if (cores == 0) {
+            cores = Runtime.getRuntime().availableProcessors();
         }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("errand.worker.shutdown-grace must not be negative");

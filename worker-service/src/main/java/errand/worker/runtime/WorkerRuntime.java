@@ -9,8 +9,10 @@ import java.util.function.Function;
 
 import errand.model.Topology;
 import errand.worker.runtime.consuming.ControlListener;
+import errand.worker.runtime.consuming.CpuAdmission;
 import errand.worker.runtime.consuming.JobListener;
 import errand.worker.runtime.consuming.JobSlot;
+import errand.worker.runtime.consuming.SlotGate;
 import errand.worker.runtime.consuming.TypeChannel;
 import errand.worker.runtime.executing.AttemptRunner;
 import errand.worker.runtime.executing.Execution;
@@ -29,21 +31,23 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * The worker's consumers: per served task type, {@code concurrency} {@link JobSlot}s on {@code errand.jobs.<type>},
- * each a consumer with prefetch 1 and its own virtual thread, all on one channel per type ({@link TypeChannel}, which
- * says why), so the worker never holds more deliveries than it has free slots and a slot whose job runs under a lease
- * takes nothing new; and one listener container on this worker's control queue (auto-ack).
+ * The worker's consumers: per served task type, {@link ServedTasks.ServedTask#slots()} {@link JobSlot}s on
+ * {@code errand.jobs.<type>}, each a consumer with prefetch 1 and its own virtual thread, all on one channel per type
+ * ({@link TypeChannel}, which says why), so the worker never holds more deliveries than it has free slots and a slot
+ * whose job runs under a lease takes nothing new; and one listener container on this worker's control queue
+ * (auto-ack). The CPU types' slots share the cores through one {@link CpuAdmission}, which also parks the slots a
+ * type does not need, so the worker holds at most one delivery per CPU type that it cannot start at once.
  *
  * <p>Why slots and not a {@code SimpleMessageListenerContainer} for jobs: converting a long job to a lease means
  * cancelling the one consumer that holds its delivery, then consuming again on that channel once the job ended. The
  * container owns its consumers: a consumer cancelled behind its back is never resumed, so its slot would be lost.
  *
  * <p><b>Graceful shutdown.</b> Stopping (on SIGTERM, as the application context closes) first makes every slot give
- * back any new delivery, marks the worker stopping and sends a heartbeat saying so, then cancels every slot's consumer
- * so no new delivery arrives, waits up to
- * {@code shutdownGrace} for the jobs in flight, leased ones included, to finish and be acknowledged or reported, then
- * interrupts those still running: they report nothing; held deliveries are rejected with requeue, so another worker
- * runs them, and leases are simply left to lapse, so the API reruns those jobs. Heartbeats go on until this has ended.
+ * back any new delivery and any delivery still waiting for a core, marks the worker stopping and sends a heartbeat
+ * saying so, then cancels every slot's consumer so no new delivery arrives, waits up to {@code shutdownGrace} for
+ * the jobs in flight, leased ones included, to finish and be acknowledged or reported, then interrupts those still
+ * running: they report nothing; held deliveries are rejected with requeue, so another worker runs them, and leases
+ * are simply left to lapse, so the API reruns those jobs. Heartbeats go on until this has ended.
  */
 public final class WorkerRuntime implements SmartLifecycle {
 
@@ -59,6 +63,7 @@ public final class WorkerRuntime implements SmartLifecycle {
     private final WorkerProperties properties;
     private final Map<String, List<JobSlot>> slots = new LinkedHashMap<>();
     private final List<TypeChannel> typeChannels = new ArrayList<>();
+    private final CpuAdmission cpuAdmission;
     private final SimpleMessageListenerContainer controlContainer;
     private volatile boolean started;
 
@@ -72,14 +77,19 @@ public final class WorkerRuntime implements SmartLifecycle {
         this.executors = executors;
         this.properties = properties;
         this.controlContainer = controlContainer(connectionFactory, admin, controlListener, controlQueue);
+        this.cpuAdmission = new CpuAdmission(served.cpuThreads());
         for (ServedTasks.ServedTask task : served.all()) {
+            SlotGate gate = switch (task.task().kind()) {
+                case CPU -> cpuAdmission.type(task.concurrency());
+                case IO -> SlotGate.OPEN;
+            };
             JobListener listener = listeners.apply(task);
             String queue = Topology.jobQueue(task.name());
             TypeChannel typeChannel = new TypeChannel(queue, connectionFactory);
             typeChannels.add(typeChannel);
             List<JobSlot> typeSlots = new ArrayList<>();
-            for (int i = 1; i <= task.concurrency(); i++) {
-                typeSlots.add(new JobSlot(task.name() + "-" + i, queue, typeChannel, admin, listener));
+            for (int i = 1; i <= task.slots(); i++) {
+                typeSlots.add(new JobSlot(task.name() + "-" + i, queue, typeChannel, admin, listener, gate));
             }
             slots.put(task.name(), List.copyOf(typeSlots));
         }
@@ -118,6 +128,7 @@ public final class WorkerRuntime implements SmartLifecycle {
         // Every slot refuses new deliveries before the heartbeat says STOPPING: a slot still consuming would
         // otherwise start a job submitted after the API heard the worker was stopping.
         allSlots().forEach(JobSlot::refuseDeliveries);
+        cpuAdmission.close();
         running.beginStopping();
         heartbeats.beat();
         log.info("Stopping: no new jobs; waiting up to {} for {} in flight ({} leased)", properties.shutdownGrace(),

@@ -101,6 +101,11 @@ final class BrokerClient implements AutoCloseable {
     }
 
     ConfigurableApplicationContext startWorker(String... arguments) {
+        return startWorker(List.of(), arguments);
+    }
+
+    /** A worker that also registers the handlers these configuration classes declare. */
+    ConfigurableApplicationContext startWorker(List<Class<?>> extraSources, String... arguments) {
         List<String> all = new ArrayList<>(List.of(
                 "--spring.rabbitmq.host=" + broker.amqpHost(),
                 "--spring.rabbitmq.port=" + broker.amqpPort(),
@@ -110,6 +115,7 @@ final class BrokerClient implements AutoCloseable {
                 "--server.port=0"));
         all.addAll(List.of(arguments));
         ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .sources(extraSources.toArray(Class<?>[]::new))
                 .run(all.toArray(String[]::new));
         workers.add(worker);
         return worker;

@@ -36,6 +36,12 @@ class WorkerPropertiesTests {
                 .rootCause().hasMessageContaining("errand.worker.hold-limit must be positive");
     }
 
+    @Test
+    void sharesTheMachinesCoresUnlessToldHowMany() {
+        assertThat(bind(Map.of()).cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(bind(Map.of("errand.worker.cores", "4")).cores()).isEqualTo(4);
+    }
+
     private static WorkerProperties bind(Map<String, String> settings) {
         return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("errand.worker",
                 WorkerProperties.class);

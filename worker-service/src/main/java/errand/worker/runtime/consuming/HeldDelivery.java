@@ -21,6 +21,18 @@ public interface HeldDelivery {
      */
     void stopConsuming() throws IOException;
 
+    /**
+     * Waits until the job may start: for a CPU type, until it holds one of the worker's cores ({@link CpuAdmission});
+     * false if the worker stops meanwhile, and the delivery goes back unstarted.
+     */
+    default boolean awaitStart() throws InterruptedException {
+        return true;
+    }
+
+    /** The job's own work ended (its outcome may still be reported): frees its core for the next job. */
+    default void workEnded() {
+    }
+
     void ack() throws IOException;
 
     /** {@code basic.reject}; with {@code requeue} false the quorum queue dead-letters the message. */

@@ -34,9 +34,10 @@ import org.springframework.amqp.core.Message;
  * Handles the deliveries of one task type's job queue, one at a time per {@link JobSlot}, and settles each itself.
  *
  * <p><b>Thread:</b> the slot's thread (a virtual thread). A slot has a prefetch of 1, so it holds exactly the delivery
- * it works on; the thread blocks while the handler runs on another thread ({@link AttemptRunner}) and while the broker
- * confirms what was published for the job. What the slot's thread publishes for a job goes out on one channel held for
- * the job ({@link AttemptReporter#onOneChannel}).
+ * it works on; a CPU type's delivery starts once it holds a core ({@link CpuAdmission}), and frees it when the handler
+ * returned, before its outcome is confirmed. The thread blocks while the handler runs on another thread
+ * ({@link AttemptRunner}) and while the broker confirms what was published for the job. What the slot's thread
+ * publishes for a job goes out on one channel held for the job ({@link AttemptReporter#onOneChannel}).
  *
  * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published for
  * it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter copy.
@@ -121,12 +122,18 @@ public final class JobListener implements JobSlot.Handler {
             settle(delivery, Settlement.DEAD_LETTER);
             return;
         }
+        if (!awaitStart(delivery)) {
+            log.info("Giving job {} attempt {} back to the queue unstarted: the worker is stopping", job.jobId(),
+                    job.attempt());
+            settle(delivery, Settlement.REQUEUE);
+            return;
+        }
         AttemptTracing.Attempt attempt = tracing.start(job, message);
         running.hold(type);
         String traceparent = attempt.traceparent();
         Hold hold = leasing.hold(type, job, traceparent, delivery);
         try {
-            settle(delivery, reporter.onOneChannel(() -> process(job, traceparent, hold)));
+            settle(delivery, reporter.onOneChannel(() -> process(job, traceparent, hold, delivery)));
         } catch (RuntimeException ex) {
             // A bug, not a job failure: give the delivery back; the queue's delivery limit dead-letters it if the
             // bug repeats.
@@ -141,9 +148,10 @@ public final class JobListener implements JobSlot.Handler {
         }
     }
 
-    private Settlement process(JobMessage job, @Nullable String traceparent, Hold hold) {
+    private Settlement process(JobMessage job, @Nullable String traceparent, Hold hold, HeldDelivery delivery) {
         if (running.isCancelled(job.jobId(), job.attempt())) {
             log.info("Dropping job {} attempt {}: that attempt was cancelled", job.jobId(), job.attempt());
+            delivery.workEnded();
             return Settlement.ACK;
         }
         AttemptReporter.Publications publications = reporter.forJob(job, traceparent);
@@ -153,6 +161,7 @@ public final class JobListener implements JobSlot.Handler {
                 job.attempt(), workerId, startedAt)), startedReportDelay, start, System::nanoTime);
         // With no delay, the start is on the broker before the handler runs, even one that kills the process.
         if (startedReportDelay.isZero() && startReport.sendNow() && !awaitQuietly(publications)) {
+            delivery.workEnded();
             return Settlement.REQUEUE;
         }
         AttemptResult result = runner.run(served.task(), job, (fraction, note) -> {
@@ -168,6 +177,8 @@ public final class JobListener implements JobSlot.Handler {
             }
             publications.progress(progress);
         }, Execution.Alarm.both(startReport, hold));
+        // The core is free for the next job while this one's outcome is published and confirmed.
+        delivery.workEnded();
         metrics.executed(served.name(), result.outcome(), Duration.ofNanos(System.nanoTime() - start));
         if (startReport.close() && !awaitQuietly(publications)) {
             return hold.leased() ? Settlement.NONE : Settlement.REQUEUE;
@@ -243,6 +254,16 @@ public final class JobListener implements JobSlot.Handler {
                 awaitQuietly(publications);
                 publications.dead(dead.reason());
             }
+        }
+    }
+
+    /** Waits until the job may start (a core is free); false if the worker stops or the thread is interrupted. */
+    private static boolean awaitStart(HeldDelivery delivery) {
+        try {
+            return delivery.awaitStart();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

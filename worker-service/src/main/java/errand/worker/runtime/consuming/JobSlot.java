@@ -46,7 +46,7 @@ public final class JobSlot implements Runnable {
     }
 
     /** What the slot is doing, for readiness. */
-    public enum State { CONNECTING, CONSUMING, BUSY, STOPPED }
+    public enum State { CONNECTING, CONSUMING, BUSY, PARKED, STOPPED }
 
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
@@ -64,22 +64,30 @@ public final class JobSlot implements Runnable {
 
         record Stop() implements Signal {
         }
+
+        record Wake() implements Signal {
+        }
     }
 
     private final String name;
     private final String queue;
     private final SlotChannel channel;
     private final Handler handler;
+    private final SlotGate gate;
     private final BlockingQueue<Signal> inbox = new LinkedBlockingQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean busy;
     private volatile boolean stopping;
+    /** Parked by its {@link SlotGate}: no consumer, until woken. Written on the slot's thread only. */
+    private volatile boolean parked;
 
-    public JobSlot(String name, String queue, TypeChannel typeChannel, AmqpAdmin admin, Handler handler) {
+    public JobSlot(String name, String queue, TypeChannel typeChannel, AmqpAdmin admin, Handler handler,
+            SlotGate gate) {
         this.name = name;
         this.queue = queue;
         this.channel = new SlotChannel(name, queue, typeChannel, admin);
         this.handler = handler;
+        this.gate = gate;
     }
 
     public String name() {
@@ -89,9 +97,10 @@ public final class JobSlot implements Runnable {
     @Override
     public void run() {
         Duration backoff = FIRST_BACKOFF;
+        parked = !gate.consumeOrPark(this::wake);
         try {
             while (!stopping) {
-                if (!channel.consuming()) {
+                if (!parked && !channel.consuming()) {
                     if (!consume()) {
                         Signal signal = inbox.poll(backoff.toNanos(), TimeUnit.NANOSECONDS);
                         Duration doubled = backoff.multipliedBy(2);
@@ -142,7 +151,10 @@ public final class JobSlot implements Runnable {
         if (finished.getCount() == 0) {
             return State.STOPPED;
         }
-        return busy ? State.BUSY : channel.consuming() ? State.CONSUMING : State.CONNECTING;
+        if (busy) {
+            return State.BUSY;
+        }
+        return parked ? State.PARKED : channel.consuming() ? State.CONSUMING : State.CONNECTING;
     }
 
     /** Consumes unless the slot stops meanwhile; false if that failed. */
@@ -154,6 +166,7 @@ public final class JobSlot implements Runnable {
         switch (signal) {
             case Signal.Stop _ -> {
             }
+            case Signal.Wake _ -> parked = false;
             case Signal.Lost lost -> channel.lost(lost.channel(), lost.consumerTag());
             case Signal.Delivered delivered -> handle(delivered);
         }
@@ -164,7 +177,8 @@ public final class JobSlot implements Runnable {
             return;
         }
         ChannelDelivery held = new ChannelDelivery(delivered);
-        if (stopping) {
+        // A parked slot cancelled its consumer before settling its last delivery, so none should reach it.
+        if (stopping || parked) {
             rejectQuietly(held);
             return;
         }
@@ -177,7 +191,24 @@ public final class JobSlot implements Runnable {
             log.error("Slot {}: unexpected error handling a delivery; requeueing it", name, ex);
             rejectQuietly(held);
         } finally {
+            held.workEnded();
+            if (parked) {
+                cancelQuietly();
+            }
             busy = false;
+        }
+    }
+
+    /** Called by the gate, on any slot's thread, when this parked slot may consume again. */
+    private void wake() {
+        inbox.add(new Signal.Wake());
+    }
+
+    private void cancelQuietly() {
+        try {
+            channel.cancel();
+        } catch (IOException | RuntimeException ex) {
+            log.debug("Slot {}: cancelling its consumer failed: {}", name, ex.toString());
         }
     }
 
@@ -230,9 +261,25 @@ public final class JobSlot implements Runnable {
     private final class ChannelDelivery implements HeldDelivery {
 
         private final Signal.Delivered delivered;
+        private boolean started;
 
         ChannelDelivery(Signal.Delivered delivered) {
             this.delivered = delivered;
+        }
+
+        @Override
+        public boolean awaitStart() throws InterruptedException {
+            started = gate.awaitStart();
+            return started;
+        }
+
+        @Override
+        public void workEnded() {
+            if (started) {
+                started = false;
+                gate.ended();
+                parked = !gate.consumeOrPark(JobSlot.this::wake);
+            }
         }
 
         @Override
@@ -254,12 +301,21 @@ public final class JobSlot implements Runnable {
 
         @Override
         public void ack() throws IOException {
+            cancelIfParked();
             delivered.channel().basicAck(delivered.envelope().getDeliveryTag(), false);
         }
 
         @Override
         public void reject(boolean requeue) throws IOException {
+            cancelIfParked();
             delivered.channel().basicReject(delivered.envelope().getDeliveryTag(), requeue);
+        }
+
+        /** A slot that parks cancels its consumer before settling, or settling would bring it a new delivery. */
+        private void cancelIfParked() throws IOException {
+            if (parked) {
+                channel.cancel();
+            }
         }
     }
 }

@@ -11,10 +11,10 @@ import errand.worker.runtime.registry.ServedTasks;
 import org.springframework.core.task.TaskDecorator;
 
 /**
- * Where handlers run. CPU-kind handlers share one bounded pool of platform threads, sized to the cores (by default
- * the CPU types' slots add up to the cores, see {@link ServedTasks}); IO-kind handlers each get a virtual thread. The
- * threads
- * are daemons: a handler that ignores interruption cannot keep the process alive at exit.
+ * Where handlers run. CPU-kind handlers share one bounded pool of platform threads, one per core (see
+ * {@link ServedTasks#cpuThreads()}; no more CPU jobs than that are admitted at once, so none waits for a thread);
+ * IO-kind handlers each get a virtual thread. The threads are daemons: a handler that ignores interruption cannot
+ * keep the process alive at exit.
  *
  * <p>A handler that ignores its interrupt past the grace period is abandoned (its slot freed, its result ignored).
  * While an abandoned handler still occupies a CPU thread, the pool lends one more thread, so abandoned handlers do

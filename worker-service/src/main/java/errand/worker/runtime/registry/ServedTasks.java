@@ -13,11 +13,11 @@ import errand.model.TaskTypeDescriptor;
 import errand.worker.runtime.WorkerProperties;
 
 /**
- * The task types this worker serves, each with its effective concurrency: {@code errand.worker.concurrency.<type>}
- * if set, else the {@code @Task} concurrency, else the kind's default: {@value #IO_DEFAULT} for IO; for CPU, the
- * cores, shared out among the served CPU types that have no concurrency of their own (with two such types on eight
- * cores, four each; never less than one). CPU types share one pool of {@link #cpuThreads()} platform threads, so
- * every CPU slot has a thread and no delivery is held waiting for one. Naming an unknown type in
+ * The task types this worker serves, each with its effective concurrency (how many of its jobs run at once):
+ * {@code errand.worker.concurrency.<type>} if set, else the {@code @Task} concurrency, else the kind's default:
+ * {@value #IO_DEFAULT} for IO; for CPU, the cores. The CPU types do not split the cores among them: they share
+ * {@link #cpuThreads()} of them (the cores, or a CPU type's concurrency if set higher), each job holding one while it
+ * runs ({@code CpuAdmission}), so one CPU type alone with work uses every core. Naming an unknown type in
  * {@code errand.worker.task-types} or {@code errand.worker.concurrency} stops the worker from starting.
  */
 public final class ServedTasks {
@@ -32,6 +32,17 @@ public final class ServedTasks {
 
         public String name() {
             return task.name();
+        }
+
+        /**
+         * Consumers the type's jobs may need: its concurrency, plus for a CPU type one that holds the next delivery
+         * while the others run, so a core that frees finds a job waiting.
+         */
+        public int slots() {
+            return switch (task.kind()) {
+                case CPU -> concurrency + 1;
+                case IO -> concurrency;
+            };
         }
 
         TaskTypeDescriptor descriptor() {
@@ -54,15 +65,12 @@ public final class ServedTasks {
             throw new IllegalStateException("This worker serves no task type: no @Task handler is registered");
         }
         Map<String, Integer> overrides = properties.concurrency();
-        int sharingCores = (int) chosen.stream()
-                .filter(task -> task.kind() == TaskKind.CPU && explicitConcurrency(task, overrides) == 0).count();
         List<ServedTask> served = new ArrayList<>();
-        int shared = 0;
         for (RegisteredTask task : chosen) {
             int concurrency = explicitConcurrency(task, overrides);
             if (concurrency == 0) {
                 concurrency = switch (task.kind()) {
-                    case CPU -> Math.max(1, cores / sharingCores + (shared++ < cores % sharingCores ? 1 : 0));
+                    case CPU -> cores;
                     case IO -> IO_DEFAULT;
                 };
             }
@@ -71,7 +79,8 @@ public final class ServedTasks {
             served.add(new ServedTask(task, concurrency, retryBackoff));
         }
         this.served = List.copyOf(served);
-        this.cpuThreads = Math.max(cores, cpuConcurrency());
+        this.cpuThreads = Math.max(cores, served.stream().filter(s -> s.task().kind() == TaskKind.CPU)
+                .mapToInt(ServedTask::concurrency).max().orElse(0));
     }
 
     public List<ServedTask> all() {
@@ -82,18 +91,17 @@ public final class ServedTasks {
         return served.stream().map(ServedTask::descriptor).toList();
     }
 
-    /** The size of the CPU pool: the cores, or more if the CPU types' concurrency was set higher. */
-    /** Slots of every served type together: at most this many jobs run at once. */
+    /** Slots of every served type together: at most this many deliveries are held at once. */
     public int slots() {
-        return served.stream().mapToInt(ServedTask::concurrency).sum();
+        return served.stream().mapToInt(ServedTask::slots).sum();
     }
 
+    /**
+     * The CPU jobs that run at once, all CPU types together, and the size of their thread pool: the cores, or more
+     * if a CPU type's concurrency was set higher.
+     */
     public int cpuThreads() {
         return cpuThreads;
-    }
-
-    private int cpuConcurrency() {
-        return served.stream().filter(s -> s.task().kind() == TaskKind.CPU).mapToInt(ServedTask::concurrency).sum();
     }
 
     private static int explicitConcurrency(RegisteredTask task, Map<String, Integer> overrides) {

@@ -78,21 +78,22 @@ class ServedTasksTests {
     }
 
     @Test
-    void sharesTheCoresAmongCpuTypesSoNoDeliveryWaitsForAThread() {
-        ServedTasks served = new ServedTasks(aRegistryOf(new Crunch(), new Grind(), new Mill()),
-                properties(List.of(), Map.of()), 8);
-
-        assertThat(concurrency(served)).containsExactlyInAnyOrderEntriesOf(Map.of("crunch", 3, "grind", 3, "mill", 2));
-        assertThat(served.cpuThreads()).isEqualTo(8);
-    }
-
-    @Test
-    void givesEveryCpuTypeAtLeastOneSlotAndGrowsThePoolToMatch() {
+    void letsEveryCpuTypeUseEveryCoreSharingOnePoolOfThem() {
         ServedTasks served = new ServedTasks(aRegistryOf(new Crunch(), new Grind(), new Mill()),
                 properties(List.of(), Map.of()), 2);
 
-        assertThat(concurrency(served)).containsExactlyInAnyOrderEntriesOf(Map.of("crunch", 1, "grind", 1, "mill", 1));
-        assertThat(served.cpuThreads()).isEqualTo(3);
+        assertThat(concurrency(served)).containsExactlyInAnyOrderEntriesOf(Map.of("crunch", 2, "grind", 2, "mill", 2));
+        assertThat(served.cpuThreads()).isEqualTo(2);
+    }
+
+    @Test
+    void givesACpuTypeOneSlotMoreThanItsConcurrencyForTheDeliveryThatWaitsForACore() {
+        ServedTasks served = new ServedTasks(aRegistryOf(new Crunch(), new Fetch()), properties(List.of(), Map.of()),
+                4);
+
+        assertThat(served.all()).extracting(ServedTasks.ServedTask::name, ServedTasks.ServedTask::slots)
+                .containsExactlyInAnyOrder(tuple("crunch", 5), tuple("fetch", 16));
+        assertThat(served.slots()).isEqualTo(21);
     }
 
     @Test
@@ -102,7 +103,7 @@ class ServedTasksTests {
 
         assertThat(concurrency(served)).containsExactlyInAnyOrderEntriesOf(Map.of("crunch", 6, "pinned", 3,
                 "fetch", 50));
-        assertThat(served.cpuThreads()).isEqualTo(9);
+        assertThat(served.cpuThreads()).as("the largest CPU concurrency, above the cores").isEqualTo(6);
     }
 
     @Test
@@ -139,7 +140,7 @@ class ServedTasksTests {
 
     private static WorkerProperties properties(List<String> types, Map<String, Integer> concurrency) {
         return new WorkerProperties("test", types, concurrency, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(100));
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(100), 0);
     }
 
     private static Map<String, Integer> concurrency(ServedTasks served) {

@@ -1,0 +1,157 @@
+package errand.worker.runtime.consuming;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Shares the worker's cores among the CPU task types it serves, so one CPU type alone with work runs as many jobs at
+ * once as there are cores, and with several busy the worker still holds few deliveries it cannot start.
+ *
+ * <p>Quorum queues have no global prefetch, so the cores cannot be shared on the broker: a job's delivery starts only
+ * once it holds one of {@code cores} permits, handed out first come, first served, and a type never runs more than its
+ * concurrency at once. Each CPU type has {@code concurrency + 1} slots, but at most one of them is its <i>scout</i>:
+ * a slot consuming with no job started (idle, or holding a delivery that waits for a permit). When the scout's job
+ * starts, a parked slot of the type becomes the scout; when a job ends and its type already has a scout, the slot parks
+ * (cancels its consumer before settling). So one type alone keeps {@code cores} jobs running and one delivery waiting,
+ * with no consume or cancel in the steady state; with every type busy the worker holds the running jobs' deliveries and
+ * at most one more per CPU type, and that one starts as soon as a core frees.
+ *
+ * <p>A leased job keeps its permit: it still runs on a core. {@link #close()} (the worker stopping) turns every
+ * waiting delivery back, unstarted.
+ *
+ * <p><b>Threads:</b> any slot's thread; one monitor guards everything, held only for bookkeeping.
+ */
+public final class CpuAdmission {
+
+    private final int cores;
+    private final Deque<Waiter> waiting = new ArrayDeque<>();
+    private int running;
+    private boolean closed;
+
+    public CpuAdmission(int cores) {
+        if (cores < 1) {
+            throw new IllegalArgumentException("cores must be positive, was " + cores);
+        }
+        this.cores = cores;
+    }
+
+    /** The gate of one CPU type, of which at most {@code concurrency} jobs run at once. */
+    public SlotGate type(int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be positive, was " + concurrency);
+        }
+        return new Type(concurrency);
+    }
+
+    /** Refuses every delivery waiting for a permit, now and from now on: the worker is stopping. */
+    public synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+
+    /** Jobs holding a core now. */
+    synchronized int running() {
+        return running;
+    }
+
+    /** Deliveries waiting for a core now. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
+    private synchronized boolean admit(Type type) throws InterruptedException {
+        Waiter waiter = new Waiter(type);
+        waiting.addLast(waiter);
+        try {
+            while (!closed && nextToStart() != waiter) {
+                wait();
+            }
+            if (closed) {
+                return false;
+            }
+            running++;
+            type.started();
+            return true;
+        } finally {
+            waiting.remove(waiter);
+            notifyAll();
+        }
+    }
+
+    private synchronized void release(Type type) {
+        running--;
+        type.running--;
+        notifyAll();
+    }
+
+    /** The longest-waiting delivery that may start its job now, if a core is free. */
+    private @Nullable Waiter nextToStart() {
+        if (running >= cores) {
+            return null;
+        }
+        for (Waiter waiter : waiting) {
+            if (waiter.type.running < waiter.type.concurrency) {
+                return waiter;
+            }
+        }
+        return null;
+    }
+
+    /** A delivery waiting for a permit; compared by identity. */
+    private static final class Waiter {
+
+        private final Type type;
+
+        Waiter(Type type) {
+            this.type = type;
+        }
+    }
+
+    /** The bookkeeping of one CPU type; every field is guarded by the admission's monitor. */
+    private final class Type implements SlotGate {
+
+        private final int concurrency;
+        private final Deque<Runnable> parked = new ArrayDeque<>();
+        private int running;
+        private int scouts;
+
+        Type(int concurrency) {
+            this.concurrency = concurrency;
+        }
+
+        @Override
+        public boolean consumeOrPark(Runnable wake) {
+            synchronized (CpuAdmission.this) {
+                if (scouts == 0) {
+                    scouts++;
+                    return true;
+                }
+                parked.addLast(wake);
+                return false;
+            }
+        }
+
+        @Override
+        public boolean awaitStart() throws InterruptedException {
+            return admit(this);
+        }
+
+        @Override
+        public void ended() {
+            release(this);
+        }
+
+        /** The scout's job starts: a parked slot, if any, becomes the scout. */
+        private void started() {
+            running++;
+            scouts--;
+            Runnable wake = scouts == 0 ? parked.pollFirst() : null;
+            if (wake != null) {
+                scouts++;
+                wake.run();
+            }
+        }
+    }
+}

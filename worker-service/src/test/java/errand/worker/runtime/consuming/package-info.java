@@ -1,0 +1,4 @@
+@NullMarked
+package errand.worker.runtime.consuming;
+
+import org.jspecify.annotations.NullMarked;
