@@ -40,7 +40,7 @@ class WorkerConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
-    /** Cached channels beyond one per slot: heartbeats, progress events from handler threads. */
+    /** Cached channels beyond one per held delivery: heartbeats, progress events from handler threads. */
     private static final int CHANNEL_CACHE_HEADROOM = 8;
 
     @Bean
@@ -105,15 +105,16 @@ class WorkerConfiguration {
     }
 
     /**
-     * Each running job publishes on a cached channel it holds until the job ends ({@link
-     * AttemptReporter#onOneChannel}),
-     * so the cache keeps one per slot, plus room for heartbeats and progress: a channel that does not fit in the cache
-     * is closed when handed back, and a new one opened for the next job.
+     * Each attempt publishes on a cached channel it holds until its outcome is confirmed ({@link
+     * AttemptReporter#onOneChannel}), so the cache keeps one per delivery the slots may hold, plus room for heartbeats
+     * and progress: a channel that does not fit in the cache is closed when handed back, and a new one opened for the
+     * next job.
      */
     @Bean
     AttemptReporter attemptReporter(RabbitTemplate template, ServedTasks served) {
         if (template.getConnectionFactory() instanceof CachingConnectionFactory cache) {
-            cache.setChannelCacheSize(Math.max(cache.getChannelCacheSize(), served.slots() + CHANNEL_CACHE_HEADROOM));
+            cache.setChannelCacheSize(Math.max(cache.getChannelCacheSize(),
+                    served.deliveries() + CHANNEL_CACHE_HEADROOM));
         }
         return new AttemptReporter(template);
     }

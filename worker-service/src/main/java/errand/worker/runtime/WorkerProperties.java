@@ -41,6 +41,9 @@ import org.springframework.validation.annotation.Validated;
  *                          before the handler runs
  * @param cores             how many CPU-kind jobs run at once, all CPU types together; 0 (the default) means the
  *                          machine's available processors
+ * @param quickPrefetch     how many deliveries each slot of a quick type ({@code @Task(quick = true)}) holds: the
+ *                          one it runs and the next ones, so a slot starts its next job while the last one's outcome
+ *                          waits for the broker's confirm
  */
 @Validated
 @ConfigurationProperties("errand.worker")
@@ -54,7 +57,8 @@ public record WorkerProperties(
         @DefaultValue("30s") @NotNull Duration shutdownGrace,
         @DefaultValue("15m") @NotNull Duration holdLimit,
         @DefaultValue("100ms") @NotNull Duration startedReportDelay,
-        @DefaultValue("0") @PositiveOrZero int cores) {
+        @DefaultValue("0") @PositiveOrZero int cores,
+        @DefaultValue("4") @Positive int quickPrefetch) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
@@ -74,6 +78,9 @@ public record WorkerProperties(
         }
         if (cores == 0) {
             cores = Runtime.getRuntime().availableProcessors();
+        }
+        if (quickPrefetch < 1) {
+            throw new IllegalArgumentException("errand.worker.quick-prefetch must be at least 1, was " + quickPrefetch);
         }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("errand.worker.shutdown-grace must not be negative");

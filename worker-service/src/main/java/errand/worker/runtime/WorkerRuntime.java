@@ -32,9 +32,10 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * The worker's consumers: per served task type, {@link ServedTasks.ServedTask#slots()} {@link JobSlot}s on
- * {@code errand.jobs.<type>}, each a consumer with prefetch 1 and its own virtual thread, all on one channel per type
- * ({@link TypeChannel}, which says why), so the worker never holds more deliveries than it has free slots and a slot
- * whose job runs under a lease takes nothing new; and one listener container on this worker's control queue
+ * {@code errand.jobs.<type>}, each a consumer with prefetch 1 (a quick type's: {@code errand.worker.quick-prefetch})
+ * and its own virtual thread, all on one channel per type ({@link TypeChannel}, which says why), so the worker never
+ * holds more deliveries than its slots can start soon and a slot whose job runs under a lease takes nothing new; and
+ * one listener container on this worker's control queue
  * (auto-ack). The CPU types' slots share the cores through one {@link CpuAdmission}, which also parks the slots a
  * type does not need, so the worker holds at most one delivery per CPU type that it cannot start at once.
  *
@@ -85,7 +86,7 @@ public final class WorkerRuntime implements SmartLifecycle {
             };
             JobListener listener = listeners.apply(task);
             String queue = Topology.jobQueue(task.name());
-            TypeChannel typeChannel = new TypeChannel(queue, connectionFactory);
+            TypeChannel typeChannel = new TypeChannel(queue, connectionFactory, task.prefetch());
             typeChannels.add(typeChannel);
             List<JobSlot> typeSlots = new ArrayList<>();
             for (int i = 1; i <= task.slots(); i++) {

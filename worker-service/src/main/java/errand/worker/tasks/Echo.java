@@ -4,7 +4,7 @@ import errand.model.TaskKind;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code echo}: returns its payload, any JSON object, unchanged. */
-@Task(name = "echo", description = "Returns its payload, any JSON object, unchanged.", kind = TaskKind.IO,
+@Task(name = "echo", description = "Returns its payload, any JSON object, unchanged.", kind = TaskKind.IO, quick = true,
         timeout = "PT30S", example = "{\"hello\": \"world\"}")
 final class Echo implements TaskHandler<ObjectNode, ObjectNode> {
 

@@ -47,6 +47,14 @@ public @interface Task {
     /** Jobs of this type one worker runs at once; 0 means the default: the cores for CPU, 16 for IO. */
     int concurrency() default 0;
 
+    /**
+     * Whether this type's jobs take milliseconds (an echo, a lookup, a small write). A quick type's slots each hold up
+     * to {@code errand.worker.quick-prefetch} deliveries, so the next job is at hand while the last one's outcome
+     * waits for the broker's confirm, and the broker delivers in bursts. A held delivery waits behind its slot's
+     * running job, so never declare a type quick whose jobs may run for long. IO types only.
+     */
+    boolean quick() default false;
+
     /** A JSON payload this type accepts, announced to clients; empty for none. */
     String example() default "";
 }

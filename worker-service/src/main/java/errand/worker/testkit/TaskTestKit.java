@@ -202,7 +202,7 @@ public final class TaskTestKit<I, O> {
     /** The handler as the runtime registers it, with its {@code @Task} settings; schemas play no part in a run. */
     private RegisteredTask registered(TaskHandler<Object, Object> observing) {
         return new RegisteredTask(task.name(), task.description(), task.kind(), timeout, task.maxAttempts(), null, 0,
-                observing, handler.getClass(), inputType, WireJson.mapper().createObjectNode(),
+                task.quick(), observing, handler.getClass(), inputType, WireJson.mapper().createObjectNode(),
                 WireJson.mapper().createObjectNode(), null);
     }
 

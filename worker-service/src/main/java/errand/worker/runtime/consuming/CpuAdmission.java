@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A leased job keeps its permit: it still runs on a core. {@link #close()} (the worker stopping) turns every
  * waiting delivery back, unstarted.
  *
- * <p><b>Threads:</b> any slot's thread; one monitor guards everything, held only for bookkeeping.
+ * <p><b>Threads:</b> any attempt's thread; one monitor guards everything, held only for bookkeeping.
  */
 public final class CpuAdmission {
 

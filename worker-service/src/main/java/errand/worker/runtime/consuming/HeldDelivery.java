@@ -3,7 +3,7 @@ package errand.worker.runtime.consuming;
 import java.io.IOException;
 
 /**
- * A job delivery held by a {@link JobSlot}, as its handler settles it. Used only on the slot's thread. Once the
+ * A job delivery held by a {@link JobSlot}, as its handler settles it. Used only on the attempt's thread. Once the
  * delivery's channel closed, the broker has requeued the delivery: settling it then throws, and a caller treats that
  * as "the broker will redeliver it".
  */

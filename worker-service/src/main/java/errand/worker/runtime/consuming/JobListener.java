@@ -31,13 +31,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 
 /**
- * Handles the deliveries of one task type's job queue, one at a time per {@link JobSlot}, and settles each itself.
+ * Handles the deliveries of one task type's job queue, one job at a time per {@link JobSlot}, and settles each itself.
  *
- * <p><b>Thread:</b> the slot's thread (a virtual thread). A slot has a prefetch of 1, so it holds exactly the delivery
- * it works on; a CPU type's delivery starts once it holds a core ({@link CpuAdmission}), and frees it when the handler
- * returned, before its outcome is confirmed. The thread blocks while the handler runs on another thread
- * ({@link AttemptRunner}) and while the broker confirms what was published for the job. What the slot's thread
- * publishes for a job goes out on one channel held for the job ({@link AttemptReporter#onOneChannel}).
+ * <p><b>Thread:</b> the delivery's attempt thread (a virtual thread the slot starts for it). A CPU type's delivery
+ * starts once it holds a core ({@link CpuAdmission}); the job's work ending ({@link HeldDelivery#workEnded()}, when the
+ * handler returned, before the outcome is confirmed) frees the core and lets the slot start its next delivery, if it
+ * holds one (a quick type's). The thread blocks while the handler runs on another thread ({@link AttemptRunner}) and
+ * while the broker confirms what was published for the job. What the attempt's thread publishes for a job goes out on
+ * one channel held for the job ({@link AttemptReporter#onOneChannel}).
  *
  * <p><b>Ack mode:</b> manual. The delivery is acknowledged only after the broker confirmed every message published for
  * it: the Started (see {@link StartReport}) and Progress events, the outcome event, and the retry or dead-letter copy.

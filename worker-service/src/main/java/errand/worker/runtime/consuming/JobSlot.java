@@ -2,7 +2,11 @@ package errand.worker.runtime.consuming;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,26 +24,31 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 
 /**
- * One slot of a task type: at most one consumer on the type's job queue, with prefetch 1, on the channel the type's
- * slots share ({@link TypeChannel}), so the worker never holds a delivery it cannot start at once. While free, the
- * slot consumes; a delivery is handled on the slot's thread by its {@link Handler}. When the handler converts a long
- * job's delivery to a lease ({@link Leasing}), it cancels the slot's consumer before acknowledging: the slot stays
- * busy and takes nothing new until the leased job ended, then consumes again on the same channel.
+ * One slot of a task type: at most one consumer on the type's job queue, on the channel the type's slots share
+ * ({@link TypeChannel}), with the type's prefetch: 1, so the worker never holds a delivery it cannot start at once,
+ * or for a quick type a few, so the next job is at hand when one ends. While free, the slot consumes; each delivery
+ * is handled by its {@link Handler} on a virtual thread of its own (the attempt's thread), and the slot takes the next
+ * once that attempt's work ended ({@link HeldDelivery#workEnded()}): the attempt goes on to publish its outcome, wait
+ * for the broker's confirm and settle the delivery while the slot runs the next job, so a quick type's slot never
+ * waits on a confirm. When the handler converts a long job's delivery to a lease ({@link Leasing}), it cancels the
+ * slot's consumer before acknowledging, and gives back the deliveries waiting behind it: the slot stays busy and
+ * takes nothing new until the leased job ended, then consumes again on the same channel.
  *
  * <p><b>Threads:</b> the slot's own thread (a virtual thread, {@link #run()}) owns its {@link SlotChannel}: consumes,
- * handles and settles deliveries, and consumes again after the channel closed (lost connection, broker restart),
- * after 1 s, doubling up to 10 s. The client library's dispatch thread only queues deliveries and notices for it.
- * {@link #stop()} may be called from any thread; it cancels the consumer at once.
+ * starts each delivery's attempt and waits for its work to end, and consumes again after the channel closed (lost
+ * connection, broker restart), after 1 s, doubling up to 10 s; it ends only after its attempts ended. The client
+ * library's dispatch thread only queues deliveries and notices for it. {@link #stop()} may be called from any
+ * thread; it cancels the consumer at once.
  *
- * <p><b>Ack mode:</b> manual, by the handler through {@link HeldDelivery}. A delivery arriving while the slot stops
- * (before the broker confirmed the cancel), or left in the slot's inbox when it ends, is rejected with requeue,
- * unprocessed; a delivery whose channel closed before the slot got to it is dropped, since the broker requeued it
- * with its channel. A handler that throws (a bug) has its delivery rejected with requeue; the queue's delivery limit
- * ends a loop.
+ * <p><b>Ack mode:</b> manual, by the handler through {@link HeldDelivery}, on the attempt's thread. A delivery
+ * arriving while the slot stops (before the broker confirmed the cancel), or left in the slot's inbox when it ends,
+ * is rejected with requeue, unprocessed; a delivery whose channel closed before the slot got to it is dropped, since
+ * the broker requeued it with its channel. A handler that throws (a bug) has its delivery rejected with requeue; the
+ * queue's delivery limit ends a loop.
  */
 public final class JobSlot implements Runnable {
 
-    /** Handles one delivery on the slot's thread and settles it. */
+    /** Handles one delivery on its attempt's thread and settles it. */
     @FunctionalInterface
     interface Handler {
         void onDelivery(Message message, HeldDelivery delivery);
@@ -76,9 +85,10 @@ public final class JobSlot implements Runnable {
     private final SlotGate gate;
     private final BlockingQueue<Signal> inbox = new LinkedBlockingQueue<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final Set<Thread> attempts = ConcurrentHashMap.newKeySet();
     private volatile boolean busy;
     private volatile boolean stopping;
-    /** Parked by its {@link SlotGate}: no consumer, until woken. Written on the slot's thread only. */
+    /** Parked by its {@link SlotGate}: no consumer, until woken. Written by the slot and its attempts' threads. */
     private volatile boolean parked;
 
     public JobSlot(String name, String queue, TypeChannel typeChannel, AmqpAdmin admin, Handler handler,
@@ -119,6 +129,7 @@ public final class JobSlot implements Runnable {
         } finally {
             channel.end();
             giveBackUnhandled();
+            awaitAttempts();
             finished.countDown();
         }
     }
@@ -162,7 +173,7 @@ public final class JobSlot implements Runnable {
         return stopping || channel.consume(SlotConsumer::new);
     }
 
-    private void dispatch(Signal signal) {
+    private void dispatch(Signal signal) throws InterruptedException {
         switch (signal) {
             case Signal.Stop _ -> {
             }
@@ -172,7 +183,7 @@ public final class JobSlot implements Runnable {
         }
     }
 
-    private void handle(Signal.Delivered delivered) {
+    private void handle(Signal.Delivered delivered) throws InterruptedException {
         if (delivered.channel() != channel.current() || !delivered.channel().isOpen()) {
             return;
         }
@@ -184,6 +195,22 @@ public final class JobSlot implements Runnable {
         }
         busy = true;
         try {
+            Thread attempt = Thread.ofVirtual().name("errand-attempt-" + name).unstarted(() -> attempt(held));
+            attempts.add(attempt);
+            attempt.start();
+            held.awaitWorkEnded();
+        } finally {
+            if (parked) {
+                cancelQuietly();
+            }
+            busy = false;
+        }
+    }
+
+    /** On the attempt's own thread: the delivery's whole handling, its outcome's confirm and its settling included. */
+    private void attempt(ChannelDelivery held) {
+        Signal.Delivered delivered = held.delivered;
+        try {
             Message message = new Message(delivered.body(), PROPERTIES.toMessageProperties(delivered.properties(),
                     delivered.envelope(), "UTF-8"));
             handler.onDelivery(message, held);
@@ -192,10 +219,40 @@ public final class JobSlot implements Runnable {
             rejectQuietly(held);
         } finally {
             held.workEnded();
-            if (parked) {
-                cancelQuietly();
+            attempts.remove(Thread.currentThread());
+        }
+    }
+
+    /** Waits for the attempts still settling their deliveries, so none is left behind when the slot ends. */
+    private void awaitAttempts() {
+        for (Thread attempt : List.copyOf(attempts)) {
+            try {
+                attempt.join();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                attempts.forEach(Thread::interrupt);
+                return;
             }
-            busy = false;
+        }
+    }
+
+    /**
+     * After the slot's consumer was cancelled for a leased job: the deliveries waiting behind that job go back to the
+     * queue, so none waits for a job that may run for hours (and none is held past the broker's consumer timeout).
+     * Only an attempt's thread calls it, while the slot's thread waits for that attempt, so nothing else takes from
+     * the inbox meanwhile.
+     */
+    private void giveBackWaiting() {
+        List<Signal> signals = new ArrayList<>();
+        inbox.drainTo(signals);
+        for (Signal signal : signals) {
+            if (signal instanceof Signal.Delivered waiting) {
+                if (waiting.channel().isOpen()) {
+                    rejectQuietly(new ChannelDelivery(waiting));
+                }
+            } else {
+                inbox.add(signal);
+            }
         }
     }
 
@@ -257,10 +314,11 @@ public final class JobSlot implements Runnable {
         }
     }
 
-    /** The delivery a slot holds, settled on the channel it arrived on. */
+    /** The delivery a slot holds, settled on the channel it arrived on, by its attempt's thread. */
     private final class ChannelDelivery implements HeldDelivery {
 
         private final Signal.Delivered delivered;
+        private final CountDownLatch workDone = new CountDownLatch(1);
         private boolean started;
 
         ChannelDelivery(Signal.Delivered delivered) {
@@ -280,6 +338,12 @@ public final class JobSlot implements Runnable {
                 gate.ended();
                 parked = !gate.consumeOrPark(JobSlot.this::wake);
             }
+            workDone.countDown();
+        }
+
+        /** On the slot's thread: waits until this delivery's attempt says its work ended, or the attempt ended. */
+        void awaitWorkEnded() throws InterruptedException {
+            workDone.await();
         }
 
         @Override
@@ -296,6 +360,7 @@ public final class JobSlot implements Runnable {
         public void stopConsuming() throws IOException {
             if (delivered.channel() == channel.current()) {
                 channel.cancel();
+                giveBackWaiting();
             }
         }
 

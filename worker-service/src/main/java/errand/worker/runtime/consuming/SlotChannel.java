@@ -15,10 +15,12 @@ import org.springframework.amqp.core.AmqpAdmin;
 
 /**
  * The one consumer of a {@link JobSlot} on the type's job queue, registered on the type's shared {@link TypeChannel}
- * (prefetch 1 per consumer): consuming while the slot is free, cancelled while the slot runs a leased job or stops.
+ * (the type's prefetch per consumer): consuming while the slot is free, cancelled while the slot runs a leased job
+ * or stops.
  *
- * <p><b>Threads:</b> the slot's thread consumes and ends; any thread may {@link #cancel()} (the slot's thread
- * converting a lease, or the runtime stopping). One lock orders them; the state is readable without it.
+ * <p><b>Threads:</b> the slot's thread consumes and ends; any thread may {@link #cancel()} (an attempt's thread
+ * converting a lease or settling while parked, or the runtime stopping). One lock orders them; the state is readable
+ * without it.
  */
 final class SlotChannel {
 

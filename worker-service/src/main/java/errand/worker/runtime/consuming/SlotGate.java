@@ -4,7 +4,7 @@ package errand.worker.runtime.consuming;
  * When a task type's {@link JobSlot}s consume and when a delivery's job starts. IO types are {@link #OPEN}: every slot
  * consumes and starts at once. CPU types share the worker's cores through {@link CpuAdmission}.
  *
- * <p><b>Threads:</b> called on the slots' threads; {@code wake} callbacks run on whichever slot's thread freed the
+ * <p><b>Threads:</b> called on the slots' attempt threads; {@code wake} callbacks run on whichever thread freed the
  * room, and must only queue a signal for the parked slot.
  */
 public interface SlotGate {

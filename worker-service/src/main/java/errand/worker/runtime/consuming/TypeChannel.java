@@ -13,7 +13,8 @@ import org.springframework.amqp.rabbit.connection.RabbitUtils;
 
 /**
  * The one channel a worker consumes a task type's job queue on: every {@link JobSlot} of the type registers its own
- * consumer on it, with a prefetch of 1 per consumer ({@code basic.qos(1, global=false)}).
+ * consumer on it, with the type's prefetch per consumer ({@code basic.qos(prefetch, global=false)}): 1, so a slot
+ * holds only the delivery it runs, or for a quick type a few, so the next job is at hand when one ends.
  *
  * <p>Why one channel and not one per slot: a quorum queue watches each consumer's channel and, when the channel ends,
  * returns the messages its consumers held, counting each return towards the queue's delivery limit. When a whole
@@ -36,16 +37,18 @@ public final class TypeChannel {
 
     private final String queue;
     private final ConnectionFactory connectionFactory;
+    private final int prefetch;
     private final ReentrantLock lock = new ReentrantLock();
     private @Nullable Channel channel;
     private boolean closed;
 
-    public TypeChannel(String queue, ConnectionFactory connectionFactory) {
+    public TypeChannel(String queue, ConnectionFactory connectionFactory, int prefetch) {
         this.queue = queue;
         this.connectionFactory = connectionFactory;
+        this.prefetch = prefetch;
     }
 
-    /** The open channel, opening one with a prefetch of 1 per consumer if there is none (or it closed). */
+    /** The open channel, opening one with the type's prefetch per consumer if there is none (or it closed). */
     Channel open() throws IOException {
         lock.lock();
         try {
@@ -55,7 +58,7 @@ public final class TypeChannel {
             Channel current = channel;
             if (current == null || !current.isOpen()) {
                 current = connectionFactory.createConnection().createChannel(false);
-                current.basicQos(1);
+                current.basicQos(prefetch);
                 channel = current;
             }
             return current;

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *       is left to convert, never due again.
  * </ul>
  *
- * <p><b>Thread:</b> the slot thread that holds the delivery asks {@link #nanosUntilDue()} and calls {@link #ring()}
- * while it waits for the attempt ({@link Execution#await}); {@link #state()} may be read from any thread.
+ * <p><b>Thread:</b> the attempt's thread that holds the delivery asks {@link #nanosUntilDue()} and calls
+ * {@link #ring()} while it waits for the attempt ({@link Execution#await}); {@link #state()} may be read from any
+ * thread.
  */
 public final class Hold implements Execution.Alarm {
 

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * From then on every heartbeat renews the lease; if this worker dies, the lease lapses and the API reruns the job as
  * a new attempt.
  *
- * <p><b>Thread:</b> the slot thread holding the delivery; stateless apart from {@link RunningJobs}.
+ * <p><b>Thread:</b> the attempt's thread holding the delivery; stateless apart from {@link RunningJobs}.
  */
 public final class Leasing {
 

@@ -15,9 +15,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param declaredRetryBackoff the {@code @Task} retry backoff, null for the worker's default
  * @param declaredConcurrency  the {@code @Task} concurrency, 0 for the kind's default
+ * @param quick                the {@code @Task} quick flag: its slots may hold several deliveries
  */
 public record RegisteredTask(String name, String description, TaskKind kind, Duration timeout, int maxAttempts,
-        @Nullable Duration declaredRetryBackoff, int declaredConcurrency, TaskHandler<Object, Object> handler,
+        @Nullable Duration declaredRetryBackoff, int declaredConcurrency, boolean quick,
+        TaskHandler<Object, Object> handler,
                 Class<?> handlerClass, Class<?> inputType,
         ObjectNode inputSchema, ObjectNode outputSchema, @Nullable JsonNode example) {
 

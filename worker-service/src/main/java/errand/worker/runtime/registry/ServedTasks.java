@@ -25,10 +25,11 @@ public final class ServedTasks {
     static final int IO_DEFAULT = 16;
 
     /**
-     * A served type, how many of its jobs run at once, and the backoff before its second attempt: the
-     * {@code @Task} retry backoff, else {@code errand.worker.retry-base-delay}.
+     * A served type, how many of its jobs run at once, the backoff before its second attempt (the {@code @Task}
+     * retry backoff, else {@code errand.worker.retry-base-delay}), and how many deliveries each of its slots holds:
+     * {@code errand.worker.quick-prefetch} for a quick type, else 1.
      */
-    public record ServedTask(RegisteredTask task, int concurrency, Duration retryBackoff) {
+    public record ServedTask(RegisteredTask task, int concurrency, Duration retryBackoff, int prefetch) {
 
         public String name() {
             return task.name();
@@ -76,7 +77,8 @@ public final class ServedTasks {
             }
             Duration retryBackoff = task.declaredRetryBackoff() != null ? task.declaredRetryBackoff()
                     : properties.retryBaseDelay();
-            served.add(new ServedTask(task, concurrency, retryBackoff));
+            int prefetch = task.quick() ? properties.quickPrefetch() : 1;
+            served.add(new ServedTask(task, concurrency, retryBackoff, prefetch));
         }
         this.served = List.copyOf(served);
         this.cpuThreads = Math.max(cores, served.stream().filter(s -> s.task().kind() == TaskKind.CPU)
@@ -91,9 +93,9 @@ public final class ServedTasks {
         return served.stream().map(ServedTask::descriptor).toList();
     }
 
-    /** Slots of every served type together: at most this many deliveries are held at once. */
-    public int slots() {
-        return served.stream().mapToInt(ServedTask::slots).sum();
+    /** Deliveries every served type's slots may hold together: at most this many attempts are in flight. */
+    public int deliveries() {
+        return served.stream().mapToInt(task -> task.slots() * task.prefetch()).sum();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import errand.model.TaskKind;
 import errand.model.WireJson;
 import errand.worker.schema.JsonSchemaGenerator;
 import errand.worker.tasks.Task;
@@ -76,11 +77,16 @@ public final class TaskRegistry {
             throw new IllegalStateException(handlerClass.getName() + ": @Task maxAttempts must be at least 1 and "
                     + "concurrency not negative");
         }
+        if (task.quick() && task.kind() != TaskKind.IO) {
+            throw new IllegalStateException(handlerClass.getName() + ": @Task quick is for IO types only; a CPU "
+                    + "type's slot waits for a core, and a delivery held behind it would wait too");
+        }
         Type outputType = generics.getGeneric(1).resolve(Object.class);
         JsonNode example = parseExample(handlerClass, task, inputType, decoder);
         try {
             return new RegisteredTask(name, task.description(), task.kind(), timeout, task.maxAttempts(),
-                    retryBackoff, task.concurrency(), (TaskHandler<Object, Object>) handler, handlerClass, inputType,
+                    retryBackoff, task.concurrency(), task.quick(), (TaskHandler<Object, Object>) handler,
+                    handlerClass, inputType,
                     announcedInputSchema(generics.getGeneric(0).getType(), inputType, decoder),
                     JsonSchemaGenerator.schemaOf(outputType), example);
         } catch (IllegalArgumentException ex) {

@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The outcome must not overtake the {@code started} event (they may leave on different channels), so the worker
  * calls {@link #close()} before publishing the outcome and, if it was sent, waits for its confirm first.
  *
- * <p><b>Threads:</b> the slot thread rings it as an {@link Execution.Alarm} and closes it, and publishes held progress
- * when it rings, on the same channel as the {@code started} event, so in order; the handler thread holds progress, or
- * sends the {@code started} event itself ({@link #sendNow}) if its progress comes when the report is due already.
+ * <p><b>Threads:</b> the attempt's thread rings it as an {@link Execution.Alarm} and closes it, and publishes held
+ * progress when it rings, on the same channel as the {@code started} event, so in order; the handler thread holds
+ * progress, or sends the {@code started} event itself ({@link #sendNow}) if its progress comes when the report is due
+ * already.
  */
 public final class StartReport implements Execution.Alarm {
 

@@ -44,6 +44,14 @@ class ServedTasksTests {
         }
     }
 
+    @Task(name = "ping", kind = TaskKind.IO, quick = true)
+    class Ping implements TaskHandler<ObjectNode, ObjectNode> {
+        @Override
+        public ObjectNode handle(ObjectNode input, TaskContext context) {
+            return input;
+        }
+    }
+
     @Task(name = "fetch", kind = TaskKind.IO)
     class Fetch implements TaskHandler<ObjectNode, ObjectNode> {
         @Override
@@ -93,7 +101,17 @@ class ServedTasksTests {
 
         assertThat(served.all()).extracting(ServedTasks.ServedTask::name, ServedTasks.ServedTask::slots)
                 .containsExactlyInAnyOrder(tuple("crunch", 5), tuple("fetch", 16));
-        assertThat(served.slots()).isEqualTo(21);
+        assertThat(served.deliveries()).isEqualTo(21);
+    }
+
+    @Test
+    void letsEachSlotOfAQuickTypeHoldTheQuickPrefetchAndEveryOtherSlotOneDelivery() {
+        ServedTasks served = new ServedTasks(aRegistryOf(new Ping(), new Fetch(), new Crunch()),
+                properties(List.of(), Map.of("ping", 8)), 2);
+
+        assertThat(served.all()).extracting(ServedTasks.ServedTask::name, ServedTasks.ServedTask::prefetch)
+                .containsExactlyInAnyOrder(tuple("ping", 4), tuple("fetch", 1), tuple("crunch", 1));
+        assertThat(served.deliveries()).isEqualTo(8 * 4 + 16 + 3);
     }
 
     @Test
@@ -140,7 +158,7 @@ class ServedTasksTests {
 
     private static WorkerProperties properties(List<String> types, Map<String, Integer> concurrency) {
         return new WorkerProperties("test", types, concurrency, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(100), 0);
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(100), 0, 4);
     }
 
     private static Map<String, Integer> concurrency(ServedTasks served) {

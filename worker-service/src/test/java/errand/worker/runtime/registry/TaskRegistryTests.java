@@ -105,6 +105,14 @@ class TaskRegistryTests {
         }
     }
 
+    @Task(name = "quick-count", kind = TaskKind.CPU, quick = true)
+    class QuickCounter implements TaskHandler<Count, Total> {
+        @Override
+        public Total handle(Count input, TaskContext context) {
+            return new Total(0);
+        }
+    }
+
     @Test
     void registersAHandlerWithItsSettingsSchemasAndExample() {
         RegisteredTask task = aRegistryOf(new Counter()).find("count").orElseThrow();
@@ -134,6 +142,13 @@ class TaskRegistryTests {
         assertThatIllegalStateException().isThrownBy(() -> aRegistryOf(new BadBackoff()))
                 .withMessageContaining(BadBackoff.class.getName())
                 .withMessageContaining("retryBackoff");
+    }
+
+    @Test
+    void refusesAQuickCpuTypeWhoseHeldDeliveriesWouldWaitForACore() {
+        assertThatIllegalStateException().isThrownBy(() -> aRegistryOf(new QuickCounter()))
+                .withMessageContaining(QuickCounter.class.getName())
+                .withMessageContaining("quick is for IO types only");
     }
 
     @Test
