@@ -1,7 +1,6 @@
 package errand.tests.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +96,7 @@ final class AppLaunch {
                 return failed(jar, "exited with " + process.exitValue(), log);
             }
             return launch;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             return failed(jar, e.toString(), log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
