@@ -1,132 +1,120 @@
 package errand.tests.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
- * How {@link AppProcess} launches an app jar: from an AOT cache when it can (JDK 25, JEP 483 and 514), which halves
- * a Spring Boot app's start. The first launch of each jar in a test JVM extracts it (Spring Boot's
- * {@code -Djarmode=tools extract}: the JVM caches classes only from plain jars, not nested ones) and runs it once as
- * a training run that exits after its context refresh ({@code -Dspring.context.exit=onRefresh}), with the same
- * arguments as the launch, writing the cache. Every launch of that jar then runs the extracted jar with the cache,
- * silent about it ({@code -Xlog:aot*=off}), so the apps' output stays what the log tests read. If extraction or
- * training fails, the jar is launched as it is, as before; so it is with {@code -Derrand.tests.aot-cache=false}.
+ * How {@link AppProcess} launches an app jar: through {@code bin/errand-java}, as users, the Dockerfiles and the
+ * benchmark kit do, with the tests' JVM flags ({@code ERRAND_JVM_OPTS}) and the test JVM's JDK ({@code JAVA_HOME}).
+ * The script runs the jar extracted, from the JDK 25 AOT cache (JEP 483 and 514) next to it, and {@code exec}s java,
+ * so an app's pid is its JVM's, for signals and {@code jcmd}.
  *
- * <p>The extracted jars and caches are in {@code tests/target/app-aot/<jar>/}, remade by every test JVM; the
- * training run's output is in {@code training.log} there.
+ * <p>The first launch of each jar in a test JVM first runs {@code bin/errand-java --prepare} on it, alone (several
+ * apps of one jar start at once): it extracts the jar and trains the cache, or finds both up to date with the jar.
+ * The training run refreshes the context without the launch's arguments: they change which classes it loads little
+ * (database and broker settings make no beans; Flyway, switched off for the training run, is what the cache misses).
+ * If preparing fails, a warning with the script's output goes to the test log and the jar's apps start without the
+ * cache ({@code ERRAND_AOT=off}), as they do with {@code -Derrand.tests.aot-cache=false}. The script's output is in
+ * {@code tests/target/e2e-logs/launch/}.
  */
 final class AppLaunch {
 
-    /** The JVM flags of every app process. */
+    /**
+     * The JVM flags of every app process; the AOT cache's own logging off, so an app's output is what the log tests
+     * read.
+     */
     static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
+            "-Xss512k", "-XX:+ExitOnOutOfMemoryError", "-Xlog:aot*=off,cds*=off");
 
-    private static final long TRAINING_LIMIT_SECONDS = 180;
+    private static final System.Logger LOG = System.getLogger(AppLaunch.class.getName());
+    /** Extracting and a training run, on a loaded machine. */
+    private static final long PREPARE_LIMIT_SECONDS = 300;
     private static final Map<Path, AppLaunch> BY_JAR = new ConcurrentHashMap<>();
 
-    private final List<String> flags;
     private final Path jar;
+    private final boolean aotCache;
 
-    private AppLaunch(List<String> flags, Path jar) {
-        this.flags = List.copyOf(flags);
+    private AppLaunch(Path jar, boolean aotCache) {
         this.jar = jar;
+        this.aotCache = aotCache;
     }
 
-    /** {@code java}, the flags, {@code -jar} and what to run, for {@code jar}. */
-    List<String> command(List<String> arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(java());
-        command.addAll(flags);
-        command.add("-jar");
-        command.add(jar.toString());
-        command.addAll(arguments);
-        return command;
+    /** The launch of {@code jar}, prepared now if this is the jar's first launch in this JVM. */
+    static AppLaunch of(Path jar) {
+        return BY_JAR.computeIfAbsent(jar, AppLaunch::prepared);
+    }
+
+    /** {@code bin/errand-java} on the jar with {@code arguments} for the app. */
+    ProcessBuilder processBuilder(List<String> arguments) {
+        List<String> scriptArguments = new ArrayList<>(List.of(jar.toString()));
+        scriptArguments.addAll(arguments);
+        return launcher(scriptArguments);
     }
 
     /**
-     * The launch of {@code jar}: from its AOT cache, made now by a training run with {@code arguments} if this is
-     * the jar's first launch in this JVM.
+     * {@code bin/errand-java} with {@code scriptArguments}, in the environment it reads: the JDK, the JVM flags and
+     * whether to use the AOT cache.
      */
-    static AppLaunch of(Path jar, List<String> arguments) {
-        return BY_JAR.computeIfAbsent(jar, plain -> cached(plain, arguments));
+    private ProcessBuilder launcher(List<String> scriptArguments) {
+        List<String> command = new ArrayList<>(List.of(PlatformApps.repoRoot().resolve("bin/errand-java").toString()));
+        command.addAll(scriptArguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> environment = builder.environment();
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("ERRAND_JVM_OPTS", String.join(" ", JVM_FLAGS));
+        environment.put("ERRAND_AOT", aotCache ? "on" : "off");
+        // the tests' flags are the whole JVM configuration, whatever the shell running Maven exports
+        environment.remove("JAVA_OPTS");
+        return builder;
     }
 
-    private static AppLaunch cached(Path jar, List<String> arguments) {
-        AppLaunch plain = new AppLaunch(JVM_FLAGS, jar);
+    private static AppLaunch prepared(Path jar) {
         if (!Boolean.parseBoolean(System.getProperty("errand.tests.aot-cache", "true"))) {
-            return plain;
+            return new AppLaunch(jar, false);
         }
-        String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
-        Path directory = PlatformApps.repoRoot().resolve("tests/target/app-aot").resolve(name);
-        Path extracted = directory.resolve("app");
-        Path cache = directory.resolve(name + ".aot");
-        Path log = directory.resolve("training.log");
+        AppLaunch launch = new AppLaunch(jar, true);
+        Path log = PlatformApps.logDirectory("launch").resolve("prepare-" + jar.getFileName() + ".log");
+        ProcessBuilder prepare = launch.launcher(List.of("--prepare", jar.toString()));
         try {
-            deleteRecursively(directory);
-            Files.createDirectories(directory);
-            run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
-                    extracted.toString()), directory.resolve("extract.log"));
-            Path extractedJar = extracted.resolve(jar.getFileName());
-            List<String> training = new ArrayList<>();
-            training.add(java());
-            training.addAll(JVM_FLAGS);
-            training.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar",
-                    extractedJar.toString()));
-            // the launch's arguments, on ports of the training run's own (it exits before it listens)
-            arguments.stream().filter(argument -> !argument.startsWith("--server.port=")
-                    && !argument.startsWith("--management.server.port=")).forEach(training::add);
-            training.add("--server.port=0");
-            run(training, log);
-            if (!Files.isRegularFile(extractedJar) || !Files.isRegularFile(cache)) {
-                return plain;
-            }
-            List<String> flags = new ArrayList<>(JVM_FLAGS);
-            flags.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=off,cds*=off"));
-            return new AppLaunch(flags, extractedJar);
-        } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            return plain;
-        }
-    }
-
-    /** Runs {@code command} to its end, output to {@code log}; throws if it fails or takes too long. */
-    private static void run(List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        try {
-            if (!process.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            Files.createDirectories(log.getParent());
+            Files.deleteIfExists(log);
+            Process process = prepare.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(PREPARE_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                // the script's java (extracting, training) first, then the script
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException(String.join(" ", command) + " did not end: " + log);
+                return failed(jar, "did not end in " + PREPARE_LIMIT_SECONDS + " s", log);
             }
+            if (process.exitValue() != 0) {
+                return failed(jar, "exited with " + process.exitValue(), log);
+            }
+            return launch;
+        } catch (IOException e) {
+            return failed(jar, e.toString(), log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + log);
+            return failed(jar, "interrupted", log);
         }
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+    private static AppLaunch failed(Path jar, String why, Path log) {
+        LOG.log(System.Logger.Level.WARNING, "bin/errand-java --prepare {0} {1}; its apps start without the AOT cache."
+                + " Output ({2}):\n{3}", jar, why, log, output(log));
+        return new AppLaunch(jar, false);
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static String output(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 }

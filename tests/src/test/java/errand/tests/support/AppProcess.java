@@ -22,10 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One Errand app running as a real OS process from its Spring Boot jar (launched as {@link AppLaunch} says: from an
- * AOT cache when it can), with its output in a log file. It can be stopped gracefully or killed with {@code SIGKILL},
- * like a crashing machine. Every process still running when the JVM exits is killed, so a failed test leaves nothing
- * behind.
+ * One Errand app running as a real OS process from its Spring Boot jar (launched as {@link AppLaunch} says: through
+ * bin/errand-java, from an AOT cache when it can), with its output in a log file. It can be stopped gracefully or
+ * killed with {@code SIGKILL}, like a crashing machine. Every process still running when the JVM exits is killed, so a
+ * failed test leaves nothing behind.
  */
 public final class AppProcess {
 
@@ -93,13 +93,14 @@ public final class AppProcess {
         List<String> allArguments = new ArrayList<>(List.of("--server.port=" + port,
                 "--management.endpoint.health.probes.enabled=true", "--spring.main.banner-mode=off"));
         allArguments.addAll(arguments);
-        List<String> command = AppLaunch.of(jar, allArguments).command(allArguments);
+        ProcessBuilder launch = AppLaunch.of(jar).processBuilder(allArguments);
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "\n" + START_MARKER + java.time.Instant.now() + " " + String.join(" ", command)
-                    + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            Files.writeString(log, "\n" + START_MARKER + java.time.Instant.now() + " ERRAND_AOT="
+                    + launch.environment().get("ERRAND_AOT") + " " + String.join(" ", launch.command()) + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
-            process = new ProcessBuilder(command)
+            process = launch
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
