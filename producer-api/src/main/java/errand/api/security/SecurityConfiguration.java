@@ -7,6 +7,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -46,6 +47,17 @@ class SecurityConfiguration {
                     BearerTokenAuthenticationFilter.class);
         }
         return http.build();
+    }
+
+    /**
+     * No Spring Security observations: its spans (filter chain, authentication, authorization) would sit between the
+     * HTTP request's span and the job's, so a job's attempts would no longer be children of the request. Switched
+     * off here rather than by {@code management.observations.enable}, which only turns them into no-ops: the filter
+     * chain would still wrap every filter in an observation of its own, on every request.
+     */
+    @Bean
+    SecurityObservationSettings noSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     @Bean
