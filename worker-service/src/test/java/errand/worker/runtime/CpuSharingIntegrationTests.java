@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -38,9 +36,7 @@ class CpuSharingIntegrationTests {
     private static final String CRUNCH = "crunch";
     private static final String GRIND = "grind";
 
-    private static final AtomicInteger RUNNING = new AtomicInteger();
-    private static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
-    private static volatile CountDownLatch gate = new CountDownLatch(1);
+    private static final HandlerGate GATE = new HandlerGate();
 
     private static BrokerClient client;
 
@@ -62,7 +58,7 @@ class CpuSharingIntegrationTests {
     static class Crunch implements TaskHandler<ObjectNode, ObjectNode> {
         @Override
         public ObjectNode handle(ObjectNode input, TaskContext context) throws InterruptedException {
-            return passTheGate(input);
+            return GATE.pass(input);
         }
     }
 
@@ -70,17 +66,7 @@ class CpuSharingIntegrationTests {
     static class Grind implements TaskHandler<ObjectNode, ObjectNode> {
         @Override
         public ObjectNode handle(ObjectNode input, TaskContext context) throws InterruptedException {
-            return passTheGate(input);
-        }
-    }
-
-    private static ObjectNode passTheGate(ObjectNode input) throws InterruptedException {
-        MOST_AT_ONCE.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
-        try {
-            gate.await();
-            return input;
-        } finally {
-            RUNNING.decrementAndGet();
+            return GATE.pass(input);
         }
     }
 
@@ -102,27 +88,26 @@ class CpuSharingIntegrationTests {
 
     @BeforeEach
     void closeTheGate() {
-        gate = new CountDownLatch(1);
-        MOST_AT_ONCE.set(0);
+        GATE.close();
     }
 
     @AfterEach
     void openTheGate() {
-        gate.countDown();
+        GATE.open();
     }
 
     @Test
     void runsAsManyJobsOfALoneCpuTypeAtOnceAsThereAreCoresHoldingOneMoreDelivery() {
         List<JobMessage> jobs = publish(CRUNCH, 12);
 
-        await().atMost(WAIT).until(() -> RUNNING.get() == CORES);
+        await().atMost(WAIT).until(() -> GATE.running() == CORES);
         // The running jobs' deliveries and one waiting for the next free core; the rest stay in the queue.
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(Topology.jobQueue(CRUNCH)))
                 .containsEntry("unacked", CORES + 1).containsEntry("ready", 12 - CORES - 1));
-        gate.countDown();
+        GATE.open();
 
         awaitSucceeded(jobs);
-        assertThat(MOST_AT_ONCE.get()).isEqualTo(CORES);
+        assertThat(GATE.mostAtOnce()).isEqualTo(CORES);
     }
 
     @Test
@@ -130,19 +115,19 @@ class CpuSharingIntegrationTests {
         List<JobMessage> jobs = new ArrayList<>(publish(CRUNCH, 10));
         jobs.addAll(publish(GRIND, 10));
 
-        await().atMost(WAIT).until(() -> RUNNING.get() == CORES);
+        await().atMost(WAIT).until(() -> GATE.running() == CORES);
         await().atMost(WAIT).untilAsserted(() -> assertThat(unacked(CRUNCH) + unacked(GRIND))
                 .isEqualTo(CORES + 2));
         await().during(ofSeconds(3)).atMost(ofSeconds(5)).untilAsserted(() -> {
             assertThat(unacked(CRUNCH)).isBetween(1, CORES + 1);
             assertThat(unacked(GRIND)).isBetween(1, CORES + 1);
             assertThat(unacked(CRUNCH) + unacked(GRIND)).isEqualTo(CORES + 2);
-            assertThat(RUNNING.get()).isEqualTo(CORES);
+            assertThat(GATE.running()).isEqualTo(CORES);
         });
-        gate.countDown();
+        GATE.open();
 
         awaitSucceeded(jobs);
-        assertThat(MOST_AT_ONCE.get()).isEqualTo(CORES);
+        assertThat(GATE.mostAtOnce()).isEqualTo(CORES);
     }
 
     private static List<JobMessage> publish(String type, int count) {

@@ -8,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import errand.model.JobEvent;
 import errand.model.JobMessage;
@@ -41,9 +39,7 @@ class QuickTypeIntegrationTests {
     private static final String RELAY = "relay";
     private static final String QUEUE = Topology.jobQueue(RELAY);
 
-    private static final AtomicInteger RUNNING = new AtomicInteger();
-    private static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
-    private static volatile CountDownLatch gate = new CountDownLatch(1);
+    private static final HandlerGate GATE = new HandlerGate();
 
     private static BrokerClient client;
     private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
@@ -61,13 +57,7 @@ class QuickTypeIntegrationTests {
     static class Relay implements TaskHandler<ObjectNode, ObjectNode> {
         @Override
         public ObjectNode handle(ObjectNode input, TaskContext context) throws InterruptedException {
-            MOST_AT_ONCE.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
-            try {
-                gate.await();
-                return input;
-            } finally {
-                RUNNING.decrementAndGet();
-            }
+            return GATE.pass(input);
         }
     }
 
@@ -86,13 +76,12 @@ class QuickTypeIntegrationTests {
 
     @BeforeEach
     void closeTheGate() {
-        gate = new CountDownLatch(1);
-        MOST_AT_ONCE.set(0);
+        GATE.close();
     }
 
     @AfterEach
     void openTheGateAndStopTheWorkers() {
-        gate.countDown();
+        GATE.open();
         workers.forEach(ConfigurableApplicationContext::close);
         client.admin().purgeQueue(QUEUE);
     }
@@ -102,14 +91,14 @@ class QuickTypeIntegrationTests {
         startWorker("quick-it-1", "15m");
         List<JobMessage> jobs = publish(20);
 
-        await().atMost(WAIT).until(() -> RUNNING.get() == SLOTS);
+        await().atMost(WAIT).until(() -> GATE.running() == SLOTS);
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(QUEUE))
                 .containsEntry("unacked", SLOTS * PREFETCH).containsEntry("ready", 20 - SLOTS * PREFETCH));
-        await().during(ofSeconds(2)).atMost(ofSeconds(3)).until(() -> RUNNING.get() == SLOTS);
-        gate.countDown();
+        await().during(ofSeconds(2)).atMost(ofSeconds(3)).until(() -> GATE.running() == SLOTS);
+        GATE.open();
 
         awaitSucceededOnce(jobs);
-        assertThat(MOST_AT_ONCE.get()).isEqualTo(SLOTS);
+        assertThat(GATE.mostAtOnce()).isEqualTo(SLOTS);
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(QUEUE))
                 .containsEntry("unacked", 0).containsEntry("ready", 0));
     }
@@ -126,11 +115,11 @@ class QuickTypeIntegrationTests {
             assertThat(client.queueDepth(QUEUE)).containsEntry("unacked", 0).containsEntry("ready", 10 - SLOTS);
             assertThat(client.consumers(QUEUE)).isZero();
         });
-        assertThat(RUNNING.get()).isEqualTo(SLOTS);
-        gate.countDown();
+        assertThat(GATE.running()).isEqualTo(SLOTS);
+        GATE.open();
 
         awaitSucceededOnce(jobs);
-        assertThat(MOST_AT_ONCE.get()).isEqualTo(SLOTS);
+        assertThat(GATE.mostAtOnce()).isEqualTo(SLOTS);
     }
 
     private void startWorker(String id, String holdLimit) {
