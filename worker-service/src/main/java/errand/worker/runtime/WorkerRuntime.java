@@ -78,7 +78,7 @@ public final class WorkerRuntime implements SmartLifecycle {
         this.executors = executors;
         this.properties = properties;
         this.controlContainer = controlContainer(connectionFactory, admin, controlListener, controlQueue);
-        this.cpuAdmission = new CpuAdmission(served.cpuThreads());
+        this.cpuAdmission = new CpuAdmission(served.cpuThreads(), properties.holdLimit());
         for (ServedTasks.ServedTask task : served.all()) {
             SlotGate gate = switch (task.task().kind()) {
                 case CPU -> cpuAdmission.type(task.concurrency());

@@ -1,7 +1,9 @@
 package errand.worker.runtime.consuming;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,23 +20,30 @@ import org.jspecify.annotations.Nullable;
  * with no consume or cancel in the steady state; with every type busy the worker holds the running jobs' deliveries and
  * at most one more per CPU type, and that one starts as soon as a core frees.
  *
- * <p>A leased job keeps its permit: it still runs on a core. {@link #close()} (the worker stopping) turns every
- * waiting delivery back, unstarted.
+ * <p>A leased job keeps its permit: it still runs on a core. So a delivery may wait for a core as long as the jobs
+ * on them run; it waits at most the hold limit (counted from its arrival, like a running job's), then goes back to
+ * the queue unstarted and its slot parks until a core frees, so the broker neither hands it the same delivery again
+ * at once nor sees a delivery held past its consumer timeout (which would close the type's channel). {@link #close()}
+ * (the worker stopping) turns every waiting delivery back, unstarted.
  *
  * <p><b>Threads:</b> any attempt's thread; one monitor guards everything, held only for bookkeeping.
  */
 public final class CpuAdmission {
 
     private final int cores;
+    private final long holdLimitNanos;
     private final Deque<Waiter> waiting = new ArrayDeque<>();
+    /** The wakes of slots that gave back a delivery that waited too long: run when a core frees. */
+    private final Deque<Runnable> untilACoreFrees = new ArrayDeque<>();
     private int running;
     private boolean closed;
 
-    public CpuAdmission(int cores) {
+    public CpuAdmission(int cores, Duration holdLimit) {
         if (cores < 1) {
             throw new IllegalArgumentException("cores must be positive, was " + cores);
         }
         this.cores = cores;
+        this.holdLimitNanos = holdLimit.toNanos();
     }
 
     /** The gate of one CPU type, of which at most {@code concurrency} jobs run at once. */
@@ -61,19 +70,26 @@ public final class CpuAdmission {
         return waiting.size();
     }
 
-    private synchronized boolean admit(Type type) throws InterruptedException {
+    private synchronized SlotGate.Start admit(Type type, long receivedNanos, Runnable wake)
+            throws InterruptedException {
         Waiter waiter = new Waiter(type);
         waiting.addLast(waiter);
+        long deadline = receivedNanos + holdLimitNanos;
         try {
             while (!closed && nextToStart() != waiter) {
-                wait();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    untilACoreFrees.addLast(wake);
+                    return SlotGate.Start.HELD_TOO_LONG;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
             if (closed) {
-                return false;
+                return SlotGate.Start.STOPPING;
             }
             running++;
             type.started();
-            return true;
+            return SlotGate.Start.STARTED;
         } finally {
             waiting.remove(waiter);
             notifyAll();
@@ -83,6 +99,9 @@ public final class CpuAdmission {
     private synchronized void release(Type type) {
         running--;
         type.running--;
+        for (Runnable wake = untilACoreFrees.pollFirst(); wake != null; wake = untilACoreFrees.pollFirst()) {
+            wake.run();
+        }
         notifyAll();
     }
 
@@ -134,8 +153,8 @@ public final class CpuAdmission {
         }
 
         @Override
-        public boolean awaitStart() throws InterruptedException {
-            return admit(this);
+        public Start awaitStart(long receivedNanos, Runnable wake) throws InterruptedException {
+            return admit(this, receivedNanos, wake);
         }
 
         @Override

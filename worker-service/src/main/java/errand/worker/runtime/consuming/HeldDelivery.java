@@ -22,11 +22,11 @@ public interface HeldDelivery {
     void stopConsuming() throws IOException;
 
     /**
-     * Waits until the job may start: for a CPU type, until it holds one of the worker's cores ({@link CpuAdmission});
-     * false if the worker stops meanwhile, and the delivery goes back unstarted.
+     * Waits until the job may start: for a CPU type, until it holds one of the worker's cores ({@link CpuAdmission}).
+     * Anything but {@link SlotGate.Start#STARTED} means the delivery goes back unstarted.
      */
-    default boolean awaitStart() throws InterruptedException {
-        return true;
+    default SlotGate.Start awaitStart() throws InterruptedException {
+        return SlotGate.Start.STARTED;
     }
 
     /** The job's own work ended (its outcome may still be reported): frees its core for the next job. */

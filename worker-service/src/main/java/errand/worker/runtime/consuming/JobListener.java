@@ -123,9 +123,11 @@ public final class JobListener implements JobSlot.Handler {
             settle(delivery, Settlement.DEAD_LETTER);
             return;
         }
-        if (!awaitStart(delivery)) {
-            log.info("Giving job {} attempt {} back to the queue unstarted: the worker is stopping", job.jobId(),
-                    job.attempt());
+        SlotGate.Start start = awaitStart(delivery);
+        if (start != SlotGate.Start.STARTED) {
+            log.info("Giving job {} attempt {} back to the queue unstarted: {}", job.jobId(), job.attempt(),
+                    start == SlotGate.Start.STOPPING ? "the worker is stopping"
+                            : "it waited the hold limit for a free core");
             settle(delivery, Settlement.REQUEUE);
             return;
         }
@@ -258,13 +260,13 @@ public final class JobListener implements JobSlot.Handler {
         }
     }
 
-    /** Waits until the job may start (a core is free); false if the worker stops or the thread is interrupted. */
-    private static boolean awaitStart(HeldDelivery delivery) {
+    /** Waits until the job may start (a core is free); {@code STOPPING} if the thread is interrupted. */
+    private static SlotGate.Start awaitStart(HeldDelivery delivery) {
         try {
             return delivery.awaitStart();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return false;
+            return SlotGate.Start.STOPPING;
         }
     }
 

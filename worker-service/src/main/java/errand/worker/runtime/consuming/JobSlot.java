@@ -326,9 +326,13 @@ public final class JobSlot implements Runnable {
         }
 
         @Override
-        public boolean awaitStart() throws InterruptedException {
-            started = gate.awaitStart();
-            return started;
+        public SlotGate.Start awaitStart() throws InterruptedException {
+            SlotGate.Start start = gate.awaitStart(delivered.receivedNanos(), JobSlot.this::wake);
+            started = start == SlotGate.Start.STARTED;
+            if (start == SlotGate.Start.HELD_TOO_LONG) {
+                parked = true;
+            }
+            return start;
         }
 
         @Override

@@ -9,6 +9,20 @@ package errand.worker.runtime.consuming;
  */
 public interface SlotGate {
 
+    /** What became of a delivery waiting to start its job. */
+    enum Start {
+        /** The job may start. */
+        STARTED,
+        /** The worker is stopping: the delivery goes back unstarted. */
+        STOPPING,
+        /**
+         * It waited the hold limit for a core, every core running (leased) jobs: it goes back unstarted, and the slot
+         * parks (cancels its consumer before giving it back) until a core frees, so it is not handed the same delivery
+         * again at once, and no delivery is held past the broker's consumer timeout.
+         */
+        HELD_TOO_LONG
+    }
+
     /** Every slot consumes, every job starts at once. */
     SlotGate OPEN = new SlotGate() {
         @Override
@@ -17,8 +31,8 @@ public interface SlotGate {
         }
 
         @Override
-        public boolean awaitStart() {
-            return true;
+        public Start awaitStart(long receivedNanos, Runnable wake) {
+            return Start.STARTED;
         }
 
         @Override
@@ -32,9 +46,12 @@ public interface SlotGate {
      */
     boolean consumeOrPark(Runnable wake);
 
-    /** Waits until the slot's delivery may start its job; false if the worker stops meanwhile (not started). */
-    boolean awaitStart() throws InterruptedException;
+    /**
+     * Waits until the slot's delivery, received at {@code receivedNanos} ({@link System#nanoTime()}), may start its
+     * job. When the answer is {@link Start#HELD_TOO_LONG} the slot parks until {@code wake} runs.
+     */
+    Start awaitStart(long receivedNanos, Runnable wake) throws InterruptedException;
 
-    /** The job that {@link #awaitStart()} let start has done its work (leased or not). */
+    /** The job that {@link #awaitStart} let start has done its work (leased or not). */
     void ended();
 }
