@@ -120,8 +120,8 @@ final class BenchRun {
             new StartupBench(options, services.isolate("startup"), out).run(processes);
         }
         if (options.has("errand")) {
-            errand = new ErrandSystem(options, services.isolate("errand"), out, 1, options.workers(),
-                    options.storeRows() > 0 ? RETENTION : List.of());
+            // without retention even with --store-rows: it would delete the pre-fill while it is being inserted
+            errand = new ErrandSystem(options, services.isolate("errand"), out, 1, options.workers());
             errand.start(processes);
         }
         if (options.has("perftest")) {
@@ -286,16 +286,16 @@ final class BenchRun {
 
     // ---- the pre-filled store (--store-rows)
 
-    /** What the API is started with under --store-rows: terminal jobs finished over a day ago are deleted. */
+    /** What the API is restarted with after the pre-fill: terminal jobs finished over a day ago are deleted. */
     static final List<String> RETENTION = List.of("--errand.api.retention.succeeded=P1D",
             "--errand.api.retention.failed=P1D", "--errand.api.retention.cancelled=P1D");
 
     private static final String TERMINAL = "'SUCCEEDED','FAILED','CANCELLED'";
 
     /**
-     * After the empty store's rounds: pre-fills the store in SQL, runs the same workloads again (labelled
-     * {@code -full}) beside the API's retention, then waits for the retention pass and records the sizes before
-     * and after in store.json.
+     * After the empty store's rounds: stops the API (the workers stay up), pre-fills the store in SQL, restarts the
+     * API with {@link #RETENTION}, runs the same workloads again (labelled {@code -full}) while retention deletes the
+     * pre-fill's old share, then waits for the retention pass and records the sizes before and after in store.json.
      */
     private void fullStore() throws Exception {
         if (!errand.alive()) {
@@ -309,6 +309,9 @@ final class BenchRun {
         store.put("load_average_at_start", loadAverageAtStart);
         store.put("load_average_at_prefill", String.join(" ", Environment.currentMachine().loadAverageAtStart()));
         long oldAfterPrefill;
+        // no API during the pre-fill: one with retention deletes the old share while it is being inserted, so the
+        // full rounds would run beside no deleting and the sizes "before" would show no pass
+        errand.stopApis(processes);
         try (JobStore jobs = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
             jobs.truncate(); // the empty store's jobs
             int chunk = 100_000;
@@ -338,6 +341,21 @@ final class BenchRun {
                     + " %.1f s; %d finished over a day ago (retention's share); jobs %s in all", options.storeRows(),
                     prefillSeconds, options.storeRows() / prefillSeconds, vacuumSeconds, oldAfterPrefill,
                     mib(jobs.sizes(), "jobs")));
+        }
+        Json.writeFile(out.resolve("store.json"), store);
+        try {
+            errand.startApisAgain(processes, RETENTION);
+        } catch (Exception e) {
+            gate.fail("errand API restart with retention");
+            Console.log("!!! the Errand API did not restart with retention: " + e);
+            return;
+        }
+        store.put("api_restarted_with_retention", true);
+        try (JobStore jobs = new JobStore(isolated.jdbcUrl(), isolated.jdbcUser(), isolated.jdbcPassword())) {
+            long oldLeft = jobs.finishedBefore(TERMINAL, "1 day");
+            store.put("older_than_retention_at_full_rounds", oldLeft);
+            Console.log("store: API restarted with retention; " + oldLeft + " of " + oldAfterPrefill + " jobs finished"
+                    + " over a day ago left as the pre-filled store's rounds start");
         }
         Json.writeFile(out.resolve("store.json"), store);
         for (int r = 1; r <= options.rounds(); r++) {
@@ -413,7 +431,7 @@ final class BenchRun {
             for (int workers : options.scaleWorkers()) {
                 String label = "scale-a" + apis + "-w" + workers;
                 Console.log("errand, " + label + ": " + apis + " API instance(s), " + workers + " worker(s)");
-                errand = new ErrandSystem(options, isolated, out, apis, workers, List.of());
+                errand = new ErrandSystem(options, isolated, out, apis, workers);
                 errandDeathCounted = false;
                 try {
                     errand.start(processes);

@@ -95,9 +95,9 @@ public final class StoreReport {
         md.add("Pre-filled in SQL (`insert … select … from generate_series`, 100,000 rows per transaction, one attempt "
                 + "each) in " + store.get("prefill_seconds") + " s (" + store.get("prefill_rows_per_s")
                 + " rows/s), then `VACUUM ANALYZE` in " + store.get("vacuum_analyze_seconds") + " s; "
-                + store.get("older_than_retention") + " of them finished over a day ago. The API ran with `"
-                + store.get("retention") + "`. The same workloads ran on the empty store first, in the same run "
-                + "(medians over the measured rounds):");
+                + store.get("older_than_retention") + " of them finished over a day ago. " + howTheApiRan(store)
+                + " The same workloads ran on the empty store first, in the same run (medians over the measured "
+                + "rounds):");
         md.add("");
         md.add(Format.markdownTable(List.of("figure", "empty store", "pre-filled store", "pre-filled ÷ empty",
                 "within 20%"), checkLines(checks)));
@@ -123,6 +123,20 @@ public final class StoreReport {
             md.add("");
         }
         return md;
+    }
+
+    /** When the API ran with retention: restarted with it after the pre-fill, or (runs before) from the start. */
+    static String howTheApiRan(Map<String, Object> store) {
+        if (!Boolean.TRUE.equals(store.get("api_restarted_with_retention"))) {
+            return "The API ran with `" + store.get("retention") + "` from the start of the run.";
+        }
+        String during = store.get("older_than_retention_at_full_rounds") instanceof Number left && left.longValue() > 0
+                ? "and its retention deleted the old ones while that round ran (" + left + " were left when it "
+                        + "started)."
+                : "and its retention had deleted all the old ones before that round started.";
+        return "The API ran without retention on the empty store and was stopped for the pre-fill (the workers "
+                + "stayed up), then restarted with `" + store.get("retention") + "`: its JIT was cold again in the "
+                + "pre-filled store's first round, " + during;
     }
 
     /** Per table: total, heap, indexes together, then each index, in MiB. */

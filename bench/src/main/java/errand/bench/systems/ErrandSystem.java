@@ -42,29 +42,28 @@ public final class ErrandSystem {
     private final String bootstrapKey = newKey();
     private final int apiCount;
     private final int workerCount;
-    private final List<String> apiArgs;
     private final List<Process> apis = new ArrayList<>();
     private final List<Process> workers = new ArrayList<>();
     private final List<Integer> apiPorts = new ArrayList<>();
+    /** Peak RSS of API processes already stopped by a restart, by name: the run's peak counts them too. */
+    private final Map<String, Long> stoppedApiPeaks = new HashMap<>();
+    private int apiRestarts;
     private boolean dead;
 
     public ErrandSystem(Options options, Isolated isolated, Path out) {
-        this(options, isolated, out, 1, options.workers(), List.of());
+        this(options, isolated, out, 1, options.workers());
     }
 
     /**
      * @param apiCount    API instances, each on its own port (the load generator spreads its requests over them)
      * @param workerCount worker processes
-     * @param apiArgs     more arguments for every API instance (e.g. retention properties)
      */
-    public ErrandSystem(Options options, Isolated isolated, Path out, int apiCount, int workerCount,
-            List<String> apiArgs) {
+    public ErrandSystem(Options options, Isolated isolated, Path out, int apiCount, int workerCount) {
         this.options = options;
         this.isolated = isolated;
         this.out = out;
         this.apiCount = apiCount;
         this.workerCount = workerCount;
-        this.apiArgs = List.copyOf(apiArgs);
     }
 
     public int apiCount() {
@@ -89,24 +88,8 @@ public final class ErrandSystem {
         if (options.profile()) {
             Files.createDirectories(out.resolve("profile"));
         }
+        startApis(processes, List.of());
         List<String> common = commonArguments(isolated);
-        // the first API migrates the schema before the others start (Flyway would lock, but a failed start is noisier)
-        for (int a = 1; a <= apiCount; a++) {
-            String name = a == 1 ? "errand-api" : "errand-api-" + a;
-            int apiPort = freePort();
-            List<String> arguments = new ArrayList<>(apiArguments(isolated, apiPort));
-            arguments.addAll(common);
-            arguments.addAll(apiArgs);
-            Map<String, String> env = new HashMap<>(LAUNCH.environment(options.java(),
-                    options.profile() ? recording(name.substring("errand-".length())) : ""));
-            env.put("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey);
-            apis.add(processes.start(LAUNCH.command(options.java(), Tools.launcher(out), Tools.apiJar(out), arguments),
-                    logs.resolve(name + ".log"), null, env));
-            apiPorts.add(apiPort);
-            if (a == 1 && apiCount > 1) {
-                awaitHttp(name, apiPort, logs.resolve(name + ".log"));
-            }
-        }
         List<Integer> workerPorts = new ArrayList<>();
         for (int i = 1; i <= workerCount; i++) {
             int port = freePort();
@@ -119,13 +102,72 @@ public final class ErrandSystem {
                     LAUNCH.environment(options.java(), options.profile() ? recording("worker-" + i) : "")));
             workerPorts.add(port);
         }
-        for (int a = 1; a <= apiCount; a++) {
-            String name = a == 1 ? "errand-api" : "errand-api-" + a;
-            awaitHttp(name, apiPorts.get(a - 1), logs.resolve(name + ".log"));
-        }
+        awaitApis();
         for (int i = 1; i <= workerPorts.size(); i++) {
             awaitHttp("errand-worker-" + i, workerPorts.get(i - 1), logs.resolve("errand-worker-" + i + ".log"));
         }
+        awaitTaskTypes();
+        Console.log("Errand: " + apiProcesses() + ", workers " + workers.stream()
+                .map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")) + ", vhost and database "
+                + isolated.name());
+    }
+
+    /**
+     * Stops the API instance(s), while the workers stay up: for work on the store that the API must not see, such
+     * as its retention deleting a pre-fill before it is measured. {@link #startApisAgain} starts them again.
+     */
+    public void stopApis(Processes processes) {
+        for (int i = 0; i < apis.size(); i++) {
+            stoppedApiPeaks.merge(apiName(i + 1), Processes.peakRssKib(apis.get(i).pid()), Math::max);
+            processes.stop(apis.get(i));
+        }
+        apis.clear();
+        apiPorts.clear();
+    }
+
+    /**
+     * Starts the API instance(s) stopped by {@link #stopApis} again, with {@code apiArgs} on top of the usual
+     * arguments, the same bootstrap key and new ports ({@link #client()} reaches them), logging to
+     * {@code errand-api-restart<n>.log}; returns once they are ready and know the workers' task types.
+     */
+    public void startApisAgain(Processes processes, List<String> apiArgs) throws Exception {
+        apiRestarts++;
+        startApis(processes, apiArgs);
+        awaitApis();
+        awaitTaskTypes();
+        Console.log("Errand: restarted the " + apiProcesses() + (apiArgs.isEmpty() ? "" : ", with "
+                + String.join(" ", apiArgs)));
+    }
+
+    /** Starts every API instance; the first migrates the schema before the others start. */
+    private void startApis(Processes processes, List<String> apiArgs) throws Exception {
+        for (int a = 1; a <= apiCount; a++) {
+            String name = apiLogName(a);
+            int apiPort = freePort();
+            List<String> arguments = new ArrayList<>(apiArguments(isolated, apiPort));
+            arguments.addAll(commonArguments(isolated));
+            arguments.addAll(apiArgs);
+            Map<String, String> env = new HashMap<>(LAUNCH.environment(options.java(),
+                    options.profile() ? recording(name.substring("errand-".length())) : ""));
+            env.put("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey);
+            apis.add(processes.start(LAUNCH.command(options.java(), Tools.launcher(out), Tools.apiJar(out), arguments),
+                    logFile(name), null, env));
+            apiPorts.add(apiPort);
+            // Flyway would lock, but a failed start is noisier
+            if (a == 1 && apiCount > 1) {
+                awaitHttp(name, apiPort, logFile(name));
+            }
+        }
+    }
+
+    private void awaitApis() throws Exception {
+        for (int a = 1; a <= apiCount; a++) {
+            awaitHttp(apiLogName(a), apiPorts.get(a - 1), logFile(apiLogName(a)));
+        }
+    }
+
+    /** Waits until the API knows echo and prime-count: it learns them from the workers' heartbeats. */
+    private void awaitTaskTypes() throws Exception {
         ApiClient client = client();
         Set<String> types = Set.of();
         for (int i = 0; i < 120 && !types.containsAll(Set.of("echo", "prime-count")); i++) {
@@ -141,11 +183,25 @@ public final class ErrandSystem {
         if (!types.containsAll(Set.of("echo", "prime-count"))) {
             throw new IllegalStateException("the API never learned the task types from the workers");
         }
-        Console.log("Errand: API pid(s) " + apis.stream().map(p -> Long.toString(p.pid()))
-                .collect(Collectors.joining(" ")) + " on :" + apiPorts.stream().map(String::valueOf)
-                .collect(Collectors.joining(",:")) + ", workers " + workers.stream()
-                .map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")) + ", vhost and database "
-                + isolated.name());
+    }
+
+    /** API instance {@code a} (from 1) as results and peak RSS name it: errand-api, errand-api-2, ... */
+    private static String apiName(int a) {
+        return a == 1 ? "errand-api" : "errand-api-" + a;
+    }
+
+    /** Its log's (and recording's) name: a restarted instance writes a new log, so the first one's stays. */
+    private String apiLogName(int a) {
+        return apiName(a) + (apiRestarts == 0 ? "" : "-restart" + apiRestarts);
+    }
+
+    private Path logFile(String name) {
+        return out.resolve("logs").resolve(name + ".log");
+    }
+
+    private String apiProcesses() {
+        return "API pid(s) " + apis.stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" "))
+                + " on :" + apiPorts.stream().map(String::valueOf).collect(Collectors.joining(",:"));
     }
 
     /** The arguments both apps get: the broker of the run's vhost, no banner. */
@@ -247,11 +303,12 @@ public final class ErrandSystem {
         return cpu;
     }
 
-    /** Peak RSS of the API and each worker, in KiB. */
+    /** Peak RSS of the API and each worker, in KiB; an API restarted counts its earlier process's peak too. */
     public Map<String, Object> peakRss() {
         Map<String, Object> rss = new LinkedHashMap<>();
         for (int i = 0; i < apis.size(); i++) {
-            rss.put(i == 0 ? "errand-api" : "errand-api-" + (i + 1), Processes.peakRssKib(apis.get(i).pid()));
+            String name = apiName(i + 1);
+            rss.put(name, Math.max(Processes.peakRssKib(apis.get(i).pid()), stoppedApiPeaks.getOrDefault(name, 0L)));
         }
         for (int i = 0; i < workers.size(); i++) {
             rss.put("errand-worker-" + (i + 1), Processes.peakRssKib(workers.get(i).pid()));

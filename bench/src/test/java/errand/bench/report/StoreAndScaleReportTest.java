@@ -79,6 +79,24 @@ class StoreAndScaleReportTest {
     }
 
     @Test
+    void saysTheApiRestartedWithRetentionAfterThePrefill() {
+        String retention = "--errand.api.retention.succeeded=P1D";
+        String deleting = StoreReport.howTheApiRan(Map.of("retention", retention, "api_restarted_with_retention", true,
+                "older_than_retention_at_full_rounds", 45_000));
+        assertThat(deleting).contains("without retention on the empty store", "stopped for the pre-fill",
+                "restarted with `" + retention + "`", "JIT was cold again", "deleted the old ones while that round ran"
+                        + " (45000 were left when it started)");
+        assertThat(StoreReport.howTheApiRan(Map.of("retention", retention, "api_restarted_with_retention", true,
+                "older_than_retention_at_full_rounds", 0))).contains("had deleted all the old ones before");
+        // store.json of a run before the restart: retention ran throughout
+        assertThat(StoreReport.howTheApiRan(Map.of("retention", retention)))
+                .isEqualTo("The API ran with `" + retention + "` from the start of the run.");
+        List<String> md = StoreReport.markdown(Map.of("rows", 300_000, "retention", retention,
+                "api_restarted_with_retention", true, "older_than_retention_at_full_rounds", 45_000), List.of());
+        assertThat(String.join("\n", md)).contains(deleting + " The same workloads ran on the empty store first");
+    }
+
+    @Test
     void tabulatesTheScaleOutRunsWithCpuPerJobPerProcess() {
         List<ResultRow> rows = rows(
                 row("scale-a1-w1", "warmup", "\"throughput\":5,\"apis\":1,\"workers\":1"),
