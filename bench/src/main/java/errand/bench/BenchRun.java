@@ -231,7 +231,7 @@ final class BenchRun {
                     + " clients");
             singleThroughput = errandWorkload(Workload.single(round, jobs, 32));
         }
-        // reads of the jobs the burn-down left
+        // reads of the jobs the burn-down left, and of the counts
         if (options.runs("read") || options.storeRows() > 0) {
             readWorkloads(round, "");
         }
@@ -282,6 +282,8 @@ final class BenchRun {
         Console.log("errand, " + round + ": " + options.lists() + " GET /api/v1/jobs?status=SUCCEEDED&type=echo"
                 + "&limit=50 from 8 clients");
         errandWorkload(Workload.list(round, "list" + suffix, options.lists()));
+        Console.log("errand, " + round + ": " + options.statsRequests() + " GET /api/v1/stats from 4 clients");
+        errandWorkload(Workload.stats(round, "stats" + suffix, options.statsRequests()));
     }
 
     // ---- the pre-filled store (--store-rows)

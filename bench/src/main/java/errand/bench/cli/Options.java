@@ -149,6 +149,11 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         return Math.max(100, Math.min(jobs / 10, 2_000));
     }
 
+    /** Requests of the stats workload ({@code GET /api/v1/stats}): a fiftieth of the jobs, 100 to 1,000. */
+    public int statsRequests() {
+        return Math.max(100, Math.min(jobs / 50, 1_000));
+    }
+
     public boolean has(String system) {
         return systems.contains(system);
     }

@@ -70,7 +70,7 @@ public final class LoadGenerator {
 
     public Outcome execute(Workload workload) throws Exception {
         errors.set(0);
-        if (workload.kind().equals("read") || workload.kind().equals("list")) {
+        if (List.of("read", "list", "stats").contains(workload.kind())) {
             return readOnly(workload);
         }
         store.truncate();
@@ -310,11 +310,15 @@ public final class LoadGenerator {
     /** The list the list workload asks for: the first page, newest first, of succeeded echo jobs. */
     static final String LIST_PATH = "/api/v1/jobs?status=SUCCEEDED&type=echo&limit=50";
 
+    /** What the stats workload asks for: the counts of the bootstrap key's tenant ({@code default}). */
+    static final String STATS_PATH = "/api/v1/stats";
+
     /**
      * {@code read}: GETs of single jobs, four in five of the workloads' jobs (those left by the burn-down before), one
-     * in five of the pre-filled ones (when there are); {@code list}: the first page of {@link #LIST_PATH}. Closed-loop
-     * clients; the latency of each request as the client sees it. Its gate: every answer 200, with the job asked for
-     * (read) or a page of succeeded echo jobs, not empty (list).
+     * in five of the pre-filled ones (when there are); {@code list}: the first page of {@link #LIST_PATH};
+     * {@code stats}: {@link #STATS_PATH}. Closed-loop clients; the latency of each request as the client sees it. Its
+     * gate: every answer 200, with the job asked for (read), a page of succeeded echo jobs, not empty (list), or the
+     * counts (stats).
      */
     private Outcome readOnly(Workload w) throws Exception {
         LinkedHashMap<String, Object> result = new LinkedHashMap<>();
@@ -337,9 +341,7 @@ public final class LoadGenerator {
             java.util.Collections.shuffle(paths, new java.util.Random(requests));
             result.put("read_prefilled", prefilled.isEmpty() ? 0 : requests / 5);
         } else {
-            for (int i = 0; i < requests; i++) {
-                paths.add(LIST_PATH);
-            }
+            paths.addAll(java.util.Collections.nCopies(requests, w.kind().equals("stats") ? STATS_PATH : LIST_PATH));
         }
         result.put("requests", requests);
         result.put("clients", w.clients());
@@ -399,9 +401,15 @@ public final class LoadGenerator {
         return new Outcome(passed, result);
     }
 
-    /** Is {@code body} the right answer to {@code path}: the job asked for, or a non-empty page of the filter? */
+    /**
+     * Is {@code body} the right answer to {@code path}: the job asked for, a non-empty page of the filter, or the
+     * counts?
+     */
     static boolean answers(String path, String body) {
         JsonNode answer = Json.tree(body);
+        if (path.equals(STATS_PATH)) {
+            return isStats(answer);
+        }
         if (path.startsWith(LIST_PATH.substring(0, LIST_PATH.indexOf('?')) + "?")) {
             JsonNode jobs = answer.path("jobs");
             if (!jobs.isArray() || jobs.isEmpty() || jobs.size() > 50) {
@@ -416,6 +424,25 @@ public final class LoadGenerator {
             return true;
         }
         return path.endsWith("/" + answer.path("id").asString(""));
+    }
+
+    /**
+     * The shape of {@code StatsController.Stats}: a total, a count for every status, the counts per type and the
+     * last hour's; the counts themselves are not checked (the kit's {@code truncate} between workloads bypasses the
+     * triggers that maintain them).
+     */
+    static boolean isStats(JsonNode answer) {
+        if (!answer.isObject() || !answer.path("total").isIntegralNumber() || !answer.path("byType").isObject()
+                || !answer.path("lastHour").path("finished").isIntegralNumber()) {
+            return false;
+        }
+        // JobStatus's constants (the kit does not depend on shared-model): the API answers every one, 0 included
+        for (String status : List.of("QUEUED", "RUNNING", "RETRYING", "SUCCEEDED", "FAILED", "CANCELLED")) {
+            if (!answer.path("byStatus").path(status).isIntegralNumber()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- waiting and the gate

@@ -7,10 +7,11 @@ package errand.bench.load;
  *                   job per request from {@code clients} closed-loop clients), {@code rate} (echo at a fixed offered
  *                   rate, open loop, for {@code seconds}), {@code cpu} (prime-count burn-down, batch endpoint),
  *                   {@code read} ({@code jobs} requests {@code GET /api/v1/jobs/{id}} of jobs in the store, from
- *                   {@code clients} closed-loop clients) or {@code list} ({@code jobs} requests for the first page of
- *                   {@code GET /api/v1/jobs?status=SUCCEEDED&type=echo&limit=50}); read and list leave the store as
- *                   it is; {@code client} (echo jobs submitted in batches from {@code clients} threads, each batch
- *                   waited on and its results paged by as many reader threads: {@link ClientWorkload})
+ *                   {@code clients} closed-loop clients), {@code list} ({@code jobs} requests for the first page of
+ *                   {@code GET /api/v1/jobs?status=SUCCEEDED&type=echo&limit=50}) or {@code stats} ({@code jobs}
+ *                   requests {@code GET /api/v1/stats}); read, list and stats leave the store as it is;
+ *                   {@code client} (echo jobs submitted in batches from {@code clients} threads, each batch waited on
+ *                   and its results paged by as many reader threads: {@link ClientWorkload})
  * @param label      the workload's name in the results ({@code rate-0.5}, ...)
  * @param round      {@code warmup}, {@code round1}, ...
  */
@@ -42,6 +43,11 @@ public record Workload(String kind, String label, String round, int jobs, int cl
     /** {@code requests} GETs of a filtered list's first page; {@code label} is {@code list} or {@code list-full}. */
     public static Workload list(String round, String label, int requests) {
         return new Workload("list", label, round, requests, 8, 1, 0, 0, 0, 0);
+    }
+
+    /** {@code requests} GETs of the tenant's counts; {@code label} is {@code stats} or {@code stats-full}. */
+    public static Workload stats(String round, String label, int requests) {
+        return new Workload("stats", label, round, requests, 4, 1, 0, 0, 0, 0);
     }
 
     /** The same workload under another label (the pre-filled store's runs: {@code batch-full}, ...). */

@@ -119,6 +119,10 @@ class OptionsTest {
         assertThat(parse("-n", "50000").reads()).isEqualTo(10_000);
         assertThat(parse("-n", "50000").lists()).isEqualTo(2_000);
         assertThat(parse("--smoke").lists()).isEqualTo(100);
+        // the stats workload: N/50, 100 to 1,000
+        assertThat(options.statsRequests()).isEqualTo(100);
+        assertThat(parse("-n", "20000").statsRequests()).isEqualTo(400);
+        assertThat(parse("-n", "50000").statsRequests()).isEqualTo(1_000);
         assertThatThrownBy(() -> parse("--store-rows", "0")).isInstanceOf(Options.UsageException.class);
         assertThatThrownBy(() -> parse("--store-rows")).isInstanceOf(Options.UsageException.class);
     }

@@ -2,6 +2,8 @@ package errand.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class LoadParsingTest {
@@ -44,6 +46,10 @@ class LoadParsingTest {
         assertThat(rate.jobs()).isEqualTo(2010);
         assertThat(rate.maxInFlight()).isEqualTo(256);
         assertThat(Workload.batch("warmup", 100).batchSize()).isEqualTo(500);
+        Workload stats = Workload.stats("round1", "stats-full", 400);
+        assertThat(List.of(stats.kind(), stats.label())).containsExactly("stats", "stats-full");
+        assertThat(stats.jobs()).isEqualTo(400);
+        assertThat(stats.clients()).isEqualTo(4);
     }
 
     @Test
@@ -61,6 +67,24 @@ class LoadParsingTest {
         assertThat(LoadGenerator.answers(list, "{\"jobs\":[{\"type\":\"echo\",\"status\":\"FAILED\"}]}")).isFalse();
         assertThat(LoadGenerator.answers(list, "{\"jobs\":[{\"type\":\"report\",\"status\":\"SUCCEEDED\"}]}"))
                 .isFalse();
+    }
+
+    @Test
+    void judgesTheAnswersOfTheStatsWorkloadByTheirShape() {
+        String stats = LoadGenerator.STATS_PATH;
+        String byStatus = "{\"QUEUED\":0,\"RUNNING\":0,\"RETRYING\":0,\"SUCCEEDED\":930,\"FAILED\":50,"
+                + "\"CANCELLED\":20}";
+        String lastHour = "{\"finished\":1000,\"succeeded\":930,\"failed\":50,\"cancelled\":20}";
+        assertThat(LoadGenerator.answers(stats, "{\"total\":1000,\"byStatus\":" + byStatus + ",\"byType\":"
+                + "{\"echo\":{\"SUCCEEDED\":930,\"FAILED\":50,\"CANCELLED\":20}},\"lastHour\":" + lastHour
+                + ",\"asOf\":\"2025-01-01T00:00:00Z\"}")).isTrue();
+        // an empty tenant: no type, every status 0
+        assertThat(LoadGenerator.answers(stats, "{\"total\":0,\"byStatus\":" + byStatus.replaceAll("\\d+", "0")
+                + ",\"byType\":{},\"lastHour\":" + lastHour.replaceAll("\\d+", "0") + "}")).isTrue();
+        assertThat(LoadGenerator.answers(stats, "{\"total\":1000,\"byStatus\":{\"SUCCEEDED\":930},\"byType\":{},"
+                + "\"lastHour\":" + lastHour + "}")).isFalse();
+        assertThat(LoadGenerator.answers(stats, "{\"total\":1000,\"byStatus\":" + byStatus + "}")).isFalse();
+        assertThat(LoadGenerator.answers(stats, "[]")).isFalse();
     }
 
     @Test
