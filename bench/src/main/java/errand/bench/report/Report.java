@@ -220,6 +220,10 @@ public final class Report {
         if (storeTarget != null) {
             targets.add(storeTarget);
         }
+        Target statsTarget = StoreReport.statsTarget(store, summary);
+        if (statsTarget != null) {
+            targets.add(statsTarget);
+        }
         List<ScaleReport.Line> scale = ScaleReport.lines(rows);
         Map<String, Object> startup = Json.objectFile(folder.resolve("startup.json"));
         targets.addAll(StartupReport.targets(startup));
