@@ -332,6 +332,9 @@ final class BenchRun {
             long vacuumStart = System.nanoTime();
             jobs.vacuumAnalyze();
             double vacuumSeconds = (System.nanoTime() - vacuumStart) / 1e9;
+            long checkpointStart = System.nanoTime();
+            jobs.checkpoint();
+            store.put("checkpoint_seconds", Math.round((System.nanoTime() - checkpointStart) / 1e8) / 10.0);
             store.put("prefill_seconds", Math.round(prefillSeconds * 10) / 10.0);
             store.put("prefill_rows_per_s", Math.round(options.storeRows() / prefillSeconds));
             store.put("vacuum_analyze_seconds", Math.round(vacuumSeconds * 10) / 10.0);
