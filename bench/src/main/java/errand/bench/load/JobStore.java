@@ -110,6 +110,12 @@ public final class JobStore implements AutoCloseable {
                 insert.execute();
                 progress.accept(to + 1);
             }
+        }
+        try (Statement statement = connection.createStatement()) {
+            // The pre-filled jobs finished days ago, past the outcome stream's retention (an hour), so a real store
+            // holds no event of theirs; what the trigger staged for them would have the restarted API sequence ten
+            // million events while it is measured. The API is stopped during the pre-fill: nothing else reads it.
+            statement.execute("truncate job_event_inbox");
         } finally {
             connection.setAutoCommit(autoCommit);
         }

@@ -50,10 +50,6 @@ public final class ErrandSystem {
     private int apiRestarts;
     private boolean dead;
 
-    public ErrandSystem(Options options, Isolated isolated, Path out) {
-        this(options, isolated, out, 1, options.workers());
-    }
-
     /**
      * @param apiCount    API instances, each on its own port (the load generator spreads its requests over them)
      * @param workerCount worker processes
