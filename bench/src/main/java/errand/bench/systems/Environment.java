@@ -53,7 +53,7 @@ public record Environment(Machine machine, Map<String, Object> versions, String 
         versions.put("postgresql", Services.postgresQuery("show server_version"));
         String settings = Services.postgresQuery("select string_agg(name || '=' || setting, ', ' order by name)"
                 + " from pg_settings where name in ('synchronous_commit', 'fsync', 'wal_sync_method',"
-                + " 'shared_buffers', 'max_connections')");
+                + " 'shared_buffers', 'max_connections', 'autovacuum')");
         if (Files.isDirectory(perftestDir)) {
             try (var files = Files.list(perftestDir)) {
                 for (Path jar : files.toList()) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,6 +29,7 @@ public final class Services implements AutoCloseable {
     private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     private final List<Isolated> isolated = new ArrayList<>();
+    private boolean autovacuumTurnedOn;
 
     /** Starts PostgreSQL and RabbitMQ when they are down, as bench/run always did; fails if they stay down. */
     public static Services ensureRunning() throws Exception {
@@ -58,7 +60,33 @@ public final class Services implements AutoCloseable {
                 throw new IllegalStateException("RabbitMQ management API is not reachable");
             }
         }
-        return new Services();
+        Services services = new Services();
+        services.turnOnAutovacuum();
+        return services;
+    }
+
+    /**
+     * Errand's queue-like tables (the count deltas, the stream's inbox) and its jobs rely on autovacuum, as every
+     * production PostgreSQL runs it. This machine's server has it off (its CI configuration), which lets them bloat
+     * over a run and measures a server nobody deploys. So the run turns it on ({@code ALTER SYSTEM}, a reload) and
+     * {@link #close} resets it, also when the run is stopped by a signal.
+     */
+    private void turnOnAutovacuum() {
+        if (!"off".equals(postgresQuery("show autovacuum"))) {
+            return;
+        }
+        try {
+            postgresExecute("alter system set autovacuum = on", "select pg_reload_conf()");
+            for (int i = 0; i < 50 && !"on".equals(postgresQuery("show autovacuum")); i++) {
+                Thread.sleep(100);
+            }
+            autovacuumTurnedOn = true;
+            Console.log("PostgreSQL ran with autovacuum off: on for this run, as a production server runs it, and reset"
+                    + " at its end");
+        } catch (Exception e) {
+            Console.log("PostgreSQL runs with autovacuum off and the kit could not turn it on (" + e.getMessage()
+                    + "): the store's queue tables will bloat over the run");
+        }
     }
 
     /** A vhost and a database of the run's own for one system, removed by {@link #close}. */
@@ -87,6 +115,16 @@ public final class Services implements AutoCloseable {
                     isolated.stream().map(Isolated::name).toList()));
         }
         isolated.clear();
+        if (autovacuumTurnedOn) {
+            try {
+                postgresExecute("alter system reset autovacuum", "select pg_reload_conf()");
+                autovacuumTurnedOn = false;
+                Console.log("PostgreSQL's autovacuum is back to the server's own setting");
+            } catch (Exception e) {
+                Console.log("!!! could not reset PostgreSQL's autovacuum (run `alter system reset autovacuum` and"
+                        + " `select pg_reload_conf()` as postgres): " + e.getMessage());
+            }
+        }
     }
 
     /** The one value a query on the server's {@code postgres} database answers, or "?" when it cannot. */
@@ -96,6 +134,15 @@ public final class Services implements AutoCloseable {
             return row.next() ? String.valueOf(row.getString(1)) : "?";
         } catch (Exception e) {
             return "?";
+        }
+    }
+
+    private static void postgresExecute(String... statements) throws SQLException {
+        try (var connection = DriverManager.getConnection(POSTGRES, "postgres", "");
+                var statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
         }
     }
 
