@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import errand.api.dispatch.OutboxSignal;
-import errand.api.jobs.JobIds;
 import errand.api.jobs.ScheduledJobs;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -98,7 +97,7 @@ class ScheduleFiring {
             schedules.put(schedule.id(), schedule);
             nextFireAt.put(schedule.id(), plan.nextFireAt());
             for (FirePlan.Run run : plan.runs()) {
-                @Nullable UUID jobId = run.outcome() == Schedule.Outcome.ENQUEUED ? JobIds.newId() : null;
+                @Nullable UUID jobId = run.outcome() == Schedule.Outcome.ENQUEUED ? UUID.randomUUID() : null;
                 planned.add(new ScheduleStore.NewRun(schedule.id(), run.scheduledFor(), run.outcome(), jobId, false));
             }
         }
