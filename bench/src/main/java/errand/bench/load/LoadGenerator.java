@@ -3,6 +3,7 @@ package errand.bench.load;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -341,7 +342,7 @@ public final class LoadGenerator {
             java.util.Collections.shuffle(paths, new java.util.Random(requests));
             result.put("read_prefilled", prefilled.isEmpty() ? 0 : requests / 5);
         } else {
-            paths.addAll(java.util.Collections.nCopies(requests, w.kind().equals("stats") ? STATS_PATH : LIST_PATH));
+            paths.addAll(Collections.nCopies(requests, w.kind().equals("stats") ? STATS_PATH : LIST_PATH));
         }
         result.put("requests", requests);
         result.put("clients", w.clients());

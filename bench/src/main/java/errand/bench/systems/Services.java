@@ -76,11 +76,13 @@ public final class Services implements AutoCloseable {
             return;
         }
         try {
-            postgresExecute("alter system set autovacuum = on", "select pg_reload_conf()");
+            postgresExecute("alter system set autovacuum = on");
+            // set before the reload: once the setting is written, close() must reset it even if the reload failed
+            autovacuumTurnedOn = true;
+            postgresExecute("select pg_reload_conf()");
             for (int i = 0; i < 50 && !"on".equals(postgresQuery("show autovacuum")); i++) {
                 Thread.sleep(100);
             }
-            autovacuumTurnedOn = true;
             Console.log("PostgreSQL ran with autovacuum off: on for this run, as a production server runs it, and reset"
                     + " at its end");
         } catch (Exception e) {
