@@ -130,6 +130,15 @@ class CpuSharingIntegrationTests {
         assertThat(GATE.mostAtOnce()).isEqualTo(CORES);
     }
 
+    @Test
+    void keepsTakingJobsAsItsSlotsParkAndWakeThroughAThousandShortJobs() {
+        GATE.open();
+        List<JobMessage> jobs = new ArrayList<>(publish(CRUNCH, 500));
+        jobs.addAll(publish(GRIND, 500));
+
+        awaitSucceeded(jobs, ofSeconds(120));
+    }
+
     private static List<JobMessage> publish(String type, int count) {
         List<JobMessage> jobs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -143,7 +152,11 @@ class CpuSharingIntegrationTests {
     }
 
     private static void awaitSucceeded(List<JobMessage> jobs) {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(jobs).allSatisfy(job ->
+        awaitSucceeded(jobs, WAIT);
+    }
+
+    private static void awaitSucceeded(List<JobMessage> jobs, Duration atMost) {
+        await().atMost(atMost).untilAsserted(() -> assertThat(jobs).allSatisfy(job ->
                 assertThat(client.eventsOf(job, JobEvent.Succeeded.class)).hasSize(1)));
     }
 }

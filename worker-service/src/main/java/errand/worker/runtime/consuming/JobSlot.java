@@ -64,8 +64,8 @@ public final class JobSlot implements Runnable {
     private static final DefaultMessagePropertiesConverter PROPERTIES = new DefaultMessagePropertiesConverter();
 
     private sealed interface Signal {
-        record Delivered(Channel channel, Envelope envelope, AMQP.BasicProperties properties, byte[] body,
-                long receivedNanos) implements Signal {
+        record Delivered(Channel channel, String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+                byte[] body, long receivedNanos) implements Signal {
         }
 
         record Lost(Channel channel, String consumerTag) implements Signal {
@@ -201,7 +201,7 @@ public final class JobSlot implements Runnable {
             held.awaitWorkEnded();
         } finally {
             if (parked) {
-                cancelQuietly();
+                cancelQuietly(delivered.consumerTag());
             }
             busy = false;
         }
@@ -261,9 +261,9 @@ public final class JobSlot implements Runnable {
         inbox.add(new Signal.Wake());
     }
 
-    private void cancelQuietly() {
+    private void cancelQuietly(String consumerTag) {
         try {
-            channel.cancel();
+            channel.cancel(consumerTag);
         } catch (IOException | RuntimeException ex) {
             log.debug("Slot {}: cancelling its consumer failed: {}", name, ex.toString());
         }
@@ -295,7 +295,7 @@ public final class JobSlot implements Runnable {
 
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-            inbox.add(new Signal.Delivered(getChannel(), envelope, properties, body, System.nanoTime()));
+            inbox.add(new Signal.Delivered(getChannel(), tag, envelope, properties, body, System.nanoTime()));
         }
 
         @Override
@@ -363,7 +363,7 @@ public final class JobSlot implements Runnable {
         @Override
         public void stopConsuming() throws IOException {
             if (delivered.channel() == channel.current()) {
-                channel.cancel();
+                channel.cancel(delivered.consumerTag());
                 giveBackWaiting();
             }
         }
@@ -380,10 +380,13 @@ public final class JobSlot implements Runnable {
             delivered.channel().basicReject(delivered.envelope().getDeliveryTag(), requeue);
         }
 
-        /** A slot that parks cancels its consumer before settling, or settling would bring it a new delivery. */
+        /**
+         * A slot that parks cancels the consumer this delivery came to before settling, or settling would bring it a
+         * new delivery. Only that consumer: the slot may have been woken and consumed again since.
+         */
         private void cancelIfParked() throws IOException {
             if (parked) {
-                channel.cancel();
+                channel.cancel(delivered.consumerTag());
             }
         }
     }

@@ -78,11 +78,25 @@ final class SlotChannel {
     void cancel() throws IOException {
         lock.lock();
         try {
-            String tag = consumerTag;
-            Channel current = channel;
-            consumerTag = null;
-            if (tag != null && current != null && current.isOpen()) {
-                current.basicCancel(tag);
+            cancelCurrent();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Cancels the consumer {@code tag} if it is still the slot's consumer; nothing otherwise. An attempt's thread
+     * settling a delivery late must not cancel the consumer the slot started since: the slot would wait, consuming
+     * nothing, while its gate counts on it to take the type's next job.
+     */
+    void cancel(String tag) throws IOException {
+        lock.lock();
+        try {
+            if (tag.equals(consumerTag)) {
+                cancelCurrent();
+            } else if (consumerTag != null) {
+                log.debug("Slot {}: a late cancel of its earlier consumer {} left its consumer {} in place", name, tag,
+                        consumerTag);
             }
         } finally {
             lock.unlock();
@@ -112,6 +126,15 @@ final class SlotChannel {
             log.debug("Slot {}: cancelling its consumer failed: {}", name, ex.toString());
         } finally {
             channel = null;
+        }
+    }
+
+    private void cancelCurrent() throws IOException {
+        String tag = consumerTag;
+        Channel current = channel;
+        consumerTag = null;
+        if (tag != null && current != null && current.isOpen()) {
+            current.basicCancel(tag);
         }
     }
 
