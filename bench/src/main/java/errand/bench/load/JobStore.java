@@ -75,13 +75,17 @@ public final class JobStore implements AutoCloseable {
         return ids("select id from jobs where tenant = 'default' and " + ours() + " order by random() limit " + limit);
     }
 
-    /** Ids of up to {@code limit} pre-filled jobs of tenant default, from a random sample of the table's pages. */
+    /**
+     * Ids of up to {@code limit} pre-filled jobs of tenant default, from a random sample of the table's pages; only
+     * jobs finished in the last 20 hours, which the bench's retention of a day ({@code BenchRun.RETENTION}) keeps
+     * through the run, so a read never races the deletion of the older ones and meets a 404.
+     */
     public List<String> samplePrefilledIds(int limit) throws SQLException {
         if (since == null) {
             return List.of();
         }
         return ids("select id from jobs tablesample system (1) where tenant = 'default' and created_at <= '"
-                + since.toInstant() + "'::timestamptz limit " + limit);
+                + since.toInstant() + "'::timestamptz and finished_at > now() - interval '20 hours' limit " + limit);
     }
 
     private List<String> ids(String query) throws SQLException {
