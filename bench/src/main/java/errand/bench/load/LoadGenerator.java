@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -339,7 +340,7 @@ public final class LoadGenerator {
                 List<String> from = old ? prefilled : ours;
                 paths.add("/api/v1/jobs/" + from.get((old ? i / 5 : i) % from.size()));
             }
-            java.util.Collections.shuffle(paths, new java.util.Random(requests));
+            Collections.shuffle(paths, new Random(requests));
             result.put("read_prefilled", prefilled.isEmpty() ? 0 : requests / 5);
         } else {
             paths.addAll(Collections.nCopies(requests, w.kind().equals("stats") ? STATS_PATH : LIST_PATH));
