@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import errand.api.FieldError;
 import errand.api.tasktypes.PayloadValidator;
@@ -67,7 +66,7 @@ public class SubmitRequestParser {
             return Optional.empty();
         }
         JobSpec job = spec.get();
-        return Optional.of(new NewJob(tenant, UUID.randomUUID(), job.type(), job.payload(), job.maxAttempts(),
+        return Optional.of(new NewJob(tenant, JobIds.newId(), job.type(), job.payload(), job.maxAttempts(),
                 job.timeout(), now, delay != null ? now.plus(delay) : now, idempotencyKey,
                 idempotencyKey == null ? null : hash(request), traceparent, null, null, null, null));
     }

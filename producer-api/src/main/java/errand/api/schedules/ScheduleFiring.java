@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import errand.api.dispatch.OutboxSignal;
+import errand.api.jobs.JobIds;
 import errand.api.jobs.ScheduledJobs;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -97,7 +98,7 @@ class ScheduleFiring {
             schedules.put(schedule.id(), schedule);
             nextFireAt.put(schedule.id(), plan.nextFireAt());
             for (FirePlan.Run run : plan.runs()) {
-                @Nullable UUID jobId = run.outcome() == Schedule.Outcome.ENQUEUED ? UUID.randomUUID() : null;
+                @Nullable UUID jobId = run.outcome() == Schedule.Outcome.ENQUEUED ? JobIds.newId() : null;
                 planned.add(new ScheduleStore.NewRun(schedule.id(), run.scheduledFor(), run.outcome(), jobId, false));
             }
         }

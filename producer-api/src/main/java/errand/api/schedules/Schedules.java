@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import errand.api.dispatch.OutboxSignal;
+import errand.api.jobs.JobIds;
 import errand.api.jobs.ScheduledJobs;
 import errand.api.schedules.Schedule.ScheduleSpec;
 import org.jspecify.annotations.Nullable;
@@ -85,7 +86,7 @@ class Schedules {
      * @return the job's id
      */
     UUID trigger(String tenant, UUID id) {
-        UUID jobId = UUID.randomUUID();
+        UUID jobId = JobIds.newId();
         transactions.executeWithoutResult(tx -> {
             Schedule schedule = store.lock(tenant, id).orElseThrow(() -> new ScheduleNotFound(id.toString()));
             Instant now = now();
