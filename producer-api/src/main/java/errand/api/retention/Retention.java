@@ -1,6 +1,7 @@
 package errand.api.retention;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -18,10 +19,12 @@ import org.springframework.stereotype.Component;
  * Deletes terminal jobs finished longer ago than their status's retention, with their attempts (the foreign key
  * cascades). Each batch is one short transaction over the oldest rows of one status ({@code jobs_finished} index);
  * {@code SKIP LOCKED} lets API instances delete side by side without waiting on each other or on a job being read.
- * A pass goes on until a batch comes back short, so a backlog of old jobs drains in one pass. Once a job is gone, so
- * is its idempotency key: it is free again.
+ * A pass goes on until a batch comes back short, so a backlog of old jobs drains in one pass, resting after each full
+ * batch so that deleting takes at most its share of the time ({@link RetentionPace}). Once a job is gone, so is its
+ * idempotency key: it is free again.
  *
- * <p><b>Thread:</b> the retention chore's. A database error ends the pass; the next one tries again.
+ * <p><b>Thread:</b> the retention chore's. A database error ends the pass; the next one tries again. An interrupt
+ * (the application stopping) ends it too, and stays set for the chore's loop to see.
  */
 @Component
 class Retention {
@@ -44,11 +47,13 @@ class Retention {
 
     private final JdbcTemplate jdbc;
     private final RetentionProperties properties;
+    private final RetentionPace pace;
     private final Map<JobStatus, Counter> deleted;
 
     Retention(JdbcTemplate jdbc, RetentionProperties properties, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.properties = properties;
+        this.pace = properties.pace();
         this.deleted = Map.of(
                 JobStatus.SUCCEEDED, counter(registry, JobStatus.SUCCEEDED),
                 JobStatus.FAILED, counter(registry, JobStatus.FAILED),
@@ -73,12 +78,26 @@ class Retention {
 
     private long deleteFinishedBefore(JobStatus status, Instant cutOff) {
         long total = 0;
-        int batch;
-        do {
-            batch = jdbc.update(DELETE_BATCH, status.name(), Timestamp.from(cutOff), properties.batchSize());
+        while (!Thread.currentThread().isInterrupted()) {
+            long started = System.nanoTime();
+            int batch = jdbc.update(DELETE_BATCH, status.name(), Timestamp.from(cutOff), properties.batchSize());
             deleted.get(status).increment(batch);
             total += batch;
-        } while (batch == properties.batchSize());
+            if (batch < properties.batchSize() || !rest(Duration.ofNanos(System.nanoTime() - started))) {
+                break;
+            }
+        }
         return total;
+    }
+
+    /** Rests after a full batch that took {@code work}; false if interrupted meanwhile (the interrupt stays set). */
+    private boolean rest(Duration work) {
+        try {
+            Thread.sleep(pace.restAfter(work));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
