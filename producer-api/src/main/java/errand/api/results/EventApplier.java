@@ -1,6 +1,8 @@
 package errand.api.results;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -8,8 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import errand.api.StatusSql;
@@ -62,19 +67,28 @@ class EventApplier {
             select id, attempt, :workerId::text, %1$s, :at::timestamptz from j
             on conflict (job_id, attempt) do nothing""".formatted(StatusSql.literal(JobStatus.RUNNING));
 
+    /**
+     * A run of outcomes in one statement: the jobs updated from the arrays, then their attempts. Per-event
+     * statements cost PostgreSQL more than the rows they change once a batch carries hundreds of outcomes.
+     */
     private static final String SUCCEEDED = """
-            with j as (
-                update jobs set status = %2$s, result = :result::jsonb, error = null, lease_until = null,
-                                started_at = case when status = %1$s then started_at else :startedAt end,
-                                finished_at = :at::timestamptz, attempts = greatest(attempts, attempt),
+            with outcome as (
+                select * from unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
+                    as o(job_id, attempt, worker_id, result, started_at, finished_at)),
+            j as (
+                update jobs set status = %2$s, result = o.result::jsonb, error = null, lease_until = null,
+                                started_at = case when jobs.status = %1$s then jobs.started_at else o.started_at end,
+                                finished_at = o.finished_at, attempts = greatest(jobs.attempts, jobs.attempt),
                                 updated_at = now()
-                where id = :jobId and attempt = :attempt and status = any(:sources)
-                returning id, attempt)
+                from outcome o
+                where jobs.id = o.job_id and jobs.attempt = o.attempt and jobs.status = any(?)
+                returning jobs.id, jobs.attempt, o.worker_id, o.started_at, o.finished_at)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at)
-            select id, attempt, :workerId::text, %2$s, :startedAt::timestamptz, :at::timestamptz from j
+            select id, attempt, worker_id, %2$s, started_at, finished_at from j
             on conflict (job_id, attempt) do update
                 set status = excluded.status, finished_at = excluded.finished_at, worker_id = excluded.worker_id,
-                    started_at = excluded.started_at""".formatted(StatusSql.literal(JobStatus.RUNNING),
+                    started_at = excluded.started_at
+            returning job_id, attempt""".formatted(StatusSql.literal(JobStatus.RUNNING),
             StatusSql.literal(JobStatus.SUCCEEDED));
 
     private static final String FAILED = """
@@ -168,6 +182,10 @@ class EventApplier {
     }
 
     private void applyRun(List<JobEvent> run, List<JobEvent> changed) {
+        if (run.getFirst() instanceof JobEvent.Succeeded) {
+            applySucceeded(run, changed);
+            return;
+        }
         // one JDBC batch for the whole run, as the positional version sent
         int[] counts = named.batchUpdate(sqlOf(run.getFirst()),
                 run.stream().map(EventApplier::parametersOf).toArray(SqlParameterSource[]::new));
@@ -176,6 +194,47 @@ class EventApplier {
                 changed.add(run.get(i));
             }
         }
+    }
+
+    /**
+     * A job's first outcome in the run is the one that counts: a later one for the same attempt would find the job
+     * SUCCEEDED already and change nothing, so only the first goes to the statement.
+     */
+    private void applySucceeded(List<JobEvent> run, List<JobEvent> changed) {
+        Map<AttemptOf, JobEvent.Succeeded> firsts = new LinkedHashMap<>();
+        for (JobEvent event : run) {
+            firsts.putIfAbsent(new AttemptOf(event.jobId(), event.attempt()), (JobEvent.Succeeded) event);
+        }
+        List<JobEvent.Succeeded> outcomes = List.copyOf(firsts.values());
+        Set<AttemptOf> updated = new HashSet<>();
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(SUCCEEDED);
+            statement.setArray(1, connection.createArrayOf("uuid",
+                    outcomes.stream().map(JobEvent::jobId).toArray()));
+            statement.setArray(2, connection.createArrayOf("int4",
+                    outcomes.stream().map(JobEvent::attempt).toArray()));
+            statement.setArray(3, connection.createArrayOf("text",
+                    outcomes.stream().map(JobEvent::workerId).toArray()));
+            statement.setArray(4, connection.createArrayOf("text",
+                    outcomes.stream().map(e -> WireJson.mapper().writeValueAsString(e.result())).toArray()));
+            statement.setArray(5, connection.createArrayOf("text",
+                    outcomes.stream().map(e -> e.startedAt().toString()).toArray()));
+            statement.setArray(6, connection.createArrayOf("text",
+                    outcomes.stream().map(e -> e.at().toString()).toArray()));
+            statement.setArray(7, connection.createArrayOf("text",
+                    JobTransitions.sourceNames(outcomes.getFirst())));
+            return statement;
+        }, (ResultSet rs) -> {
+            updated.add(new AttemptOf(rs.getObject("job_id", UUID.class), rs.getInt("attempt")));
+        });
+        for (JobEvent.Succeeded outcome : outcomes) {
+            if (updated.contains(new AttemptOf(outcome.jobId(), outcome.attempt()))) {
+                changed.add(outcome);
+            }
+        }
+    }
+
+    private record AttemptOf(UUID jobId, int attempt) {
     }
 
     private void recordCancelledAttempt(JobEvent event) {
@@ -213,10 +272,7 @@ class EventApplier {
                     .addValue("leaseUntil", Timestamp.from(Instant.now().plus(Duration.between(e.at(),
                             e.leaseUntil()))))
                     .addValue("at", Timestamp.from(e.at()));
-            case JobEvent.Succeeded e -> parameters
-                    .addValue("result", WireJson.mapper().writeValueAsString(e.result()))
-                    .addValue("startedAt", Timestamp.from(e.startedAt()))
-                    .addValue("at", Timestamp.from(e.at()));
+            case JobEvent.Succeeded e -> throw new IllegalArgumentException("outcomes go as a set: " + e.jobId());
             case JobEvent.Failed e -> parameters
                     .addValue("target", JobTransitions.targetOf(e).name())
                     .addValue("error", WireJson.mapper().writeValueAsString(e.failure()))

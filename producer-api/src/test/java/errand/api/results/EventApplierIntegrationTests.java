@@ -228,6 +228,21 @@ class EventApplierIntegrationTests {
     }
 
     @Test
+    void keepsTheFirstOfTwoOutcomesOfOneAttemptThatArriveSideBySide() {
+        UUID twice = aQueuedJob();
+        UUID once = aQueuedJob();
+        List<JobEvent> events = List.of(succeeded(twice, 1, 1), succeeded(once, 1, 5), succeeded(twice, 1, 2));
+
+        List<JobEvent> changed = applier.applyAll(events).changed();
+
+        assertThat(changed).containsExactly(events.get(0), events.get(1));
+        assertThat(result(twice)).isEqualTo("{\"count\": 1}");
+        assertThat(result(once)).isEqualTo("{\"count\": 5}");
+        assertThat(jdbc.queryForObject("select count(*) from job_attempts where job_id = ? and status = 'SUCCEEDED'",
+                Integer.class, twice)).isEqualTo(1);
+    }
+
+    @Test
     void readsTheTypeAndAcceptanceTimeOfEveryJobTheBatchNamesForTheMetrics() {
         UUID succeeding = aQueuedJob();
         UUID staleEventOnly = aQueuedJob();
