@@ -93,10 +93,15 @@ public final class Processes {
         return sum;
     }
 
-    /** utime + stime of a {@code /proc/<pid>/stat} line (fields 14 and 15; the name in parentheses may hold spaces). */
+    /**
+     * utime + stime + cutime + cstime of a {@code /proc/<pid>/stat} line (fields 14 to 17; the name in parentheses
+     * may hold spaces). The children's share counts what exited processes used once their parent reaped them:
+     * PostgreSQL's autovacuum workers and closed backends, whose CPU would otherwise leave the sum between samples.
+     */
     static long ticksOf(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                + Long.parseLong(fields[14]);
     }
 
     /** Clock ticks per second ({@code getconf CLK_TCK}), 100 when it cannot say. */

@@ -62,9 +62,9 @@ class SystemsParsingTest {
     }
 
     @Test
-    void cpuTicksOfAProcStatLine() {
-        String stat = "1234 (java (main)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 40 0 12345";
-        assertThat(Processes.ticksOf(stat)).isEqualTo(300);
+    void cpuTicksOfAProcStatLineCountTheReapedChildrenToo() {
+        String stat = "1234 (java (main)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 7 3 20 0 40 0 12345";
+        assertThat(Processes.ticksOf(stat)).isEqualTo(310);
         Map<String, Object> cpu = ErrandSystem.cpuMsPerJob(new long[] {0, 0, 0, 0}, new long[] {100, 200, 50, 10},
                 100, 1000);
         assertThat(cpu).containsExactly(Map.entry("api", 1.0), Map.entry("workers", 2.0),
