@@ -2,12 +2,14 @@ package errand.api.dispatch;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import errand.api.BackgroundLoop;
 import errand.api.ErrandMetrics;
+import errand.model.JobMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
@@ -57,7 +59,9 @@ public class OutboxRelay extends BackgroundLoop implements OutboxSignal {
             if (due.isEmpty()) {
                 return 0;
             }
-            List<UUID> confirmed = publisher.publishConfirmed(due, properties.confirmTimeout());
+            Set<UUID> confirmedIds = Set.copyOf(publisher.publishConfirmed(due, properties.confirmTimeout()));
+            List<JobMessage> confirmed = due.stream().map(OutboxStore.OutboxEntry::message)
+                    .filter(job -> confirmedIds.contains(job.jobId())).toList();
             store.markPublished(confirmed, Instant.now());
             published.increment(confirmed.size());
             failures.increment(due.size() - confirmed.size());

@@ -1,0 +1,112 @@
+package errand.api.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import errand.model.JobMessage;
+import errand.model.WireJson;
+import errand.testsupport.ErrandTestServices;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The relay's claim and mark on a real PostgreSQL, with the concurrent transactions of a relay's round. */
+class OutboxStoreIntegrationTests {
+
+    private static ErrandTestServices.Isolated database;
+    private static JdbcTemplate jdbc;
+    private static TransactionTemplate transactions;
+    private static OutboxStore store;
+
+    @BeforeAll
+    static void createDatabase() throws Exception {
+        database = ErrandTestServices.isolated(OutboxStoreIntegrationTests.class.getSimpleName());
+        Flyway.configure().dataSource(database.dataSource()).load().migrate();
+        jdbc = new JdbcTemplate(database.dataSource());
+        transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
+        store = new OutboxStore(jdbc);
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        database.close();
+    }
+
+    @BeforeEach
+    void emptyStore() {
+        jdbc.update("truncate jobs cascade");
+    }
+
+    @Test
+    void twoRelaysInARoundAtOnceClaimDifferentJobs() {
+        List<UUID> jobs = Stream.generate(() -> anUnpublishedJob(1)).limit(4).toList();
+
+        List<UUID> both = transactions.execute(tx -> {
+            List<UUID> first = idsOf(store.claimDue(2, Instant.now()));
+            List<UUID> second = CompletableFuture.supplyAsync(() -> transactions.execute(
+                    other -> idsOf(store.claimDue(10, Instant.now())))).join();
+            assertThat(second).hasSize(2).doesNotContainAnyElementsOf(first);
+            return Stream.concat(first.stream(), second.stream()).toList();
+        });
+
+        assertThat(both).containsExactlyInAnyOrderElementsOf(jobs);
+    }
+
+    @Test
+    void leavesAClaimedJobsRowFreeForItsOutcomeWhileTheRoundIsPublished() {
+        UUID job = anUnpublishedJob(1);
+
+        transactions.executeWithoutResult(tx -> {
+            assertThat(idsOf(store.claimDue(10, Instant.now()))).containsExactly(job);
+            Integer updated = CompletableFuture.supplyAsync(() -> transactions.execute(other -> {
+                jdbc.queryForList("select id from jobs where id = ? for update nowait", job);
+                return jdbc.update("update jobs set status = 'SUCCEEDED', finished_at = now() where id = ?", job);
+            })).join();
+            assertThat(updated).isEqualTo(1);
+            store.markPublished(List.of(message(job, 1)), Instant.now());
+        });
+
+        assertThat(jdbc.queryForObject("select published_at is not null from jobs where id = ?", Boolean.class, job))
+                .isTrue();
+    }
+
+    @Test
+    void marksOnlyTheAttemptTheBrokerConfirmed() {
+        UUID retriedSinceItsClaim = anUnpublishedJob(2);
+        UUID confirmed = anUnpublishedJob(1);
+
+        store.markPublished(List.of(message(retriedSinceItsClaim, 1), message(confirmed, 1)), Instant.now());
+
+        assertThat(idsOf(store.claimDue(10, Instant.now()))).containsExactly(retriedSinceItsClaim);
+    }
+
+    private static List<UUID> idsOf(List<OutboxStore.OutboxEntry> entries) {
+        return entries.stream().map(entry -> entry.message().jobId()).toList();
+    }
+
+    private static JobMessage message(UUID job, int attempt) {
+        return new JobMessage(job, "echo", attempt, 3, Duration.ofMinutes(1), WireJson.mapper().createObjectNode(),
+                Instant.now());
+    }
+
+    private static UUID anUnpublishedJob(int attempt) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("""
+                insert into jobs (id, type, status, payload, attempt, max_attempts, timeout_ms, created_at,
+                                  publish_after, updated_at)
+                values (?, 'echo', 'QUEUED', '{}', ?, 3, 60000, now(), now() - interval '1 second', now())""",
+                id, attempt);
+        return id;
+    }
+}
