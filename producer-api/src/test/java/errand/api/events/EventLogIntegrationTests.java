@@ -1,6 +1,7 @@
 package errand.api.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,6 +86,36 @@ class EventLogIntegrationTests {
     }
 
     @Test
+    void roundsNeverPassAChangeStillUncommittedAndStartAboveOneRolledBack() throws SQLException {
+        long before = log.horizon().lastSeq();
+        try (Connection committing = database.dataSource().getConnection();
+                Connection rollingBack = database.dataSource().getConnection()) {
+            committing.setAutoCommit(false);
+            rollingBack.setAutoCommit(false);
+            UUID late = insertJob(committing, "echo");
+            UUID abandoned = insertJob(rollingBack, "echo");
+            long abandonedStagedAs = stagedIdOf(rollingBack, abandoned);
+            UUID early = insertJob("default", "echo", null);
+            for (int round = 0; round < 3; round++) {
+                log.sequence(1000);
+            }
+            assertThat(inboxFloor()).isLessThan(abandonedStagedAs);
+
+            rollingBack.rollback();
+            log.sequence(1000);
+            committing.commit();
+
+            // the floor rises once no transaction of the cluster older than the rounds' marks still runs
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                log.sequence(1000);
+                assertThat(inboxFloor()).isGreaterThanOrEqualTo(abandonedStagedAs);
+            });
+            assertThat(log.between("default", before, log.horizon().lastSeq(), EVERYTHING, 100))
+                    .extracting(JobEvent::jobId).containsExactly(early, late);
+        }
+    }
+
+    @Test
     void onlyOneSequencerWorksAtATime() throws SQLException {
         insertJob("default", "echo", null);
         try (Connection other = database.dataSource().getConnection()) {
@@ -163,6 +194,21 @@ class EventLogIntegrationTests {
             insert.executeUpdate();
         }
         return id;
+    }
+
+    private static long stagedIdOf(Connection connection, UUID job) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select id from job_event_inbox where job_id = ?")) {
+            select.setObject(1, job);
+            try (var rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static long inboxFloor() {
+        return jdbc.queryForObject("select inbox_floor from job_event_cursor", Long.class);
     }
 
     private static void setStatus(UUID job, JobStatus status) {
