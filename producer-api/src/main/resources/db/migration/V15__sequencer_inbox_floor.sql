@@ -2,16 +2,18 @@
 -- left a dead entry there until a vacuum came by, so each round walked past all the rounds before it: under load a
 -- round read about 3,000 buffers to move 60 rows, more than any other statement of the hot path.
 --
--- Now a round starts above a floor_now below which every staged change has been numbered or rolled back. A change not yet
--- visible belongs to a transaction still running, so the floor_now may only rise to ids that no running transaction can
--- hold: each drained round notes the highest id handed out so far and the first transaction id not yet assigned
--- (read after it: the staging transaction wrote its job's row, and so had its transaction id, before taking an
--- inbox id). A later round whose snapshot has no running transaction below that mark raises the floor_now to that id, once
--- it has moved everything visible. This relies on the identity's cache of 1: no session holds ids reserved earlier.
+-- Now a round starts above a floor below which every staged change has been numbered or rolled back. A change not yet
+-- visible belongs to a transaction still running, so the floor may only rise to ids that no running transaction can
+-- hold. Each drained round notes the highest id handed out so far, then takes a transaction id of its own: a
+-- transaction that took one of those inbox ids had its transaction id before (it wrote its job's row first), so a
+-- lower one. A later round whose snapshot, taken before its move, has no running transaction below that mark raises
+-- the floor to that id once it has moved everything visible. (A snapshot's xmax is no such mark: it is one past the
+-- last transaction to complete, and a newer one may still be running.) This relies on the identity's cache of 1: no
+-- session holds ids reserved earlier.
 alter table job_event_cursor
     add column inbox_floor          bigint not null default 0,
     add column floor_candidate      bigint,
-    add column floor_candidate_xmax xid8;
+    add column floor_candidate_xid  xid8;
 
 create or replace function sequence_job_events(max_rows int) returns int language plpgsql as $$
 declare
@@ -25,7 +27,7 @@ begin
         return -1;
     end if;
     select case when is_called then last_value else last_value - 1 end into handed_out from job_event_inbox_id_seq;
-    -- taken after handed_out was read and before the move's own snapshot
+    -- taken before the move's own snapshot: what ended before it is visible to the move
     select pg_current_snapshot() into snap;
     select * into c from job_event_cursor;
     with staged as (
@@ -42,7 +44,7 @@ begin
     floor_now := c.inbox_floor;
     if moved < max_rows then
         -- drained: what was handed out before this round is numbered once nothing older than it still runs
-        if c.floor_candidate_xmax <= pg_snapshot_xmin(snap) then
+        if c.floor_candidate_xid <= pg_snapshot_xmin(snap) then
             floor_now := c.floor_candidate;
         end if;
     end if;
@@ -51,8 +53,8 @@ begin
         update job_event_cursor
         set last_seq = c.last_seq + moved, inbox_floor = floor_now,
             floor_candidate = case when moved < max_rows then handed_out else c.floor_candidate end,
-            floor_candidate_xmax = case when moved < max_rows then pg_snapshot_xmax(snap)
-                                        else c.floor_candidate_xmax end;
+            floor_candidate_xid = case when moved < max_rows then pg_current_xact_id()
+                                        else c.floor_candidate_xid end;
     end if;
     if moved > 0 then
         perform pg_notify('errand_job_events', 'sequenced');

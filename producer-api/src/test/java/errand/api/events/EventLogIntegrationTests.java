@@ -86,6 +86,25 @@ class EventLogIntegrationTests {
     }
 
     @Test
+    void roundsNeverPassAChangeOfTheNewestTransactionWhileItRuns() throws SQLException {
+        long before = log.horizon().lastSeq();
+        UUID late;
+        try (Connection newest = database.dataSource().getConnection()) {
+            newest.setAutoCommit(false);
+            late = insertJob(newest, "echo");
+            for (int round = 0; round < 3; round++) {
+                log.sequence(1000);
+            }
+            newest.commit();
+        }
+
+        log.sequence(1000);
+
+        assertThat(log.between("default", before, log.horizon().lastSeq(), EVERYTHING, 100))
+                .extracting(JobEvent::jobId).containsExactly(late);
+    }
+
+    @Test
     void roundsNeverPassAChangeStillUncommittedAndStartAboveOneRolledBack() throws SQLException {
         long before = log.horizon().lastSeq();
         try (Connection committing = database.dataSource().getConnection();
