@@ -54,7 +54,7 @@ public final class JobStore implements AutoCloseable {
     public void truncate() throws SQLException {
         try (Statement statement = connection.createStatement()) {
             if (since == null) {
-                statement.execute("truncate jobs, job_attempts");
+                statement.execute("truncate jobs, job_attempts, job_outbox");
             } else {
                 statement.execute("delete from jobs where " + ours()); // job_attempts: on delete cascade
             }

@@ -38,15 +38,15 @@ public final class Prefill {
             ),
             ins as (
                 insert into jobs (id, type, status, payload, result, error, attempt, attempts, max_attempts, timeout_ms,
-                                  created_at, publish_after, published_at, started_at, finished_at, updated_at, tenant)
+                                  created_at, publish_after, started_at, finished_at, updated_at, tenant)
                 select encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(
                            int8send(floor(extract(epoch from created) * 1000)::bigint) from 3) from 1 for 6), 52, 1),
                            53, 1), 'hex')::uuid, type, status, payload,
                        case when status = 'SUCCEEDED' then payload end,
                        case when status = 'FAILED' then jsonb_build_object('type', 'java.lang.IllegalStateException',
                            'message', 'prefilled failure ' || i, 'retryable', false) end,
-                       1, 1, 3, 30000, created, created, created + interval '2 ms', created + interval '4 ms',
-                       created + interval '9 ms', created + interval '9 ms', tenant
+                       1, 1, 3, 30000, created, created, created + interval '4 ms', created + interval '9 ms',
+                       created + interval '9 ms', tenant
                 from (select g.*, jsonb_build_object('n', i, 'run', 'prefill', 'note', repeat('x', (10 + i %% 40)::int))
                           as payload from g) j
                 returning id, status, started_at, finished_at, error

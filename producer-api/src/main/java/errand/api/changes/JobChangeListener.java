@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import errand.api.BackgroundLoop;
@@ -17,11 +18,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Listens on the {@code errand_job_changes} channel, which a trigger on the jobs table notifies on every status,
- * attempt or progress change, and on {@code errand_job_events}, which says that changes were staged for the outcome
- * stream or numbered, and forwards each notification to the {@link JobChangeHub}; on {@code errand_outbox}, which says
- * that a transaction made jobs to publish (a workflow's next steps), it wakes the outbox relay. Runs on one dedicated
- * thread holding one connection; when the connection breaks it reconnects and wakes every waiter, since
- * notifications sent meanwhile are lost.
+ * attempt or progress change (with the ids of the jobs, batches or workflows that changed), and on
+ * {@code errand_job_events}, which says that changes were staged for the outcome stream or numbered, and forwards each
+ * notification to the {@link JobChangeHub}; on {@code errand_outbox}, which says that a transaction made jobs to
+ * publish (a workflow's next steps), it wakes the outbox relay. Runs on one dedicated thread holding one connection;
+ * when the connection breaks it reconnects and wakes every waiter, since notifications sent meanwhile are lost.
  */
 @Component
 class JobChangeListener extends BackgroundLoop {
@@ -30,6 +31,7 @@ class JobChangeListener extends BackgroundLoop {
     /** How long one wait for notifications lasts, and the pause before reconnecting. */
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final int POLL_MILLIS = Math.toIntExact(POLL.toMillis());
+    private static final Pattern COMMA = Pattern.compile(",");
 
     private final DataSource dataSource;
     private final JobChangeHub hub;
@@ -57,11 +59,7 @@ class JobChangeListener extends BackgroundLoop {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                 if (notifications != null) {
                     for (PGNotification notification : notifications) {
-                        if (notification.getName().equals("errand_outbox")) {
-                            outbox.wakeUp();
-                        } else {
-                            hub.signal(topicOf(notification));
-                        }
+                        forward(notification);
                     }
                 }
             }
@@ -69,12 +67,18 @@ class JobChangeListener extends BackgroundLoop {
         return true;
     }
 
-    private static UUID topicOf(PGNotification notification) {
-        if (notification.getName().equals("errand_job_events")) {
-            return notification.getParameter().equals("staged") ? JobChangeHub.EVENTS_STAGED
-                    : JobChangeHub.EVENTS_SEQUENCED;
+    private void forward(PGNotification notification) {
+        switch (notification.getName()) {
+            case "errand_outbox" -> outbox.wakeUp();
+            case "errand_job_events" -> hub.signal(notification.getParameter().equals("staged")
+                    ? JobChangeHub.EVENTS_STAGED : JobChangeHub.EVENTS_SEQUENCED);
+            default -> {
+                // a statement's changes come as one notification of comma-separated ids (V16)
+                for (String id : COMMA.split(notification.getParameter())) {
+                    hub.signal(UUID.fromString(id));
+                }
+            }
         }
-        return UUID.fromString(notification.getParameter());
     }
 
     @Override

@@ -62,7 +62,7 @@ public class OutboxRelay extends BackgroundLoop implements OutboxSignal {
             Set<UUID> confirmedIds = Set.copyOf(publisher.publishConfirmed(due, properties.confirmTimeout()));
             List<JobMessage> confirmed = due.stream().map(OutboxStore.OutboxEntry::message)
                     .filter(job -> confirmedIds.contains(job.jobId())).toList();
-            store.markPublished(confirmed, Instant.now());
+            store.markPublished(confirmed);
             published.increment(confirmed.size());
             failures.increment(due.size() - confirmed.size());
             return confirmed.size() == due.size() ? due.size() : -1;
@@ -70,10 +70,16 @@ public class OutboxRelay extends BackgroundLoop implements OutboxSignal {
         return claimed == null ? 0 : claimed;
     }
 
-    /** One round, then a wait: none after a full round, the sweep interval after a failed publish. */
+    /**
+     * One round, then a wait: none after a full round, the sweep interval after a failed publish. A round that found
+     * nothing due is the moment to prune what no round will claim: the outbox is nearly empty then.
+     */
     @Override
     protected boolean runOnce() throws InterruptedException {
         int claimed = relayOnce();
+        if (claimed == 0) {
+            store.pruneUnclaimable();
+        }
         if (claimed < 0) {
             Thread.sleep(properties.sweepInterval());
         } else if (claimed < properties.batchSize()

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** The outbox side of the jobs table: rows whose current attempt the broker has not confirmed yet. */
+/** The outbox: jobs whose current attempt the broker has not confirmed yet ({@code job_outbox}, V16). */
 @Repository
 class OutboxStore {
 
@@ -25,26 +25,37 @@ class OutboxStore {
      * A relay claims a job with a transaction-level advisory lock, not a row lock: a row lock held while the round
      * is published and confirmed made the results consumer wait for the whole round before it could record the
      * outcome of a job that had already run. Another relay skips a job whose lock is taken, as SKIP LOCKED did.
+     * Both subqueries are fenced ({@code offset 0}) so that the plan walks the due rows in order and looks up each
+     * one's job: left to itself, PostgreSQL joins, then sorts, and the lock above the join takes every due job.
      */
     private static final String CLAIM_DUE = """
-            select id, type, attempt, max_attempts, timeout_ms, payload, created_at, traceparent from jobs
-            where published_at is null and publish_after <= ? and status = %s
-              and pg_try_advisory_xact_lock(%d, hashtext(id::text))
-            order by publish_after
+            select j.id, j.type, j.attempt, j.max_attempts, j.timeout_ms, j.payload, j.created_at, j.traceparent
+            from (select job_id, attempt from job_outbox where publish_after <= ? order by publish_after offset 0) o
+            cross join lateral (
+                select id, type, attempt, max_attempts, timeout_ms, payload, created_at, traceparent from jobs
+                where id = o.job_id and attempt = o.attempt and status = %s
+                offset 0) j
+            where pg_try_advisory_xact_lock(%d, hashtext(j.id::text))
             limit ?""".formatted(StatusSql.literal(JobStatus.QUEUED), RELAY_LOCKS);
 
     /**
-     * Marks the attempts the broker confirmed, fenced by attempt: a job retried since its claim has a new attempt
-     * to publish. Rows are locked in id order, as the results consumer locks them, so the two never deadlock.
+     * Takes the confirmed attempts out of the outbox. Only the relay holding a job's advisory lock deletes its row
+     * here; a cancel's delete (V16) and the pruning skip rows that are locked, so they never wait on each other.
      */
     private static final String MARK_PUBLISHED = """
-            with confirmed as (
-                select j.id from jobs j join unnest(?::uuid[], ?::int[]) as c(id, attempt)
-                    on j.id = c.id and j.attempt = c.attempt
-                where j.published_at is null
-                order by j.id
-                for update of j)
-            update jobs set published_at = ? from confirmed where jobs.id = confirmed.id""";
+            delete from job_outbox o using unnest(?::uuid[], ?::int[]) as c(id, attempt)
+            where o.job_id = c.id and o.attempt = c.attempt""";
+
+    /**
+     * Outbox rows no relay will claim: their job left QUEUED, or took another attempt, without the row being deleted
+     * (a relay died between the broker's confirm and its delete, or a cancel found the row locked).
+     */
+    private static final String PRUNE_UNCLAIMABLE = """
+            delete from job_outbox where ctid in (
+                select o.ctid from job_outbox o
+                where not exists (select 1 from jobs j
+                                  where j.id = o.job_id and j.attempt = o.attempt and j.status = %s)
+                for update skip locked)""".formatted(StatusSql.literal(JobStatus.QUEUED));
 
     private final JdbcTemplate jdbc;
 
@@ -69,10 +80,15 @@ class OutboxStore {
     record OutboxEntry(JobMessage message, @Nullable String traceparent) {
     }
 
-    void markPublished(List<JobMessage> confirmed, Instant at) {
+    void markPublished(List<JobMessage> confirmed) {
         if (!confirmed.isEmpty()) {
             jdbc.update(MARK_PUBLISHED, confirmed.stream().map(JobMessage::jobId).toArray(UUID[]::new),
-                    confirmed.stream().map(JobMessage::attempt).toArray(Integer[]::new), Timestamp.from(at));
+                    confirmed.stream().map(JobMessage::attempt).toArray(Integer[]::new));
         }
+    }
+
+    /** Deletes the outbox rows no relay will claim; answers how many. */
+    int pruneUnclaimable() {
+        return jdbc.update(PRUNE_UNCLAIMABLE);
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import errand.api.ErrandMetrics;
+import errand.api.StatusSql;
 import errand.api.stats.JobCounts;
 import errand.model.JobStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -68,7 +69,10 @@ class JobBacklog {
             }
             byTenant = Map.copyOf(tenants);
             Long pending = jdbc.queryForObject(
-                    "select count(*) from jobs where published_at is null and publish_after <= now()", Long.class);
+                    """
+                    select count(*) from job_outbox o join jobs j on j.id = o.job_id and j.attempt = o.attempt
+                    where o.publish_after <= now() and j.status = %s""".formatted(
+                            StatusSql.literal(JobStatus.QUEUED)), Long.class);
             unpublished = pending == null ? 0 : pending;
         } catch (DataAccessException e) {
             log.debug("Could not count the backlog: {}", e.getMessage());

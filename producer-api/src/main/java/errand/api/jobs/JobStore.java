@@ -60,7 +60,7 @@ public class JobStore {
 
     private static final String RETRY_SET = """
             update jobs set status = %s, attempt = attempt + 1, result = null, progress = null,
-                            finished_at = null, published_at = null, publish_after = ?, updated_at = ?,
+                            finished_at = null, publish_after = ?, updated_at = ?,
                             max_attempts = greatest(max_attempts, attempt + 1)
             """.formatted(StatusSql.literal(JobStatus.QUEUED));
 
@@ -108,7 +108,8 @@ public class JobStore {
 
     /** Inserts unless a job of its tenant holds the same idempotency key; answers false when one did. */
     boolean insertIfKeyIsNew(NewJob job) {
-        int inserted = jdbc.update(INSERT + " on conflict (tenant, idempotency_key) do nothing",
+        int inserted = jdbc.update(INSERT
+                + " on conflict (tenant, idempotency_key) where idempotency_key is not null do nothing",
                 job.id(), job.type(), json(job.payload()), job.maxAttempts(), job.timeout().toMillis(),
                 job.idempotencyKey(), job.requestHash(), Timestamp.from(job.createdAt()),
                 Timestamp.from(job.publishAfter()), Timestamp.from(job.createdAt()), job.traceparent(),

@@ -49,7 +49,6 @@ public class LeaseRescuer {
                         'retryable', true),
                 finished_at = case when j.attempt < j.max_attempts then null else now() end,
                 attempt = case when j.attempt < j.max_attempts then j.attempt + 1 else j.attempt end,
-                published_at = case when j.attempt < j.max_attempts then null else j.published_at end,
                 publish_after = now(), lease_until = null, leased_by = null, updated_at = now()
             from lapsed where j.id = lapsed.id
             returning j.type, j.status""".formatted(StatusSql.literal(JobStatus.RUNNING), ATTEMPT_LOST,

@@ -98,7 +98,7 @@ class EventApplier {
                                 finished_at = case when :willRetry then null else :at::timestamptz end,
                                 attempts = greatest(attempts, attempt),
                                 attempt = case when :willRetry then attempt + 1 else attempt end,
-                                published_at = coalesce(published_at, now()), updated_at = now()
+                                updated_at = now()
                 where id = :jobId and attempt = :attempt and status = any(:sources)
                 returning id)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at, error)

@@ -21,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The relay's claim and mark on a real PostgreSQL, with the concurrent transactions of a relay's round. */
+/** The relay's outbox on a real PostgreSQL: claim, mark, cancels and pruning, with concurrent transactions. */
 class OutboxStoreIntegrationTests {
 
     private static ErrandTestServices.Isolated database;
@@ -45,7 +45,7 @@ class OutboxStoreIntegrationTests {
 
     @BeforeEach
     void emptyStore() {
-        jdbc.update("truncate jobs cascade");
+        jdbc.update("truncate jobs, job_outbox cascade");
     }
 
     @Test
@@ -74,11 +74,10 @@ class OutboxStoreIntegrationTests {
                 return jdbc.update("update jobs set status = 'SUCCEEDED', finished_at = now() where id = ?", job);
             })).join();
             assertThat(updated).isEqualTo(1);
-            store.markPublished(List.of(message(job, 1)), Instant.now());
+            store.markPublished(List.of(message(job, 1)));
         });
 
-        assertThat(jdbc.queryForObject("select published_at is not null from jobs where id = ?", Boolean.class, job))
-                .isTrue();
+        assertThat(outboxRowsOf(job)).isZero();
     }
 
     @Test
@@ -86,9 +85,66 @@ class OutboxStoreIntegrationTests {
         UUID retriedSinceItsClaim = anUnpublishedJob(2);
         UUID confirmed = anUnpublishedJob(1);
 
-        store.markPublished(List.of(message(retriedSinceItsClaim, 1), message(confirmed, 1)), Instant.now());
+        store.markPublished(List.of(message(retriedSinceItsClaim, 1), message(confirmed, 1)));
 
         assertThat(idsOf(store.claimDue(10, Instant.now()))).containsExactly(retriedSinceItsClaim);
+    }
+
+    @Test
+    void aJobCancelledBeforeItWasPublishedLeavesTheOutbox() {
+        UUID cancelled = anUnpublishedJob(1);
+
+        jdbc.update("update jobs set status = 'CANCELLED', finished_at = now() where id = ?", cancelled);
+
+        assertThat(outboxRowsOf(cancelled)).isZero();
+        assertThat(store.claimDue(10, Instant.now())).isEmpty();
+    }
+
+    @Test
+    void aJobRetriedAfterItsCancelWaitsToBePublishedAsItsNextAttempt() {
+        UUID job = anUnpublishedJob(1);
+        jdbc.update("update jobs set status = 'CANCELLED', finished_at = now() where id = ?", job);
+
+        jdbc.update("update jobs set status = 'QUEUED', attempt = attempt + 1, finished_at = null where id = ?", job);
+
+        assertThat(store.claimDue(10, Instant.now())).singleElement()
+                .satisfies(entry -> assertThat(entry.message().attempt()).isEqualTo(2));
+    }
+
+    @Test
+    void aCancelDoesNotWaitForTheRelayDeletingTheJobsRow() {
+        UUID job = anUnpublishedJob(1);
+
+        transactions.executeWithoutResult(tx -> {
+            assertThat(idsOf(store.claimDue(10, Instant.now()))).containsExactly(job);
+            store.markPublished(List.of(message(job, 1)));
+            Integer cancelled = CompletableFuture.supplyAsync(() -> transactions.execute(other -> {
+                // fails the test instead of hanging it, should the cancel wait for this transaction
+                jdbc.execute("set local lock_timeout = '10s'");
+                return jdbc.update("update jobs set status = 'CANCELLED', finished_at = now() where id = ?", job);
+            })).join();
+            assertThat(cancelled).isEqualTo(1);
+        });
+
+        assertThat(outboxRowsOf(job)).isZero();
+    }
+
+    @Test
+    void pruningDeletesOnlyTheRowsNoRelayWillClaim() {
+        UUID finishedUnmarked = anUnpublishedJob(1);
+        UUID waiting = anUnpublishedJob(1);
+        assertThat(idsOf(store.claimDue(10, Instant.now()))).containsExactlyInAnyOrder(finishedUnmarked, waiting);
+        jdbc.update("update jobs set status = 'SUCCEEDED', finished_at = now() where id = ?", finishedUnmarked);
+
+        assertThat(store.pruneUnclaimable()).isOne();
+
+        assertThat(outboxRowsOf(finishedUnmarked)).isZero();
+        assertThat(idsOf(store.claimDue(10, Instant.now()))).containsExactly(waiting);
+    }
+
+    private static int outboxRowsOf(UUID job) {
+        Integer rows = jdbc.queryForObject("select count(*) from job_outbox where job_id = ?", Integer.class, job);
+        return rows == null ? 0 : rows;
     }
 
     private static List<UUID> idsOf(List<OutboxStore.OutboxEntry> entries) {

@@ -51,7 +51,7 @@ class LeaseRescuerIntegrationTests {
         rescuer.sweepOnce();
 
         assertThat(row(job)).containsEntry("status", "QUEUED").containsEntry("attempt", 2)
-                .containsEntry("published_at", null).containsEntry("lease_until", null);
+                .containsEntry("waiting_to_be_published", true).containsEntry("lease_until", null);
         assertThat(jdbc.queryForObject("select status from job_attempts where job_id = ? and attempt = 1",
                 String.class, job)).isEqualTo("LOST");
         assertThat(wakeUps.get()).isGreaterThan(before);
@@ -105,8 +105,8 @@ class LeaseRescuerIntegrationTests {
         UUID id = UUID.randomUUID();
         jdbc.update("""
                 insert into jobs (id, type, status, payload, attempt, attempts, max_attempts, timeout_ms, created_at,
-                                  publish_after, published_at, started_at, updated_at, lease_until, leased_by)
-                values (?, 'sleep', 'RUNNING', '{"millis": 1}', ?, ?, ?, 60000, now(), now(), now(), now(), now(), ?, ?)
+                                  publish_after, started_at, updated_at, lease_until, leased_by)
+                values (?, 'sleep', 'RUNNING', '{"millis": 1}', ?, ?, ?, 60000, now(), now(), now(), now(), ?, ?)
                 """, id, attempt, attempt, maxAttempts, java.sql.Timestamp.from(leaseUntil), worker);
         jdbc.update("insert into job_attempts (job_id, attempt, worker_id, status, started_at) "
                 + "values (?, ?, ?, 'RUNNING', now())", id, attempt, worker);
@@ -114,6 +114,10 @@ class LeaseRescuerIntegrationTests {
     }
 
     private static Map<String, Object> row(UUID job) {
-        return jdbc.queryForMap("select status, attempt, published_at, lease_until from jobs where id = ?", job);
+        return jdbc.queryForMap("""
+                select status, attempt, lease_until,
+                       exists (select 1 from job_outbox o where o.job_id = j.id and o.attempt = j.attempt)
+                           as waiting_to_be_published
+                from jobs j where id = ?""", job);
     }
 }

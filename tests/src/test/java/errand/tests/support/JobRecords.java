@@ -50,8 +50,8 @@ public final class JobRecords {
         Map<UUID, JobRow> rows = new HashMap<>();
         query("""
                 select id, type, status, attempt, attempts, result::text, error::text, leased_by,
-                       published_at is not null
-                from jobs where id = any (?)""", ids, result -> {
+                       not exists (select 1 from job_outbox o where o.job_id = j.id and o.attempt = j.attempt)
+                from jobs j where id = any (?)""", ids, result -> {
             UUID id = result.getObject(1, UUID.class);
             rows.put(id, new JobRow(id, result.getString(2), result.getString(3), result.getInt(4), result.getInt(5),
                     json(result.getString(6)), json(result.getString(7)), result.getString(8), result.getBoolean(9)));
@@ -97,7 +97,8 @@ public final class JobRecords {
 
     /** How many jobs are accepted but not yet confirmed by the broker (the outbox backlog). */
     public long unpublished() {
-        return single("select count(*) from jobs where published_at is null and status = ?", "QUEUED");
+        return single("select count(*) from jobs j join job_outbox o on o.job_id = j.id and o.attempt = j.attempt "
+                + "where j.status = ?", "QUEUED");
     }
 
     private interface RowReader {
