@@ -113,14 +113,18 @@ class EventApplier {
      * The worker's report of an attempt it stopped because the job was cancelled: the job is CANCELLED already, so
      * only the attempt's record changes; {@code CancelRebroadcast} stops repeating the cancel for it. The job may
      * also have moved on to a later attempt (retried after the cancel, before this report came in): the stopped
-     * attempt is recorded all the same, or the history would show it RUNNING for good.
+     * attempt is recorded all the same, or the history would show it RUNNING for good. A worker that stopped the
+     * attempt before its start was reported (within {@code started-report-delay}, or a start the store refused
+     * because the cancel came first) left no record of it: the report writes one, since the attempt did run.
      */
     private static final String ATTEMPT_CANCELLED = """
-            update job_attempts a set status = %1$s, finished_at = ?, error = ?::jsonb
-            from jobs j
-            where a.job_id = ? and a.attempt = ? and a.status = %2$s
-              and j.id = a.job_id
-              and (j.status = %1$s and j.attempt = a.attempt or j.attempt > a.attempt)""".formatted(
+            insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at, error)
+            select id, :attempt::int, :workerId::text, %1$s, :startedAt::timestamptz, :at::timestamptz, :error::jsonb
+            from jobs
+            where id = :jobId and (status = %1$s and attempt = :attempt or attempt > :attempt)
+            on conflict (job_id, attempt) do update
+                set status = excluded.status, finished_at = excluded.finished_at, error = excluded.error
+                where job_attempts.status = %2$s""".formatted(
             StatusSql.literal(JobStatus.CANCELLED), StatusSql.literal(JobStatus.RUNNING));
 
     private final JdbcTemplate jdbc;
@@ -239,8 +243,7 @@ class EventApplier {
 
     private void recordCancelledAttempt(JobEvent event) {
         if (event instanceof JobEvent.Failed failed && Failure.CANCELLED.equals(failed.failure().type())) {
-            jdbc.update(ATTEMPT_CANCELLED, Timestamp.from(failed.at()),
-                    WireJson.mapper().writeValueAsString(failed.failure()), failed.jobId(), failed.attempt());
+            named.update(ATTEMPT_CANCELLED, parametersOf(failed));
         }
     }
 

@@ -186,6 +186,35 @@ class EventApplierIntegrationTests {
     }
 
     @Test
+    void recordsAnAttemptStoppedByACancelBeforeItsStartWasReported() {
+        UUID job = aQueuedJob();
+        jdbc.update("update jobs set status = 'CANCELLED', finished_at = now() where id = ?", job);
+        JobEvent lateStart = started(job, 1);
+        JobEvent stopped = new JobEvent.Failed(job, 1, "worker-1", T0, T0.plusSeconds(1),
+                new Failure(Failure.CANCELLED, "cancelled on request", false), null);
+
+        List<JobEvent> changed = applier.applyAll(List.of(lateStart, stopped)).changed();
+
+        assertThat(changed).isEmpty();
+        assertThat(row(job)).containsEntry("status", "CANCELLED");
+        assertThat(jdbc.queryForMap("select worker_id, status, started_at from job_attempts where job_id = ?", job))
+                .containsEntry("worker_id", "worker-1").containsEntry("status", "CANCELLED")
+                .containsEntry("started_at", Timestamp.from(T0));
+    }
+
+    @Test
+    void keepsTheRecordOfAnAttemptThatEndedOtherwiseWhenAStaleCancelReportArrives() {
+        UUID job = aQueuedJob();
+        applier.applyAll(List.of(started(job, 1), failed(job, 1, true)));
+        jdbc.update("update jobs set status = 'CANCELLED', finished_at = now() where id = ?", job);
+
+        applier.applyAll(List.of(new JobEvent.Failed(job, 1, "worker-1", T0, T0.plusSeconds(1),
+                new Failure(Failure.CANCELLED, "cancelled on request", false), null)));
+
+        assertThat(attemptStatuses(job)).containsExactly("FAILED");
+    }
+
+    @Test
     void leavesTheAttemptOfAJobThatWasNotCancelledToTheJobsOwnTransitions() {
         UUID job = aQueuedJob();
         applier.applyAll(List.of(started(job, 1)));
