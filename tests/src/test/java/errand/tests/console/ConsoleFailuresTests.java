@@ -11,8 +11,7 @@ import java.util.UUID;
 import errand.model.JobStatus;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandPlatform;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -27,19 +26,12 @@ class ConsoleFailuresTests {
     private static final int FAILED = 3;
 
     @RegisterExtension
+    @Order(1)
     static final ErrandPlatform platform = ErrandPlatform.shared();
 
-    private static ConsoleBrowser browser;
-
-    @BeforeAll
-    static void openBrowser() {
-        browser = ConsoleBrowser.open(platform.api().baseUri());
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        browser.close();
-    }
+    @RegisterExtension
+    @Order(2)
+    static final ConsoleBrowser browser = ConsoleBrowser.of(platform);
 
     @Test
     void retryAllFailedJobsOfATypeAfterTheCountIsShownAndConfirmed() {

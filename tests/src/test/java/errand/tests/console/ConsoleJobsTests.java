@@ -17,7 +17,7 @@ import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandPlatform;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -34,31 +34,27 @@ class ConsoleJobsTests {
     private static final Duration SHORT = Duration.ofSeconds(60);
 
     @RegisterExtension
+    @Order(1)
     static final ErrandPlatform platform = ErrandPlatform.shared();
 
-    private static ConsoleBrowser browser;
+    @RegisterExtension
+    @Order(2)
+    static final ConsoleBrowser browser = ConsoleBrowser.of(platform);
+
     private static ErrandClient client;
     private static String key;
 
     @BeforeAll
-    static void openBrowser() {
+    static void keysOfATenantOfItsOwn() {
         String tenant = "console-jobs-" + UUID.randomUUID().toString().substring(0, 8);
         key = platform.api().createKey(tenant, "jobs:submit", "jobs:read", "jobs:manage");
         client = platform.api().withKey(key);
-        browser = ConsoleBrowser.open(platform.api().baseUri());
     }
 
     @AfterAll
-    static void closeBrowser() {
+    static void cleanUpTheTenant() {
         // the shared platform's settling cancels only the default tenant's jobs
         client.post("/api/v1/jobs/cancel", "application/json", "{}", null);
-        browser.close();
-    }
-
-    @BeforeEach
-    void signedOut() {
-        browser.go("/console/");
-        browser.script("sessionStorage.clear()");
     }
 
     @Test

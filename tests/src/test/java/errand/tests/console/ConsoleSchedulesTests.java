@@ -9,7 +9,7 @@ import errand.tests.support.ErrandClient.Response;
 import errand.tests.support.ErrandPlatform;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -26,35 +26,31 @@ class ConsoleSchedulesTests {
     private static final String YEARLY = "0 0 1 1 *";
 
     @RegisterExtension
+    @Order(1)
     static final ErrandPlatform platform = ErrandPlatform.shared();
 
-    private static ConsoleBrowser browser;
+    @RegisterExtension
+    @Order(2)
+    static final ConsoleBrowser browser = ConsoleBrowser.of(platform);
+
     private static ErrandClient client;
     private static String key;
     private static String readKey;
 
     @BeforeAll
-    static void openBrowser() {
+    static void keysOfATenantOfItsOwn() {
         String tenant = "console-sched-" + UUID.randomUUID().toString().substring(0, 8);
         key = platform.api().createKey(tenant, "jobs:read", "jobs:manage", "schedules");
         readKey = platform.api().createKey(tenant, "jobs:read");
         client = platform.api().withKey(key);
-        browser = ConsoleBrowser.open(platform.api().baseUri());
     }
 
     @AfterAll
-    static void closeBrowser() {
+    static void cleanUpTheTenant() {
         // a schedule left behind would go on firing into the shared platform
         client.get(SCHEDULES + "?limit=500").json().path("schedules").forEach(schedule ->
                 client.delete(SCHEDULES + "/" + schedule.path("id").asString()));
         client.post("/api/v1/jobs/cancel", "application/json", "{}", null);
-        browser.close();
-    }
-
-    @BeforeEach
-    void signedOut() {
-        browser.go("/console/");
-        browser.script("sessionStorage.clear()");
     }
 
     @Test

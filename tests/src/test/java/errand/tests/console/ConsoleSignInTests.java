@@ -11,9 +11,7 @@ import errand.model.JobStatus;
 import errand.tests.support.ErrandClient;
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.PlatformApps;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -27,25 +25,12 @@ class ConsoleSignInTests {
     private static final Duration SHORT = Duration.ofSeconds(60);
 
     @RegisterExtension
+    @Order(1)
     static final ErrandPlatform platform = ErrandPlatform.shared();
 
-    private static ConsoleBrowser browser;
-
-    @BeforeAll
-    static void openBrowser() {
-        browser = ConsoleBrowser.open(platform.api().baseUri());
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void signedOut() {
-        browser.go("/console/");
-        browser.script("sessionStorage.clear()");
-    }
+    @RegisterExtension
+    @Order(2)
+    static final ConsoleBrowser browser = ConsoleBrowser.of(platform);
 
     @Test
     void aWrongKeyIsRefusedAndNotKept() {

@@ -6,9 +6,8 @@ import java.util.UUID;
 
 import errand.tests.support.ErrandPlatform;
 import errand.tests.support.PlatformApps;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -22,28 +21,19 @@ import org.openqa.selenium.WebElement;
 class ConsoleTaskTypesTests {
 
     @RegisterExtension
+    @Order(1)
     static final ErrandPlatform platform = ErrandPlatform.shared();
 
-    private static ConsoleBrowser browser;
+    @RegisterExtension
+    @Order(2)
+    static final ConsoleBrowser browser = ConsoleBrowser.of(platform);
+
     private static String key;
 
     @BeforeAll
-    static void openBrowser() {
+    static void aKeyOfATenantOfItsOwn() {
         key = platform.api().createKey("console-types-" + UUID.randomUUID().toString().substring(0, 8),
                 "jobs:submit", "jobs:read");
-        browser = ConsoleBrowser.open(platform.api().baseUri());
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void signedOut() {
-        browser.width(1280);
-        browser.go("/console/");
-        browser.script("sessionStorage.clear()");
     }
 
     @Test
