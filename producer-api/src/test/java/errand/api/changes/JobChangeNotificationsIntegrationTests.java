@@ -10,14 +10,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import errand.testsupport.ErrandTestServices;
-import org.flywaydb.core.Flyway;
+import errand.api.MigratedDatabase;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,21 +24,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** What the jobs table's trigger tells the change hub's listeners when one statement changes many jobs. */
 class JobChangeNotificationsIntegrationTests {
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
 
     private Connection listening;
 
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = ErrandTestServices.isolated(JobChangeNotificationsIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
+    static void connect() {
+        jdbc = database.jdbc();
     }
 
     @BeforeEach

@@ -9,38 +9,31 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import errand.api.MigratedDatabase;
 import errand.model.JobMessage;
 import errand.model.WireJson;
-import errand.testsupport.ErrandTestServices;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The relay's outbox on a real PostgreSQL: claim, mark, cancels and pruning, with concurrent transactions. */
 class OutboxStoreIntegrationTests {
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
     private static TransactionTemplate transactions;
     private static OutboxStore store;
 
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = ErrandTestServices.isolated(OutboxStoreIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
-        transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
+    static void connect() {
+        jdbc = database.jdbc();
+        transactions = database.transactions();
         store = new OutboxStore(jdbc);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
     }
 
     @BeforeEach

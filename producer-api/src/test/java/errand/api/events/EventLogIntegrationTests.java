@@ -10,13 +10,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import errand.api.MigratedDatabase;
 import errand.model.JobStatus;
-import errand.testsupport.ErrandTestServices;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Staging, numbering, reading and expiring job events on a real PostgreSQL with the Flyway schema. */
@@ -24,21 +23,16 @@ class EventLogIntegrationTests {
 
     private static final EventFilter EVERYTHING = new EventFilter(null, null, null, false);
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
     private static EventLog log;
 
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = ErrandTestServices.isolated(EventLogIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
+    static void connect() {
+        jdbc = database.jdbc();
         log = new EventLog(jdbc);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
     }
 
     @BeforeEach

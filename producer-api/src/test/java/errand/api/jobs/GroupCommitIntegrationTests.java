@@ -18,12 +18,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import errand.testsupport.ErrandTestServices;
-import org.flywaydb.core.Flyway;
+import errand.api.MigratedDatabase;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -36,19 +35,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /** Single submits committed together, on a real PostgreSQL with the Flyway schema. */
 class GroupCommitIntegrationTests {
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
 
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = ErrandTestServices.isolated(GroupCommitIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
+    static void connect() {
+        jdbc = database.jdbc();
     }
 
     @Test

@@ -9,13 +9,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import errand.api.MigratedDatabase;
 import errand.model.WorkerHeartbeat;
-import errand.testsupport.ErrandTestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The rescuer and lease renewal on a real PostgreSQL: a stale lease is seeded, then {@code sweepOnce()}. */
@@ -23,24 +22,19 @@ class LeaseRescuerIntegrationTests {
 
     private static final LeaseProperties PROPERTIES = new LeaseProperties(Duration.ofSeconds(1), 3, 500);
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
     private static final AtomicInteger wakeUps = new AtomicInteger();
     private static LeaseRescuer rescuer;
     private static LeaseRenewals renewals;
 
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = ErrandTestServices.isolated(LeaseRescuerIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
+    static void connect() {
+        jdbc = database.jdbc();
         rescuer = new LeaseRescuer(jdbc, wakeUps::incrementAndGet, PROPERTIES, new SimpleMeterRegistry());
         renewals = new LeaseRenewals(jdbc, PROPERTIES);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
     }
 
     @Test

@@ -8,16 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import errand.api.MigratedDatabase;
 import errand.model.Failure;
 import errand.model.JobEvent;
-import errand.testsupport.ErrandTestServices;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /** The event-application state machine on a real PostgreSQL with the Flyway schema. */
@@ -25,22 +22,17 @@ class EventApplierIntegrationTests {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
     private static EventApplier applier;
 
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = ErrandTestServices.isolated(EventApplierIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
-        var transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
+    static void connect() {
+        jdbc = database.jdbc();
+        var transactions = database.transactions();
         applier = new EventApplier(jdbc, transactions);
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
     }
 
     @Test

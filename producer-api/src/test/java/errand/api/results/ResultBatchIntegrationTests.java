@@ -15,21 +15,18 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.rabbitmq.client.Channel;
+import errand.api.MigratedDatabase;
 import errand.api.dispatch.ControlPublisher;
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.WireJson;
-import errand.testsupport.ErrandTestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,26 +37,21 @@ class ResultBatchIntegrationTests {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
     private static EventSink sink;
     private static ResultMetrics metrics;
 
     @BeforeAll
-    static void createDatabase() throws Exception {
-        database = ErrandTestServices.isolated(ResultBatchIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
-        var transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
+    static void connect() {
+        jdbc = database.jdbc();
+        var transactions = database.transactions();
         metrics = new ResultMetrics(new SimpleMeterRegistry());
         sink = new EventSink(new EventApplier(jdbc, transactions), metrics,
                 new CancelledJobs(jdbc, mock(ControlPublisher.class)),
                 new ResultsProperties(250, Duration.ofMillis(5), 1, Duration.ofMillis(200)));
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
     }
 
     @Test

@@ -16,16 +16,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import errand.api.MigratedDatabase;
 import errand.api.jobs.ScheduledJobs;
-import errand.testsupport.ErrandTestServices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -40,7 +38,9 @@ class ScheduleFiringIntegrationTests {
     private static final SchedulesProperties PROPERTIES = new SchedulesProperties(Duration.ofMillis(250), 50,
             Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofDays(30));
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
     private static TransactionTemplate transactions;
     private final Queue<ScheduledJobs.ScheduledJob> enqueued = new ConcurrentLinkedQueue<>();
@@ -48,16 +48,9 @@ class ScheduleFiringIntegrationTests {
     private final ScheduledJobs jobs = mock(ScheduledJobs.class);
 
     @BeforeAll
-    static void createDatabase() {
-        database = ErrandTestServices.isolated(ScheduleFiringIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
-        transactions = new TransactionTemplate(new DataSourceTransactionManager(database.dataSource()));
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
+    static void connect() {
+        jdbc = database.jdbc();
+        transactions = database.transactions();
     }
 
     @BeforeEach

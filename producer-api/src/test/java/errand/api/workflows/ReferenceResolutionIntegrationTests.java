@@ -4,37 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 
+import errand.api.MigratedDatabase;
 import errand.model.WireJson;
-import errand.testsupport.ErrandTestServices;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** How the database resolves a step's references to its dependencies' results (V10's workflow_resolve). */
 class ReferenceResolutionIntegrationTests {
 
-    private static ErrandTestServices.Isolated database;
+    @RegisterExtension
+    static final MigratedDatabase database = new MigratedDatabase();
+
     private static JdbcTemplate jdbc;
     private static final UUID WORKFLOW = UUID.randomUUID();
 
     @BeforeAll
     static void aWorkflowWithTwoFinishedSteps() throws Exception {
-        database = ErrandTestServices.isolated(ReferenceResolutionIntegrationTests.class.getSimpleName());
-        Flyway.configure().dataSource(database.dataSource()).load().migrate();
-        jdbc = new JdbcTemplate(database.dataSource());
+        jdbc = database.jdbc();
         jdbc.update("""
                 insert into workflows (id, tenant, status, on_failure, steps, steps_open, max_payload_bytes, created_at)
                 values (?, 'default', 'RUNNING', 'FAIL_FAST', 3, 1, 10000, now())""", WORKFLOW);
         finishedStep("a", "{\"list\": [1, 2], \"x/y\": \"slash\", \"t~\": \"tilde\"}");
         finishedStep("b", "{\"n\": 5}");
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        database.close();
     }
 
     @Test
