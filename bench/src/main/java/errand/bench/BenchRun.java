@@ -194,7 +194,6 @@ final class BenchRun {
     }
 
     private void runSystem(String system, String round, int jobs) throws Exception {
-        Services.awaitNoVacuumRunning(Duration.ofMinutes(2));
         switch (system) {
             case "perftest" -> runPerfTest(round);
             case "errand" -> runErrand(round, jobs);

@@ -91,31 +91,6 @@ public final class Services implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits, at most {@code max}, until no autovacuum worker runs, and logs what ran. A workload's CPU counts every
-     * PostgreSQL process, so a vacuum of the tables the previous system filled (Celery's results, Errand's jobs) would
-     * otherwise land in the next system's figures: it did on 2026-12-03, PostgreSQL's CPU per job in two of Errand's
-     * three rounds four to six times the third's.
-     */
-    public static void awaitNoVacuumRunning(Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        long started = System.nanoTime();
-        String seen = "";
-        String running;
-        while (!(running = postgresQuery("""
-                select coalesce(string_agg(datname || ': ' || query, '; '), '') from pg_stat_activity
-                where backend_type = 'autovacuum worker'""")).isEmpty() && System.nanoTime() < deadline) {
-            if (seen.isEmpty() && !running.equals("?")) {
-                seen = running;
-            }
-            Thread.sleep(250);
-        }
-        if (!seen.isEmpty()) {
-            Console.log("waited " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms for autovacuum to"
-                    + " end before the next workload (" + seen + ")" + (running.isEmpty() ? "" : "; still running"));
-        }
-    }
-
     /** A vhost and a database of the run's own for one system, removed by {@link #close}. */
     public synchronized Isolated isolate(String system) {
         Isolated made = ErrandTestServices.isolated("bench_" + system);
