@@ -5,10 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import errand.api.MigratedDatabase;
 import errand.model.JobStatus;
@@ -143,6 +147,52 @@ class EventLogIntegrationTests {
             other.rollback();
         }
         assertThat(log.sequence(1000)).isEqualTo(1);
+    }
+
+    /**
+     * PL/pgSQL keeps a statement's plan for the session. One made while the inbox was empty once joined the inbox
+     * with the round's own pick row by row, rereading the pick for every staged row: quadratic in a backlog.
+     * {@code auto_explain}, loaded in this session only, reports the plans of the round's statements as notices.
+     */
+    @Test
+    void aRoundOverABacklogReadsEachStagedRowOnceWhateverPlanTheSessionCached() throws SQLException {
+        String plans;
+        try (Connection session = database.dataSource().getConnection();
+                Statement sql = session.createStatement()) {
+            sql.execute("vacuum analyze job_event_inbox");
+            for (int round = 0; round < 8; round++) {
+                sql.execute("select sequence_job_events(1000)");
+            }
+            jdbc.update("""
+                    insert into jobs (id, tenant, type, status, payload, max_attempts, timeout_ms, created_at,
+                                      publish_after, updated_at)
+                    select gen_random_uuid(), 'default', 'echo', 'QUEUED', '{}', 1, 1000, now(), now(), now()
+                    from generate_series(1, 3000)""");
+            sql.execute("load 'auto_explain'");
+            sql.execute("set auto_explain.log_min_duration = 0");
+            sql.execute("set auto_explain.log_nested_statements = on");
+            sql.execute("set auto_explain.log_analyze = on");
+            sql.execute("set auto_explain.log_timing = off");
+            sql.execute("set auto_explain.log_level = notice");
+
+            try (ResultSet moved = sql.executeQuery("select sequence_job_events(1000)")) {
+                moved.next();
+                assertThat(moved.getInt(1)).isEqualTo(1000);
+            }
+            plans = notices(sql.getWarnings());
+        }
+
+        assertThat(plans).contains("Delete on job_event_inbox");
+        assertThat(Pattern.compile("loops=(\\d+)").matcher(plans).results().map(loops -> loops.group(1)))
+                .as("how often each plan node ran, in %s", plans).isNotEmpty().containsOnly("1");
+    }
+
+    private static String notices(SQLWarning first) {
+        StringBuilder text = new StringBuilder();
+        for (SQLWarning notice = first; notice != null; notice = notice.getNextWarning()) {
+            text.append(notice.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 
     @Test
