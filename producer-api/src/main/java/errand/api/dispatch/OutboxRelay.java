@@ -71,8 +71,8 @@ public class OutboxRelay extends BackgroundLoop implements OutboxSignal {
     }
 
     /**
-     * One round, then a wait: none after a full round, the sweep interval after a failed publish. A round that found
-     * nothing due is the moment to prune what no round will claim: the outbox is nearly empty then.
+     * One round, then a wait: none after a full round, the sweep interval after a failed publish. A round that claimed
+     * nothing is the moment to prune the due rows no round will claim: there are few or none of them then.
      */
     @Override
     protected boolean runOnce() throws InterruptedException {

@@ -47,13 +47,15 @@ class OutboxStore {
             where o.job_id = c.id and o.attempt = c.attempt""";
 
     /**
-     * Outbox rows no relay will claim: their job left QUEUED, or took another attempt, without the row being deleted
-     * (a relay died between the broker's confirm and its delete, or a cancel found the row locked).
+     * Due outbox rows no relay will claim: their job left QUEUED, or took another attempt, without the row being
+     * deleted (a relay died between the broker's confirm and its delete, or a cancel found the row locked). Rows not
+     * due yet are left to a later prune: a store of delayed jobs is not walked on every idle round.
      */
     private static final String PRUNE_UNCLAIMABLE = """
             delete from job_outbox where ctid in (
                 select o.ctid from job_outbox o
-                where not exists (select 1 from jobs j
+                where o.publish_after <= now()
+                  and not exists (select 1 from jobs j
                                   where j.id = o.job_id and j.attempt = o.attempt and j.status = %s)
                 for update skip locked)""".formatted(StatusSql.literal(JobStatus.QUEUED));
 
@@ -87,7 +89,7 @@ class OutboxStore {
         }
     }
 
-    /** Deletes the outbox rows no relay will claim; answers how many. */
+    /** Deletes the due outbox rows no relay will claim; answers how many. */
     int pruneUnclaimable() {
         return jdbc.update(PRUNE_UNCLAIMABLE);
     }

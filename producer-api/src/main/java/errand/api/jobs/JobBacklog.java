@@ -26,6 +26,14 @@ class JobBacklog {
 
     private static final Logger log = LoggerFactory.getLogger(JobBacklog.class);
 
+    /**
+     * Due attempts waiting to be published. Joined to their jobs, so a row no relay will claim (pruned only while the
+     * relay is idle) does not count.
+     */
+    private static final String DUE_UNPUBLISHED = """
+            select count(*) from job_outbox o join jobs j on j.id = o.job_id and j.attempt = o.attempt
+            where o.publish_after <= now() and j.status = %s""".formatted(StatusSql.literal(JobStatus.QUEUED));
+
     private final JdbcTemplate jdbc;
     private final JobCounts counts;
     private final JobsProperties limits;
@@ -68,11 +76,7 @@ class JobBacklog {
                 unfinished.putAll(byStatus);
             }
             byTenant = Map.copyOf(tenants);
-            Long pending = jdbc.queryForObject(
-                    """
-                    select count(*) from job_outbox o join jobs j on j.id = o.job_id and j.attempt = o.attempt
-                    where o.publish_after <= now() and j.status = %s""".formatted(
-                            StatusSql.literal(JobStatus.QUEUED)), Long.class);
+            Long pending = jdbc.queryForObject(DUE_UNPUBLISHED, Long.class);
             unpublished = pending == null ? 0 : pending;
         } catch (DataAccessException e) {
             log.debug("Could not count the backlog: {}", e.getMessage());

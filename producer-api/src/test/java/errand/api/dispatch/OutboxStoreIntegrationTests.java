@@ -135,6 +135,20 @@ class OutboxStoreIntegrationTests {
         assertThat(idsOf(store.claimDue(10, Instant.now()))).containsExactly(waiting);
     }
 
+    @Test
+    void pruningLeavesRowsThatAreNotDueYetForALaterRound() {
+        UUID delayedThenFinished = anUnpublishedJob(1);
+        jdbc.update("update job_outbox set publish_after = now() + interval '1 hour' where job_id = ?",
+                delayedThenFinished);
+        jdbc.update("update jobs set status = 'SUCCEEDED', finished_at = now() where id = ?", delayedThenFinished);
+
+        assertThat(store.pruneUnclaimable()).isZero();
+
+        jdbc.update("update job_outbox set publish_after = now() - interval '1 second' where job_id = ?",
+                delayedThenFinished);
+        assertThat(store.pruneUnclaimable()).isOne();
+    }
+
     private static int outboxRowsOf(UUID job) {
         Integer rows = jdbc.queryForObject("select count(*) from job_outbox where job_id = ?", Integer.class, job);
         return rows == null ? 0 : rows;
