@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param scale with {@code --scale}: only Errand's batch burn-down, once per worker count of {@code scaleWorkers}
  *              and API count of {@code scaleApis}
  * @param startupRuns starts of each app per launch in the {@code startup} workload
+ * @param warmup with {@code --warmup N}: jobs per burn-down in the warm-up (0: a fifth of {@code jobs})
  */
-public record Options(int jobs, int rounds, boolean smoke, List<String> systems, List<String> workloads,
+public record Options(int jobs, int warmup, int rounds, boolean smoke, List<String> systems, List<String> workloads,
         boolean profile, boolean build, int workers, int rateSeconds, int perftestSeconds, long upTo, int fixedRate,
         boolean help, @Nullable String report, @Nullable String perftestArgs, @Nullable String perftestSize,
         List<String> workerArgs, String javaHome, int storeRows, boolean scale, List<Integer> scaleWorkers,
@@ -27,6 +28,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
               bench/run                      full run: 50,000-job burn-downs, a warm-up and 3 measured rounds
               bench/run --smoke              a few hundred jobs, 1 measured round: checks the kit and the gate
               bench/run -n 20000 --rounds 5  other sizes
+              bench/run --warmup N           jobs per burn-down in the warm-up (a fifth of -n, at least 100)
               bench/run --only errand,celery only some systems (errand, perftest, celery)
               bench/run --workloads batch    only some of Errand's and Celery's workloads (batch, client, single,
                                              rate, cpu; Errand's startup too, not in --smoke unless named)
@@ -61,6 +63,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
 
     public static Options parse(String[] args, Map<String, String> env) {
         int jobs = 50_000;
+        int warmup = 0;
         int rounds = 3;
         boolean smoke = false;
         String only = "errand,perftest,celery";
@@ -87,6 +90,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
                 case "--build" -> build = true;
                 case "-h", "--help" -> help = true;
                 case "-n" -> jobs = positive(option, value(args, i++));
+                case "--warmup" -> warmup = positive(option, value(args, i++));
                 case "--rounds" -> rounds = positive(option, value(args, i++));
                 case "--only" -> only = value(args, i++);
                 case "--workloads" -> workloads = value(args, i++);
@@ -114,6 +118,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         }
         if (smoke) {
             jobs = 300;
+            warmup = 0;
             rounds = 1;
             rateSeconds = 3;
             perftestSeconds = 5;
@@ -131,7 +136,7 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
             throw new UsageException("--only names none of errand, perftest, celery");
         }
         String workerArgs = env.getOrDefault("ERRAND_WORKER_ARGS", "").strip();
-        return new Options(jobs, rounds, smoke, systems, list(workloads), profile, build, workers, rateSeconds,
+        return new Options(jobs, warmup, rounds, smoke, systems, list(workloads), profile, build, workers, rateSeconds,
                 perftestSeconds, upTo, fixedRate, help, report, blankToNull(env.get("PERFTEST_ARGS")),
                 blankToNull(env.get("PERFTEST_SIZE")),
                 workerArgs.isEmpty() ? List.of() : List.of(workerArgs.split("\\s+")),
@@ -167,9 +172,9 @@ public record Options(int jobs, int rounds, boolean smoke, List<String> systems,
         return Math.max(jobs / 10, 20);
     }
 
-    /** Jobs per burn-down in the warm-up: a fifth, at least 100. */
+    /** Jobs per burn-down in the warm-up: as {@code --warmup} says, else a fifth, at least 100. */
     public int warmupJobs() {
-        return Math.max(jobs / 5, 100);
+        return warmup > 0 ? warmup : Math.max(jobs / 5, 100);
     }
 
     public String java() {

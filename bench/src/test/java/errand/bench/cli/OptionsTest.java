@@ -36,8 +36,9 @@ class OptionsTest {
     void everyOptionOfBenchRun() {
         Options options = parse("-n", "2000", "--rounds", "5", "--only", "errand,celery", "--workloads", "batch,cpu",
                 "--profile", "--build", "--workers", "3", "--rate-seconds", "7", "--perftest-seconds", "9",
-                "--up-to", "1000");
+                "--up-to", "1000", "--warmup", "700");
         assertThat(options.jobs()).isEqualTo(2000);
+        assertThat(options.warmupJobs()).isEqualTo(700);
         assertThat(options.rounds()).isEqualTo(5);
         assertThat(options.has("errand")).isTrue();
         assertThat(options.has("perftest")).isFalse();
@@ -53,7 +54,7 @@ class OptionsTest {
 
     @Test
     void smokeWinsOverTheSizesWhereverItStands() {
-        Options options = parse("-n", "9999", "--smoke", "--rounds", "4");
+        Options options = parse("-n", "9999", "--smoke", "--rounds", "4", "--warmup", "5000");
         assertThat(options.jobs()).isEqualTo(300);
         assertThat(options.rounds()).isEqualTo(1);
         assertThat(options.rateSeconds()).isEqualTo(3);
