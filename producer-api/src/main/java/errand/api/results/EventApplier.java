@@ -1,5 +1,6 @@
 package errand.api.results;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,17 +71,27 @@ class EventApplier {
     /**
      * A run of outcomes in one statement: the jobs updated from the arrays, then their attempts. Per-event
      * statements cost PostgreSQL more than the rows they change once a batch carries hundreds of outcomes.
+     *
+     * <p>Each outcome finds its job through the primary key, whatever the statistics say: {@code open} fences it in
+     * a scalar subquery, which the planner cannot turn into a join. As a join, the plan depended on how many jobs
+     * the statistics counted as unfinished, and those are often taken while every job is finished (an idle store,
+     * analysed): then the planner expected one open job, scanned the whole table and compared every job with every
+     * outcome, and a burst that followed paid about half a second per batch. The update fences again, so a row
+     * changed since (none can be: the batch's rows are locked first) is left alone.
      */
-    private static final String SUCCEEDED = """
+    static final String SUCCEEDED = """
             with outcome as (
                 select * from unnest(?::uuid[], ?::int[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[])
                     as o(job_id, attempt, worker_id, result, started_at, finished_at)),
+            open as materialized (
+                select o.* from outcome o
+                where (select status from jobs where jobs.id = o.job_id and jobs.attempt = o.attempt) = any(?)),
             j as (
                 update jobs set status = %2$s, result = o.result::jsonb, error = null, lease_until = null,
                                 started_at = case when jobs.status = %1$s then jobs.started_at else o.started_at end,
                                 finished_at = o.finished_at, attempts = greatest(jobs.attempts, jobs.attempt),
                                 updated_at = now()
-                from outcome o
+                from open o
                 where jobs.id = o.job_id and jobs.attempt = o.attempt and jobs.status = any(?)
                 returning jobs.id, jobs.attempt, o.worker_id, o.started_at, o.finished_at)
             insert into job_attempts (job_id, attempt, worker_id, status, started_at, finished_at)
@@ -211,24 +222,7 @@ class EventApplier {
         }
         List<JobEvent.Succeeded> outcomes = List.copyOf(firsts.values());
         Set<AttemptOf> updated = new HashSet<>();
-        jdbc.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement(SUCCEEDED);
-            statement.setArray(1, connection.createArrayOf("uuid",
-                    outcomes.stream().map(JobEvent::jobId).toArray()));
-            statement.setArray(2, connection.createArrayOf("int4",
-                    outcomes.stream().map(JobEvent::attempt).toArray()));
-            statement.setArray(3, connection.createArrayOf("text",
-                    outcomes.stream().map(JobEvent::workerId).toArray()));
-            statement.setArray(4, connection.createArrayOf("text",
-                    outcomes.stream().map(e -> WireJson.mapper().writeValueAsString(e.result())).toArray()));
-            statement.setArray(5, connection.createArrayOf("text",
-                    outcomes.stream().map(e -> e.startedAt().toString()).toArray()));
-            statement.setArray(6, connection.createArrayOf("text",
-                    outcomes.stream().map(e -> e.at().toString()).toArray()));
-            statement.setArray(7, connection.createArrayOf("text",
-                    JobTransitions.sourceNames(outcomes.getFirst())));
-            return statement;
-        }, (ResultSet rs) -> {
+        jdbc.query(connection -> prepareSucceeded(connection, SUCCEEDED, outcomes), (ResultSet rs) -> {
             updated.add(new AttemptOf(rs.getObject("job_id", UUID.class), rs.getInt("attempt")));
         });
         for (JobEvent.Succeeded outcome : outcomes) {
@@ -236,6 +230,25 @@ class EventApplier {
                 changed.add(outcome);
             }
         }
+    }
+
+    /** {@code sql} ({@link #SUCCEEDED}, or a test's explain of it) with the run's outcomes bound. */
+    static PreparedStatement prepareSucceeded(Connection connection, String sql, List<JobEvent.Succeeded> outcomes)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        statement.setArray(1, connection.createArrayOf("uuid", outcomes.stream().map(JobEvent::jobId).toArray()));
+        statement.setArray(2, connection.createArrayOf("int4", outcomes.stream().map(JobEvent::attempt).toArray()));
+        statement.setArray(3, connection.createArrayOf("text", outcomes.stream().map(JobEvent::workerId).toArray()));
+        statement.setArray(4, connection.createArrayOf("text",
+                outcomes.stream().map(e -> WireJson.mapper().writeValueAsString(e.result())).toArray()));
+        statement.setArray(5, connection.createArrayOf("text",
+                outcomes.stream().map(e -> e.startedAt().toString()).toArray()));
+        statement.setArray(6, connection.createArrayOf("text",
+                outcomes.stream().map(e -> e.at().toString()).toArray()));
+        Array sources = connection.createArrayOf("text", JobTransitions.sourceNames(outcomes.getFirst()));
+        statement.setArray(7, sources);
+        statement.setArray(8, sources);
+        return statement;
     }
 
     private record AttemptOf(UUID jobId, int attempt) {

@@ -2,6 +2,10 @@ package errand.api.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -276,6 +280,44 @@ class EventApplierIntegrationTests {
         assertThat(applied.changed()).hasSize(1);
         assertThat(applied.jobs()).containsOnlyKeys(succeeding, staleEventOnly)
                 .containsEntry(succeeding, new EventApplier.JobFacts("prime-count", accepted));
+    }
+
+    /**
+     * The statistics of a store are often taken while every job in it is finished. A burst that follows must not
+     * make the outcomes' statement scan the table and compare every job with every outcome.
+     */
+    @Test
+    void appliesABurstsOutcomesThroughThePrimaryKeyWhenTheStatisticsCountNoOpenJob() throws SQLException {
+        jdbc.update("""
+                insert into jobs (id, type, status, payload, max_attempts, timeout_ms, created_at, publish_after,
+                                  updated_at)
+                select gen_random_uuid(), 'echo', 'SUCCEEDED', '{}', 1, 1000, now(), now(), now()
+                from generate_series(1, 3000)""");
+        jdbc.execute("analyze jobs");
+        List<UUID> queued = jdbc.queryForList("""
+                insert into jobs (id, type, status, payload, max_attempts, timeout_ms, created_at, publish_after,
+                                  updated_at)
+                select gen_random_uuid(), 'echo', 'QUEUED', '{}', 1, 1000, now(), now(), now()
+                from generate_series(1, 250)
+                returning id""", UUID.class);
+        jdbc.update("delete from job_outbox where job_id = any(?)", (Object) queued.toArray(UUID[]::new));
+        List<JobEvent.Succeeded> burst = queued.stream().map(id -> (JobEvent.Succeeded) succeeded(id, 1, 1)).toList();
+
+        String plan;
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement explain = EventApplier.prepareSucceeded(connection,
+                        "explain " + EventApplier.SUCCEEDED, burst);
+                ResultSet lines = explain.executeQuery()) {
+            StringBuilder text = new StringBuilder();
+            while (lines.next()) {
+                text.append(lines.getString(1)).append('\n');
+            }
+            plan = text.toString();
+        }
+
+        assertThat(plan).as(plan).doesNotContain("Seq Scan on jobs").contains("Index Scan using jobs_pkey on jobs");
+        assertThat(applier.applyAll(List.copyOf(burst)).changed()).hasSize(queued.size());
+        assertThat(burst).allSatisfy(outcome -> assertThat(row(outcome.jobId())).containsEntry("status", "SUCCEEDED"));
     }
 
     private static UUID aQueuedJob() {
