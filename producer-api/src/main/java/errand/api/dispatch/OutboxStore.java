@@ -1,11 +1,13 @@
 package errand.api.dispatch;
 
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import errand.api.PlannedEachCall;
 import errand.api.StatusSql;
 import errand.model.JobMessage;
 import errand.model.JobStatus;
@@ -70,12 +72,15 @@ class OutboxStore {
      * from publishing the same jobs until it ends, and they take the next ones instead of waiting.
      */
     List<OutboxEntry> claimDue(int limit, Instant now) {
-        return jdbc.query(CLAIM_DUE,
-                (rs, n) -> new OutboxEntry(new JobMessage(rs.getObject("id", UUID.class), rs.getString("type"),
-                        rs.getInt("attempt"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
-                        WireJson.mapper().readTree(rs.getString("payload")),
-                        rs.getTimestamp("created_at").toInstant()), rs.getString("traceparent")),
-                Timestamp.from(now), limit);
+        return jdbc.query(connection -> {
+            PreparedStatement claim = PlannedEachCall.prepare(connection, CLAIM_DUE);
+            claim.setTimestamp(1, Timestamp.from(now));
+            claim.setInt(2, limit);
+            return claim;
+        }, (rs, n) -> new OutboxEntry(new JobMessage(rs.getObject("id", UUID.class), rs.getString("type"),
+                rs.getInt("attempt"), rs.getInt("max_attempts"), Duration.ofMillis(rs.getLong("timeout_ms")),
+                WireJson.mapper().readTree(rs.getString("payload")), rs.getTimestamp("created_at").toInstant()),
+                rs.getString("traceparent")));
     }
 
     /** A job to publish, with the trace context it travels in. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import errand.api.PlannedEachCall;
 import errand.api.StatusSql;
 import errand.model.Failure;
 import errand.model.JobEvent;
@@ -232,10 +233,13 @@ class EventApplier {
         }
     }
 
-    /** {@code sql} ({@link #SUCCEEDED}, or a test's explain of it) with the run's outcomes bound. */
+    /**
+     * {@code sql} ({@link #SUCCEEDED}, or a test's explain of it) with the run's outcomes bound, planned for them:
+     * a generic plan made while the store was empty would look each outcome's job up with a scan of the table.
+     */
     static PreparedStatement prepareSucceeded(Connection connection, String sql, List<JobEvent.Succeeded> outcomes)
             throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
+        PreparedStatement statement = PlannedEachCall.prepare(connection, sql);
         statement.setArray(1, connection.createArrayOf("uuid", outcomes.stream().map(JobEvent::jobId).toArray()));
         statement.setArray(2, connection.createArrayOf("int4", outcomes.stream().map(JobEvent::attempt).toArray()));
         statement.setArray(3, connection.createArrayOf("text", outcomes.stream().map(JobEvent::workerId).toArray()));

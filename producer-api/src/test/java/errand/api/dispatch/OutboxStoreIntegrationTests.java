@@ -1,7 +1,11 @@
 package errand.api.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jdbc.SQLWarningException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The relay's outbox on a real PostgreSQL: claim, mark, cancels and pruning, with concurrent transactions. */
@@ -147,6 +153,49 @@ class OutboxStoreIntegrationTests {
         jdbc.update("update job_outbox set publish_after = now() - interval '1 second' where job_id = ?",
                 delayedThenFinished);
         assertThat(store.pruneUnclaimable()).isOne();
+    }
+
+    /**
+     * A relay polls an empty store for as long as it is idle. A plan cached then (a generic plan, made for an empty
+     * table) looked each due job up with a scan of the whole table once a burst came. {@code auto_explain}, loaded in
+     * the relay's own session, reports the plan of the claim it runs on the burst.
+     */
+    @Test
+    void aBurstAfterAnIdleSpellIsClaimedThroughThePrimaryKey() throws SQLException {
+        jdbc.execute("vacuum analyze jobs");
+        jdbc.execute("vacuum analyze job_outbox");
+        try (Connection session = database.dataSource().getConnection()) {
+            JdbcTemplate relaySession = new JdbcTemplate(new SingleConnectionDataSource(session, true));
+            OutboxStore relay = new OutboxStore(relaySession);
+            for (int idleRound = 0; idleRound < 10; idleRound++) {
+                assertThat(relay.claimDue(500, Instant.now())).isEmpty();
+            }
+            jdbc.update("""
+                    insert into jobs (id, type, status, payload, max_attempts, timeout_ms, created_at, publish_after,
+                                      updated_at)
+                    select gen_random_uuid(), 'echo', 'QUEUED', '{}', 3, 60000, now(), now() - interval '1 second',
+                           now()
+                    from generate_series(1, 2000)""");
+            relaySession.execute("load 'auto_explain'");
+            relaySession.execute("set auto_explain.log_min_duration = 0");
+            relaySession.execute("set auto_explain.log_analyze = on");
+            relaySession.execute("set auto_explain.log_timing = off");
+            relaySession.execute("set auto_explain.log_level = notice");
+            relaySession.setIgnoreWarnings(false);
+
+            assertThatThrownBy(() -> relay.claimDue(500, Instant.now()))
+                    .isInstanceOfSatisfying(SQLWarningException.class, plan -> assertThat(notices(plan))
+                            .as("the claim's plan").contains("Index Scan using jobs_pkey on jobs")
+                            .doesNotContain("Seq Scan on jobs"));
+        }
+    }
+
+    private static String notices(SQLWarningException thrown) {
+        StringBuilder text = new StringBuilder();
+        for (SQLWarning notice = thrown.getSQLWarning(); notice != null; notice = notice.getNextWarning()) {
+            text.append(notice.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 
     private static int outboxRowsOf(UUID job) {
