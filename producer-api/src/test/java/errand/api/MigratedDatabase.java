@@ -1,5 +1,9 @@
 package errand.api;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -57,5 +61,29 @@ public final class MigratedDatabase implements BeforeAllCallback, AfterAllCallba
 
     private ErrandTestServices.Isolated isolated() {
         return Objects.requireNonNull(database, "the database exists only while the class's tests run");
+    }
+
+    /**
+     * Loads {@code auto_explain} in {@code session} only: from now on the plan of every statement it runs, with the
+     * rows and loops each node saw, comes back as a notice (a {@link SQLWarning} on the statement).
+     */
+    public static void reportPlansAsNotices(Connection session) throws SQLException {
+        try (Statement sql = session.createStatement()) {
+            sql.execute("load 'auto_explain'");
+            sql.execute("set auto_explain.log_min_duration = 0");
+            sql.execute("set auto_explain.log_nested_statements = on");
+            sql.execute("set auto_explain.log_analyze = on");
+            sql.execute("set auto_explain.log_timing = off");
+            sql.execute("set auto_explain.log_level = notice");
+        }
+    }
+
+    /** The text of a chain of notices, one to a line. */
+    public static String notices(@Nullable SQLWarning first) {
+        StringBuilder text = new StringBuilder();
+        for (SQLWarning notice = first; notice != null; notice = notice.getNextWarning()) {
+            text.append(notice.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 }

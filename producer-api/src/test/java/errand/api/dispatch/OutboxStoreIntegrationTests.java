@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -176,26 +175,15 @@ class OutboxStoreIntegrationTests {
                     select gen_random_uuid(), 'echo', 'QUEUED', '{}', 3, 60000, now(), now() - interval '1 second',
                            now()
                     from generate_series(1, 2000)""");
-            relaySession.execute("load 'auto_explain'");
-            relaySession.execute("set auto_explain.log_min_duration = 0");
-            relaySession.execute("set auto_explain.log_analyze = on");
-            relaySession.execute("set auto_explain.log_timing = off");
-            relaySession.execute("set auto_explain.log_level = notice");
+            MigratedDatabase.reportPlansAsNotices(session);
             relaySession.setIgnoreWarnings(false);
 
             assertThatThrownBy(() -> relay.claimDue(500, Instant.now()))
-                    .isInstanceOfSatisfying(SQLWarningException.class, plan -> assertThat(notices(plan))
+                    .isInstanceOfSatisfying(SQLWarningException.class, plan -> assertThat(
+                            MigratedDatabase.notices(plan.getSQLWarning()))
                             .as("the claim's plan").contains("Index Scan using jobs_pkey on jobs")
                             .doesNotContain("Seq Scan on jobs"));
         }
-    }
-
-    private static String notices(SQLWarningException thrown) {
-        StringBuilder text = new StringBuilder();
-        for (SQLWarning notice = thrown.getSQLWarning(); notice != null; notice = notice.getNextWarning()) {
-            text.append(notice.getMessage()).append('\n');
-        }
-        return text.toString();
     }
 
     private static int outboxRowsOf(UUID job) {

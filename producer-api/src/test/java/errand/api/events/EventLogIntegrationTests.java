@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -168,31 +167,18 @@ class EventLogIntegrationTests {
                                       publish_after, updated_at)
                     select gen_random_uuid(), 'default', 'echo', 'QUEUED', '{}', 1, 1000, now(), now(), now()
                     from generate_series(1, 3000)""");
-            sql.execute("load 'auto_explain'");
-            sql.execute("set auto_explain.log_min_duration = 0");
-            sql.execute("set auto_explain.log_nested_statements = on");
-            sql.execute("set auto_explain.log_analyze = on");
-            sql.execute("set auto_explain.log_timing = off");
-            sql.execute("set auto_explain.log_level = notice");
+            MigratedDatabase.reportPlansAsNotices(session);
 
             try (ResultSet moved = sql.executeQuery("select sequence_job_events(1000)")) {
                 moved.next();
                 assertThat(moved.getInt(1)).isEqualTo(1000);
             }
-            plans = notices(sql.getWarnings());
+            plans = MigratedDatabase.notices(sql.getWarnings());
         }
 
         assertThat(plans).contains("Delete on job_event_inbox");
         assertThat(Pattern.compile("loops=(\\d+)").matcher(plans).results().map(loops -> loops.group(1)))
                 .as("how often each plan node ran, in %s", plans).isNotEmpty().containsOnly("1");
-    }
-
-    private static String notices(SQLWarning first) {
-        StringBuilder text = new StringBuilder();
-        for (SQLWarning notice = first; notice != null; notice = notice.getNextWarning()) {
-            text.append(notice.getMessage()).append('\n');
-        }
-        return text.toString();
     }
 
     @Test
