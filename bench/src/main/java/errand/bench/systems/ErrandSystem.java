@@ -95,7 +95,8 @@ public final class ErrandSystem {
             args.addAll(options.workerArgs());
             workers.add(processes.start(LAUNCH.command(options.java(), Tools.launcher(out), Tools.workerJar(out), args),
                     logs.resolve("errand-worker-" + i + ".log"), null,
-                    LAUNCH.environment(options.java(), options.profile() ? recording("worker-" + i) : "")));
+                    LAUNCH.environment(Launch.App.WORKER, options.java(),
+                            options.profile() ? recording("worker-" + i) : "")));
             workerPorts.add(port);
         }
         awaitApis();
@@ -143,7 +144,7 @@ public final class ErrandSystem {
             List<String> arguments = new ArrayList<>(apiArguments(isolated, apiPort));
             arguments.addAll(commonArguments(isolated));
             arguments.addAll(apiArgs);
-            Map<String, String> env = new HashMap<>(LAUNCH.environment(options.java(),
+            Map<String, String> env = new HashMap<>(LAUNCH.environment(Launch.App.API, options.java(),
                     options.profile() ? recording(name.substring("errand-".length())) : ""));
             env.put("ERRAND_API_SECURITY_BOOTSTRAP_KEY", bootstrapKey);
             apis.add(processes.start(LAUNCH.command(options.java(), Tools.launcher(out), Tools.apiJar(out), arguments),

@@ -38,12 +38,19 @@ public enum Launch {
         return command;
     }
 
-    /** The environment the launcher reads: the JDK of the options, the AOT switch, more JVM options. */
-    public Map<String, String> environment(String java, String javaOptions) {
+    /** Which of the two apps a launch starts: the launcher compiles them differently. */
+    public enum App { API, WORKER }
+
+    /**
+     * The environment the launcher reads: the JDK of the options, the AOT switch, the API's compiler (C1 only, as its
+     * Dockerfile starts it), more JVM options.
+     */
+    public Map<String, String> environment(App app, String java, String javaOptions) {
         Map<String, String> env = new HashMap<>();
         if (this != PLAIN_JAR) {
             env.put("JAVA_HOME", Path.of(java).toAbsolutePath().getParent().getParent().toString());
             env.put("ERRAND_AOT", this == SCRIPT ? "on" : "off");
+            env.put("ERRAND_JIT", app == App.API ? "c1" : "tiered");
         }
         if (!javaOptions.isBlank()) { // java itself reads JDK_JAVA_OPTIONS; the launcher adds JAVA_OPTS to its own
             env.put(this == PLAIN_JAR ? "JDK_JAVA_OPTIONS" : "JAVA_OPTS", javaOptions);

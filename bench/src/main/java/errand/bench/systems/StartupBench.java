@@ -85,10 +85,11 @@ public final class StartupBench {
                 List<String> args = new ArrayList<>(name.startsWith("api") ? ErrandSystem.apiArguments(isolated, port)
                         : List.of("--server.port=" + port));
                 args.addAll(ErrandSystem.commonArguments(isolated));
-                Path jar = name.startsWith("api") ? Tools.apiJar(out) : Tools.workerJar(out);
+                Launch.App app = name.startsWith("api") ? Launch.App.API : Launch.App.WORKER;
+                Path jar = app == Launch.App.API ? Tools.apiJar(out) : Tools.workerJar(out);
                 started.add(processes.start(launch.command(options.java(), Tools.launcher(out), jar, args),
                         logs.resolve("startup-" + launch.name().toLowerCase(java.util.Locale.ROOT) + "-" + name
-                                + ".log"), null, launch.environment(options.java(), "")));
+                                + ".log"), null, launch.environment(app, options.java(), "")));
                 ports.add(port);
             }
             try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {

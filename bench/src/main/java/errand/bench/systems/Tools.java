@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import errand.bench.Console;
 
@@ -78,13 +77,13 @@ public final class Tools {
         Files.copy(WORKER_JAR, workerJar(out), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(LAUNCHER, launcher(out), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         Console.log("preparing the jars as bin/errand-java does on a first start (extract, AOT cache training run)");
-        Map<String, String> env = Launch.SCRIPT.environment(java, "");
         List<Process> preparing = new ArrayList<>();
-        for (Path jar : List.of(apiJar(out), workerJar(out))) {
+        for (Launch.App app : Launch.App.values()) {
+            Path jar = app == Launch.App.API ? apiJar(out) : workerJar(out);
             ProcessBuilder prepare = new ProcessBuilder(launcher(out).toString(), "--prepare", jar.toString())
                     .redirectErrorStream(true).redirectOutput(out.resolve("logs/prepare-"
                             + jar.getFileName().toString().replace(".jar", ".log")).toFile());
-            prepare.environment().putAll(env);
+            prepare.environment().putAll(Launch.SCRIPT.environment(app, java, ""));
             preparing.add(prepare.start());
         }
         for (Process process : preparing) {

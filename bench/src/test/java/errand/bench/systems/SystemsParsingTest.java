@@ -20,11 +20,20 @@ class SystemsParsingTest {
                 .containsExactly(java, "-jar", "run/jars/api.jar", "--server.port=1");
         assertThat(Launch.SCRIPT.command(java, script, jar, List.of())).containsExactly("run/jars/errand-java",
                 "run/jars/api.jar");
-        assertThat(Launch.SCRIPT.environment(java, "-Dx=1")).containsEntry("JAVA_HOME", "/opt/jdk")
+        assertThat(Launch.SCRIPT.environment(Launch.App.API, java, "-Dx=1")).containsEntry("JAVA_HOME", "/opt/jdk")
                 .containsEntry("ERRAND_AOT", "on").containsEntry("JAVA_OPTS", "-Dx=1");
-        assertThat(Launch.SCRIPT_WITHOUT_AOT.environment(java, "")).containsEntry("ERRAND_AOT", "off")
-                .doesNotContainKey("JAVA_OPTS");
-        assertThat(Launch.PLAIN_JAR.environment(java, "-Dx=1")).containsOnly(Map.entry("JDK_JAVA_OPTIONS", "-Dx=1"));
+        assertThat(Launch.SCRIPT_WITHOUT_AOT.environment(Launch.App.WORKER, java, ""))
+                .containsEntry("ERRAND_AOT", "off").doesNotContainKey("JAVA_OPTS");
+        assertThat(Launch.PLAIN_JAR.environment(Launch.App.API, java, "-Dx=1"))
+                .containsOnly(Map.entry("JDK_JAVA_OPTIONS", "-Dx=1"));
+    }
+
+    @Test
+    void theApiStartsWithC1OnlyAndAWorkerTieredAsTheirDockerfilesDo() {
+        String java = "/opt/jdk/bin/java";
+        assertThat(Launch.SCRIPT.environment(Launch.App.API, java, "")).containsEntry("ERRAND_JIT", "c1");
+        assertThat(Launch.SCRIPT_WITHOUT_AOT.environment(Launch.App.API, java, "")).containsEntry("ERRAND_JIT", "c1");
+        assertThat(Launch.SCRIPT.environment(Launch.App.WORKER, java, "")).containsEntry("ERRAND_JIT", "tiered");
     }
 
     @Test

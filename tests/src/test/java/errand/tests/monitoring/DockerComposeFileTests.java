@@ -309,6 +309,15 @@ class DockerComposeFileTests {
         }
     }
 
+    @Test
+    void theApiImageCompilesWithC1OnlyFromItsTrainingRunOnAndTheWorkerImageTiered() throws IOException {
+        String api = Files.readString(ROOT.resolve("producer-api/Dockerfile"));
+        assertThat(api).contains("ENV ERRAND_JIT=c1");
+        assertThat(api.indexOf("ENV ERRAND_JIT=c1")).as("set before the AOT cache's training run")
+                .isLessThan(api.indexOf("errand-java --prepare"));
+        assertThat(Files.readString(ROOT.resolve("worker-service/Dockerfile"))).doesNotContain("ERRAND_JIT");
+    }
+
     // ---- YAML access
 
     private static boolean matches(String permission, String name) {

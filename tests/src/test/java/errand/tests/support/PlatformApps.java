@@ -47,7 +47,7 @@ public final class PlatformApps {
     static AppProcess startApi(String name, List<String> arguments, Path logDirectory) {
         List<String> withKey = new ArrayList<>(arguments);
         withKey.addFirst("--errand.api.security.bootstrap-key=" + BOOTSTRAP_KEY);
-        return AppProcess.start(name, jar("errand.api.jar"), withKey, logDirectory);
+        return AppProcess.start(name, apiJar(), withKey, logDirectory);
     }
 
     /** Starts a worker process ({@code errand.worker.jar}) and waits until it is ready. */
@@ -105,6 +105,11 @@ public final class PlatformApps {
         Set<String> names = new HashSet<>();
         taskTypes.forEach(type -> names.add(type.path("name").asString("")));
         return names;
+    }
+
+    /** The API's jar, as Maven built it ({@code errand.api.jar}). */
+    public static Path apiJar() {
+        return jar("errand.api.jar");
     }
 
     private static Path jar(String property) {
