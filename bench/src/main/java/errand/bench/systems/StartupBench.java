@@ -82,11 +82,11 @@ public final class StartupBench {
             long t0 = System.nanoTime();
             for (String name : names) {
                 int port = ErrandSystem.freePort();
-                List<String> args = new ArrayList<>(name.startsWith("api") ? ErrandSystem.apiArguments(isolated, port)
+                Launch.App app = name.startsWith("api") ? Launch.App.API : Launch.App.WORKER;
+                List<String> args = new ArrayList<>(app == Launch.App.API ? ErrandSystem.apiArguments(isolated, port)
                         : List.of("--server.port=" + port));
                 args.addAll(ErrandSystem.commonArguments(isolated));
-                Launch.App app = name.startsWith("api") ? Launch.App.API : Launch.App.WORKER;
-                Path jar = app == Launch.App.API ? Tools.apiJar(out) : Tools.workerJar(out);
+                Path jar = Tools.jar(app, out);
                 started.add(processes.start(launch.command(options.java(), Tools.launcher(out), jar, args),
                         logs.resolve("startup-" + launch.name().toLowerCase(java.util.Locale.ROOT) + "-" + name
                                 + ".log"), null, launch.environment(app, options.java(), "")));

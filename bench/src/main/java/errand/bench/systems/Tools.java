@@ -79,7 +79,7 @@ public final class Tools {
         Console.log("preparing the jars as bin/errand-java does on a first start (extract, AOT cache training run)");
         List<Process> preparing = new ArrayList<>();
         for (Launch.App app : Launch.App.values()) {
-            Path jar = app == Launch.App.API ? apiJar(out) : workerJar(out);
+            Path jar = jar(app, out);
             ProcessBuilder prepare = new ProcessBuilder(launcher(out).toString(), "--prepare", jar.toString())
                     .redirectErrorStream(true).redirectOutput(out.resolve("logs/prepare-"
                             + jar.getFileName().toString().replace(".jar", ".log")).toFile());
@@ -104,6 +104,11 @@ public final class Tools {
 
     static Path workerJar(Path out) {
         return out.resolve("jars/worker.jar");
+    }
+
+    /** The run's copy of {@code app}'s jar. */
+    static Path jar(Launch.App app, Path out) {
+        return app == Launch.App.API ? apiJar(out) : workerJar(out);
     }
 
     private static void runLogged(List<String> command, Path log, String failure) throws Exception {
