@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.rabbitmq.client.Channel;
+import errand.model.EventBodies;
 import errand.model.JobEvent;
 import errand.model.WireJson;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +20,8 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Consumes worker events from {@code errand.results} in batches and applies them to the job store.
+ * Consumes worker events from {@code errand.results} in batches and applies them to the job store. A message holds
+ * one event or a set of them ({@link EventBodies}); a batch of messages is applied in one transaction either way.
  *
  * <p>Threading: called on a listener container consumer thread, one batch at a time per consumer. Ack mode is
  * manual: the batch is acknowledged only after its transaction committed, so a crash before the commit gets the
@@ -47,10 +49,11 @@ class ResultListener implements ChannelAwareBatchMessageListener {
 
     @Override
     public void onMessageBatch(List<Message> messages, Channel channel) {
-        metrics.received(messages.size());
         long lastTag = messages.getLast().getMessageProperties().getDeliveryTag();
         try {
-            sink.applyUntilCommitted(decode(messages));
+            List<JobEvent> events = decode(messages);
+            metrics.received(events.size());
+            sink.applyUntilCommitted(events);
         } catch (RuntimeException e) {
             // give the batch back explicitly: a later batch's multiple ack must not acknowledge it unapplied
             requeue(channel, lastTag);
@@ -59,7 +62,7 @@ class ResultListener implements ChannelAwareBatchMessageListener {
         try {
             channel.basicAck(lastTag, true);
         } catch (IOException e) {
-            log.warn("Could not acknowledge {} applied events; they will be redelivered and ignored: {}",
+            log.warn("Could not acknowledge {} messages of applied events; they will be redelivered and ignored: {}",
                     messages.size(), e.getMessage());
         }
     }
@@ -72,22 +75,33 @@ class ResultListener implements ChannelAwareBatchMessageListener {
         }
     }
 
+    /** Every event of the batch's messages, each a single event or a set ({@link EventBodies}), in order. */
     private static List<JobEvent> decode(List<Message> messages) {
         List<JobEvent> events = new ArrayList<>(messages.size());
         for (Message message : messages) {
             try {
-                events.add(StorableEvents.storable(WireJson.read(message.getBody(), JobEvent.class)));
-            } catch (JacksonException e) {
-                JobEvent repeatedKeys = withRepeatedKeys(message.getBody(), e);
-                if (repeatedKeys != null) {
-                    events.add(repeatedKeys);
-                } else {
-                    log.error("Dropping an undecodable job event (correlation id {}): {}",
-                            message.getMessageProperties().getCorrelationId(), e.getOriginalMessage());
+                for (byte[] body : EventBodies.split(message.getBody())) {
+                    decode(body, message, events);
                 }
+            } catch (JacksonException e) {
+                log.error("Dropping a malformed set of job events: {}", e.getOriginalMessage());
             }
         }
         return events;
+    }
+
+    private static void decode(byte[] body, Message message, List<JobEvent> events) {
+        try {
+            events.add(StorableEvents.storable(WireJson.read(body, JobEvent.class)));
+        } catch (JacksonException e) {
+            JobEvent repeatedKeys = withRepeatedKeys(body, e);
+            if (repeatedKeys != null) {
+                events.add(repeatedKeys);
+            } else {
+                log.error("Dropping an undecodable job event (correlation id {}): {}",
+                        message.getMessageProperties().getCorrelationId(), e.getOriginalMessage());
+            }
+        }
     }
 
     /**

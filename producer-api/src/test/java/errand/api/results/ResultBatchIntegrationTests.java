@@ -109,6 +109,29 @@ class ResultBatchIntegrationTests {
     }
 
     @Test
+    void appliesEveryEventOfASetAsIfEachHadComeAloneAndAcknowledgesTheSetOnce() throws Exception {
+        UUID first = aQueuedJob();
+        UUID repeated = aQueuedJob();
+        UUID last = aQueuedJob();
+        UUID alone = aQueuedJob();
+        Channel channel = mock(Channel.class);
+        String set = "[" + succeeded(first, "{\"n\": 1}") + ", \"not an event\", "
+                + succeeded(repeated, "{\"a\": 1, \"a\": 2}") + ",\n" + succeeded(last, "{\"n\": 3}") + "]";
+
+        new ResultListener(sink, metrics).onMessageBatch(List.of(message(1, set),
+                message(2, "[" + succeeded(alone, "{\"n\": 4}") + "] trailing"),
+                message(3, succeeded(alone, "{\"n\": 5}"))), channel);
+
+        then(channel).should().basicAck(3, true);
+        then(channel).should(never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
+        assertThat(result(first).get("n").asInt()).isEqualTo(1);
+        assertThat(result(last).get("n").asInt()).isEqualTo(3);
+        assertThat(status(repeated)).isEqualTo("FAILED");
+        assertThat(error(repeated).get("type").asString()).isEqualTo("output-encoding");
+        assertThat(result(alone).get("n").asInt()).as("a malformed set is dropped whole").isEqualTo(5);
+    }
+
+    @Test
     void failsTheAttemptOfAResultTheDatabaseRefusesAndAppliesTheRestOfTheBatch() {
         UUID fine = aQueuedJob();
         UUID refused = aQueuedJob();

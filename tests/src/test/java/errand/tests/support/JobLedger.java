@@ -19,6 +19,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import errand.model.EventBodies;
 import errand.model.JobEvent;
 import errand.model.Topology;
 import errand.model.WireJson;
@@ -120,8 +121,16 @@ public final class JobLedger implements AutoCloseable {
         }
     }
 
-    /** Records one message from the results exchange (as the consumer does for each delivery). */
-    void record(byte[] body) {
+    /** Records one message from the results exchange, one event or a set of them (as the consumer does). */
+    void record(byte[] message) {
+        try {
+            EventBodies.split(message).forEach(this::recordEvent);
+        } catch (JacksonException e) {
+            undecodable.add(new String(message, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private void recordEvent(byte[] body) {
         try {
             JobEvent event = WireJson.read(body, JobEvent.class);
             events.computeIfAbsent(event.jobId(), id -> new CopyOnWriteArrayList<>())

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import errand.model.EventBodies;
 import errand.model.Failure;
 import errand.model.JobEvent;
 import errand.model.WireJson;
@@ -69,6 +70,16 @@ class JobLedgerTests {
     void keepsWhatIsNoJobEventAsUndecodable() {
         ledger.record("{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8));
 
+        assertThat(ledger.undecodable()).containsExactly("{\"not\":\"an event\"}");
+    }
+
+    @Test
+    void recordsEveryEventOfASetAsIfEachHadComeAlone() {
+        ledger.record(EventBodies.join(List.of(WireJson.write(succeeded(1, "worker-1", T0)),
+                "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8),
+                WireJson.write(succeeded(2, "worker-2", T0.plusSeconds(1))))));
+
+        assertThat(ledger.completionsOf(job)).extracting(JobLedger.Execution::attempt).containsExactly(1, 2);
         assertThat(ledger.undecodable()).containsExactly("{\"not\":\"an event\"}");
     }
 

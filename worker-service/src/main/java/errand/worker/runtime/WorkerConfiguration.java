@@ -17,6 +17,7 @@ import errand.worker.runtime.registry.ServedTasks;
 import errand.worker.runtime.registry.TaskRegistry;
 import errand.worker.runtime.reporting.AttemptReporter;
 import errand.worker.runtime.reporting.ErrandWorkerMetrics;
+import errand.worker.runtime.reporting.EventSets;
 import errand.worker.runtime.reporting.HeartbeatPublisher;
 import errand.worker.tasks.TaskHandler;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -111,12 +112,18 @@ class WorkerConfiguration {
      * next job.
      */
     @Bean
-    AttemptReporter attemptReporter(RabbitTemplate template, ServedTasks served) {
+    AttemptReporter attemptReporter(RabbitTemplate template, ServedTasks served, EventSets sets) {
         if (template.getConnectionFactory() instanceof CachingConnectionFactory cache) {
             cache.setChannelCacheSize(Math.max(cache.getChannelCacheSize(),
                     served.deliveries() + CHANNEL_CACHE_HEADROOM));
         }
-        return new AttemptReporter(template);
+        return new AttemptReporter(template, sets);
+    }
+
+    /** Closed after the runtime stopped: the attempts it waits for publish their outcomes through it. */
+    @Bean
+    EventSets eventSets(RabbitTemplate template, WorkerProperties properties) {
+        return new EventSets(template, properties.eventsPerMessage(), properties.confirmTimeout()).start();
     }
 
     @Bean

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 import errand.worker.runtime.leasing.Hold;
+import errand.worker.runtime.reporting.EventSets;
 import errand.worker.runtime.reporting.StartReport;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -44,6 +45,8 @@ import org.springframework.validation.annotation.Validated;
  * @param quickPrefetch     how many deliveries each slot of a quick type ({@code @Task(quick = true)}) holds: the
  *                          one it runs and the next ones, so a slot starts its next job while the last one's outcome
  *                          waits for the broker's confirm
+ * @param eventsPerMessage  at most how many outcomes that are ready together go out as one message on
+ *                          {@code errand.results} (see {@link EventSets}); 1 sends each on its own
  */
 @Validated
 @ConfigurationProperties("errand.worker")
@@ -58,7 +61,8 @@ public record WorkerProperties(
         @DefaultValue("15m") @NotNull Duration holdLimit,
         @DefaultValue("100ms") @NotNull Duration startedReportDelay,
         @DefaultValue("0") @PositiveOrZero int cores,
-        @DefaultValue("4") @Positive int quickPrefetch) {
+        @DefaultValue("4") @Positive int quickPrefetch,
+        @DefaultValue("100") @Positive int eventsPerMessage) {
 
     public WorkerProperties {
         if (id == null || id.isBlank()) {
@@ -81,6 +85,10 @@ public record WorkerProperties(
         }
         if (quickPrefetch < 1) {
             throw new IllegalArgumentException("errand.worker.quick-prefetch must be at least 1, was " + quickPrefetch);
+        }
+        if (eventsPerMessage < 1) {
+            throw new IllegalArgumentException(
+                    "errand.worker.events-per-message must be at least 1, was " + eventsPerMessage);
         }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("errand.worker.shutdown-grace must not be negative");

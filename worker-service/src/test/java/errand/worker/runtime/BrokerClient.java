@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import errand.amqp.ErrandTopology;
 import errand.amqp.JobMessages;
+import errand.model.EventBodies;
 import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.model.Topology;
@@ -47,6 +49,7 @@ final class BrokerClient implements AutoCloseable {
     private final RabbitAdmin admin;
     private final List<SimpleMessageListenerContainer> listeners = new CopyOnWriteArrayList<>();
     private final List<JobEvent> events = new CopyOnWriteArrayList<>();
+    private final AtomicInteger largestSet = new AtomicInteger();
     private final List<WorkerHeartbeat> heartbeats = new CopyOnWriteArrayList<>();
 
     private final List<ConfigurableApplicationContext> workers = new CopyOnWriteArrayList<>();
@@ -97,7 +100,11 @@ final class BrokerClient implements AutoCloseable {
         admin.declareExchange(exchange);
         admin.declareQueue(queue);
         admin.declareBinding(BindingBuilder.bind(queue).to(exchange));
-        listen(Topology.RESULTS_QUEUE, message -> events.add(WireJson.read(message.getBody(), JobEvent.class)));
+        listen(Topology.RESULTS_QUEUE, message -> {
+            List<byte[]> bodies = EventBodies.split(message.getBody());
+            largestSet.accumulateAndGet(bodies.size(), Math::max);
+            bodies.forEach(body -> events.add(WireJson.read(body, JobEvent.class)));
+        });
     }
 
     ConfigurableApplicationContext startWorker(String... arguments) {
@@ -144,6 +151,11 @@ final class BrokerClient implements AutoCloseable {
 
     List<WorkerHeartbeat> heartbeats() {
         return heartbeats;
+    }
+
+    /** The most events one message on the results queue carried so far. */
+    int largestSet() {
+        return largestSet.get();
     }
 
     /** Ready and unacknowledged messages, as the management API reports them (a few seconds late). */

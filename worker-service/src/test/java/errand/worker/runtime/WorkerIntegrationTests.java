@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import errand.model.ControlCommand;
 import errand.model.Failure;
@@ -78,6 +79,19 @@ class WorkerIntegrationTests {
                     assertThat(succeeded.workerId()).isEqualTo("it-worker");
                     assertThat(succeeded.startedAt()).isBeforeOrEqualTo(succeeded.at());
                 });
+    }
+
+    @Test
+    void sendsTheOutcomesOfJobsThatEndTogetherInSetsAndSettlesEveryJob() {
+        List<JobMessage> jobs = IntStream.range(0, 300).mapToObj(i -> client.publish("echo", "{\"n\": " + i + "}", 3,
+                Duration.ofSeconds(30))).toList();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(jobs).allSatisfy(job -> assertThat(client.eventsOf(job))
+                .singleElement().isInstanceOfSatisfying(JobEvent.Succeeded.class, succeeded ->
+                        assertThat(succeeded.result()).isEqualTo(job.payload()))));
+        assertThat(client.largestSet()).as("most outcomes in one message").isGreaterThan(1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.queueDepth(Topology.jobQueue("echo")))
+                .isEqualTo(Map.of("ready", 0, "unacked", 0)));
     }
 
     @Test

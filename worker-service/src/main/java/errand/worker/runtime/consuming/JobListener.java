@@ -194,9 +194,9 @@ public final class JobListener implements JobSlot.Handler {
                         ? "by letting its lease lapse (the API reruns it)" : "to the queue", givenBack.reason());
                 return leased ? Settlement.NONE : Settlement.REQUEUE;
             }
-            case AttemptResult.Succeeded succeeded -> publications.event(new JobEvent.Succeeded(job.jobId(),
+            case AttemptResult.Succeeded succeeded -> publications.outcome(new JobEvent.Succeeded(job.jobId(),
                     job.attempt(), workerId, startedAt, clock.instant(), succeeded.result()));
-            case AttemptResult.Cancelled _ -> publications.event(new JobEvent.Failed(job.jobId(), job.attempt(),
+            case AttemptResult.Cancelled _ -> publications.outcome(new JobEvent.Failed(job.jobId(), job.attempt(),
                     workerId, startedAt, clock.instant(), new Failure(Failure.CANCELLED, "cancelled on request", false),
                     null));
             case AttemptResult.Failed failed -> reportFailure(job, publications, startedAt, failed.failure());
@@ -245,13 +245,13 @@ public final class JobListener implements JobSlot.Handler {
                 log.info("Job {} attempt {} failed, retrying at {} via the {} tier: {}: {}", job.jobId(),
                         job.attempt(), retry.at(), retry.plan().tier(), failure.type(), failure.message());
                 publications.retry(retry.next(), retry.plan());
-                publications.event(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
+                publications.outcome(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
                         retry.at()));
             }
             case RetryPolicy.DeadLetter dead -> {
                 log.info("Job {} failed for good on attempt {} of {}: {}: {}", job.jobId(), job.attempt(),
                         job.maxAttempts(), failure.type(), failure.message());
-                publications.event(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
+                publications.outcome(new JobEvent.Failed(job.jobId(), job.attempt(), workerId, startedAt, now, failure,
                         null));
                 // The API also learns of dead-lettered jobs from errand.dead; let it see this report first.
                 awaitQuietly(publications);

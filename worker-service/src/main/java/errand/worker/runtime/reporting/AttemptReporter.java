@@ -29,8 +29,9 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * Reports what becomes of a job's attempts: its events (started, progress, the outcome, leased) and the copies that
  * retry or dead-letter it, each published with a publisher-confirm correlation and published again while unconfirmed.
  * Everything published for a job goes through that job's {@link Publications}, so the job's delivery is acknowledged
- * only once all of it is confirmed and routed. The template publishes with {@code mandatory}: an unroutable message
- * counts as unconfirmed. (Heartbeats, fire and forget, go out through {@link HeartbeatPublisher}.)
+ * only once all of it is confirmed and routed. Outcomes go out in sets with the other attempts' ({@link EventSets}).
+ * The template publishes with {@code mandatory}: an unroutable message counts as unconfirmed. (Heartbeats, fire and
+ * forget, go out through {@link HeartbeatPublisher}.)
  */
 public final class AttemptReporter {
 
@@ -43,9 +44,11 @@ public final class AttemptReporter {
     private static final Logger log = LoggerFactory.getLogger(AttemptReporter.class);
 
     private final RabbitTemplate template;
+    private final EventSets sets;
 
-    public AttemptReporter(RabbitTemplate template) {
+    public AttemptReporter(RabbitTemplate template, EventSets sets) {
         this.template = template;
+        this.sets = sets;
     }
 
     public Publications forJob(JobMessage job, @Nullable String traceparent) {
@@ -73,7 +76,7 @@ public final class AttemptReporter {
     public void eventConfirmed(JobEvent event, @Nullable String traceparent, Duration timeout)
             throws UnconfirmedPublishException, InterruptedException {
         Sent one = new Sent("event " + event.getClass().getSimpleName() + " to " + Topology.RESULTS_EXCHANGE,
-                Topology.RESULTS_EXCHANGE, "", ReportMessages.event(event, traceparent));
+                Topology.RESULTS_EXCHANGE, "", ReportMessages.event(event, traceparent), false);
         one.publish();
         String problem = one.awaitConfirm(System.nanoTime() + timeout.toNanos(), timeout);
         if (problem != null) {
@@ -81,7 +84,7 @@ public final class AttemptReporter {
         }
     }
 
-    private static CorrelationData nextCorrelation() {
+    static CorrelationData nextCorrelation() {
         return new CorrelationData(Long.toString(CORRELATIONS.incrementAndGet()));
     }
 
@@ -100,7 +103,16 @@ public final class AttemptReporter {
         /** Publishes an event to the results exchange. */
         public void event(JobEvent event) {
             send("event " + event.getClass().getSimpleName(), Topology.RESULTS_EXCHANGE, "",
-                    ReportMessages.event(event, traceparent));
+                    ReportMessages.event(event, traceparent), false);
+        }
+
+        /**
+         * Publishes the attempt's outcome to the results exchange, in a set with the other outcomes ready at the same
+         * moment ({@link EventSets}).
+         */
+        public void outcome(JobEvent outcome) {
+            send("event " + outcome.getClass().getSimpleName(), Topology.RESULTS_EXCHANGE, "",
+                    ReportMessages.event(outcome, traceparent), true);
         }
 
         /** For {@link Execution.ProgressSink}: a progress event of the job's attempt. */
@@ -114,22 +126,22 @@ public final class AttemptReporter {
             message.getMessageProperties().setHeader(Headers.RETRY_TIER, Topology.retryTierName(plan.tier()));
             message.getMessageProperties().setHeader(Headers.RETRY_TIER_ROUTE, Topology.retryTierName(plan.tier()));
             message.getMessageProperties().setExpiration(Long.toString(plan.delay().toMillis()));
-            send("retry", Topology.RETRY_EXCHANGE, next.type(), message);
+            send("retry", Topology.RETRY_EXCHANGE, next.type(), message, false);
         }
 
         /** Copies the job to the dead-letter exchange, with why. */
         public void dead(String reason) {
             Message message = JobMessages.toMessage(job, traceparent);
             message.getMessageProperties().setHeader(Headers.DEAD_REASON, reason);
-            send("dead-letter copy", Topology.DEAD_EXCHANGE, job.type(), message);
+            send("dead-letter copy", Topology.DEAD_EXCHANGE, job.type(), message, false);
         }
 
         /**
          * Publishes and tracks the message. What the broker already confirmed is forgotten on the way, so a job that
          * runs for hours does not keep every progress event it ever sent.
          */
-        private void send(String what, String exchange, String routingKey, Message message) {
-            Sent one = new Sent(what + " to " + exchange, exchange, routingKey, message);
+        private void send(String what, String exchange, String routingKey, Message message, boolean inSet) {
+            Sent one = new Sent(what + " to " + exchange, exchange, routingKey, message, inSet);
             one.publish();
             synchronized (sent) {
                 sent.removeIf(Sent::confirmedAlready);
@@ -231,21 +243,27 @@ public final class AttemptReporter {
         private final String exchange;
         private final String routingKey;
         private final Message message;
+        private final boolean inSet;
         private volatile CorrelationData correlation = nextCorrelation();
         private volatile @Nullable AmqpException failure;
         private volatile boolean confirmed;
 
-        Sent(String what, String exchange, String routingKey, Message message) {
+        Sent(String what, String exchange, String routingKey, Message message, boolean inSet) {
             this.what = what;
             this.exchange = exchange;
             this.routingKey = routingKey;
             this.message = message;
+            this.inSet = inSet;
         }
 
         void publish() {
+            failure = null;
+            if (inSet) {
+                correlation = sets.gather(message);
+                return;
+            }
             CorrelationData fresh = nextCorrelation();
             correlation = fresh;
-            failure = null;
             try {
                 template.send(exchange, routingKey, message, fresh);
             } catch (AmqpException ex) {

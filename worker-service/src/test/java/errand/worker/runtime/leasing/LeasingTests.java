@@ -105,7 +105,7 @@ class LeasingTests {
 
     private static WorkerProperties properties() {
         return new WorkerProperties("w1", List.of(), Map.of(), ofSeconds(1), ofSeconds(1), ofSeconds(30),
-                ofSeconds(30), ofSeconds(2), Duration.ZERO, 0, 4);
+                ofSeconds(30), ofSeconds(2), Duration.ZERO, 0, 4, 100);
     }
 
     private final class RecordingDelivery implements HeldDelivery {

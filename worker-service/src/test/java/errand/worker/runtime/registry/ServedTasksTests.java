@@ -158,7 +158,8 @@ class ServedTasksTests {
 
     private static WorkerProperties properties(List<String> types, Map<String, Integer> concurrency) {
         return new WorkerProperties("test", types, concurrency, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(100), 0, 4);
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofMillis(100), 0, 4,
+                100);
     }
 
     private static Map<String, Integer> concurrency(ServedTasks served) {

@@ -12,6 +12,7 @@ import errand.model.JobEvent;
 import errand.model.JobMessage;
 import errand.worker.runtime.registry.TaskFixtures;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
@@ -21,7 +22,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 class AttemptReporterTests {
 
     private final ConfirmingTemplate template = new ConfirmingTemplate();
-    private final AttemptReporter reporter = new AttemptReporter(template);
+    private final EventSets sets = new EventSets(template, 100, Duration.ofMillis(100)).start();
+    private final AttemptReporter reporter = new AttemptReporter(template, sets);
     private final JobMessage job = TaskFixtures.aJob("sleep", "{\"millis\": 1000}");
 
     @Test
@@ -84,6 +86,27 @@ class AttemptReporterTests {
                 .isInstanceOf(UnconfirmedPublishException.class).hasMessageContaining("not confirmed within");
     }
 
+    @AfterEach
+    void stopTheSets() {
+        sets.close();
+    }
+
+    @Test
+    void publishesAnOutcomeThroughTheSetsAndJudgesItByTheirConfirm() throws Exception {
+        AttemptReporter.Publications publications = reporter.forJob(job, "00-trace-span-01");
+        template.confirms = false;
+        publications.outcome(new JobEvent.Succeeded(job.jobId(), 1, "w1", Instant.now(), Instant.now(), null));
+
+        assertThatThrownBy(() -> publications.awaitConfirms(Duration.ofMillis(50)))
+                .isInstanceOf(UnconfirmedPublishException.class).hasMessageContaining("event Succeeded");
+        template.confirms = true;
+        publications.resendUnconfirmed(Duration.ofSeconds(1));
+
+        publications.awaitConfirms(Duration.ofSeconds(1));
+        assertThat(template.sent).hasSize(2).allSatisfy(message -> assertThat(
+                message.getMessageProperties().getCorrelationId()).isEqualTo(job.jobId().toString()));
+    }
+
     private static final class ConfirmingTemplate extends RabbitTemplate {
 
         private final List<Message> sent = new CopyOnWriteArrayList<>();
@@ -96,6 +119,11 @@ class AttemptReporterTests {
             if (confirms && correlationData != null) {
                 correlationData.getFuture().complete(new CorrelationData.Confirm(true, null));
             }
+        }
+
+        @Override
+        public <T> @Nullable T invoke(OperationsCallback<T> action) {
+            return action.doInRabbit(this);
         }
     }
 }
