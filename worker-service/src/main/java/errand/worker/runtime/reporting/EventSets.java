@@ -16,7 +16,6 @@ import errand.model.Headers;
 import errand.model.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
@@ -116,7 +115,9 @@ public final class EventSets implements AutoCloseable {
                     publishWhileTheChannelLasts();
                     return null;
                 });
-            } catch (AmqpException ex) {
+            } catch (RuntimeException ex) {
+                // no channel (the broker is unreachable, the connection factory closing): what waits fails now, so
+                // its attempts publish it again after their pause rather than when their confirm times out
                 failWaiting(ex);
                 log.debug("No channel to publish job events on: {}", ex.toString());
                 pause();
@@ -137,7 +138,7 @@ public final class EventSets implements AutoCloseable {
             Message message = set.message();
             try {
                 template.send(Topology.RESULTS_EXCHANGE, "", message, set.correlation);
-            } catch (AmqpException ex) {
+            } catch (RuntimeException ex) {
                 set.fail(ex);
                 return;
             }
