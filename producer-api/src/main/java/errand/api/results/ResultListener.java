@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Consumes worker events from {@code errand.results} in batches and applies them to the job store. A message holds
- * one event or a set of them ({@link EventBodies}); a batch of messages is applied in one transaction either way.
+ * one event or a set of them ({@link EventBodies}); a batch's events are applied in transactions of at most
+ * {@code errand.api.results.batch-size} events, and the batch is acknowledged once the last one committed.
  *
  * <p>Threading: called on a listener container consumer thread, one batch at a time per consumer. Ack mode is
  * manual: the batch is acknowledged only after its transaction committed, so a crash before the commit gets the
@@ -41,10 +42,12 @@ class ResultListener implements ChannelAwareBatchMessageListener {
 
     private final EventSink sink;
     private final ResultMetrics metrics;
+    private final int eventsPerTransaction;
 
-    ResultListener(EventSink sink, ResultMetrics metrics) {
+    ResultListener(EventSink sink, ResultMetrics metrics, ResultsProperties properties) {
         this.sink = sink;
         this.metrics = metrics;
+        this.eventsPerTransaction = properties.batchSize();
     }
 
     @Override
@@ -53,7 +56,10 @@ class ResultListener implements ChannelAwareBatchMessageListener {
         try {
             List<JobEvent> events = decode(messages);
             metrics.received(events.size());
-            sink.applyUntilCommitted(events);
+            // messages may carry sets of events: a transaction still holds no more than a batch's worth
+            for (int from = 0; from < events.size(); from += eventsPerTransaction) {
+                sink.applyUntilCommitted(events.subList(from, Math.min(events.size(), from + eventsPerTransaction)));
+            }
         } catch (RuntimeException e) {
             // give the batch back explicitly: a later batch's multiple ack must not acknowledge it unapplied
             requeue(channel, lastTag);

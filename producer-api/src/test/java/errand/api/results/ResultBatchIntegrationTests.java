@@ -36,6 +36,8 @@ import tools.jackson.databind.JsonNode;
 class ResultBatchIntegrationTests {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final ResultsProperties PROPERTIES = new ResultsProperties(250, Duration.ofMillis(5), 1,
+            Duration.ofMillis(200));
 
     @RegisterExtension
     static final MigratedDatabase database = new MigratedDatabase();
@@ -51,7 +53,7 @@ class ResultBatchIntegrationTests {
         metrics = new ResultMetrics(new SimpleMeterRegistry());
         sink = new EventSink(new EventApplier(jdbc, transactions), metrics,
                 new CancelledJobs(jdbc, mock(ControlPublisher.class)),
-                new ResultsProperties(250, Duration.ofMillis(5), 1, Duration.ofMillis(200)));
+                PROPERTIES);
     }
 
     @Test
@@ -70,7 +72,7 @@ class ResultBatchIntegrationTests {
                 message(5, succeeded(alsoFine,
                         "{\"big\": 123456789012345678901234567890123456789012345678901234567890}")));
 
-        new ResultListener(sink, metrics).onMessageBatch(batch, channel);
+        new ResultListener(sink, metrics, PROPERTIES).onMessageBatch(batch, channel);
 
         then(channel).should().basicAck(5, true);
         then(channel).should(never()).basicNack(anyLong(), anyBoolean(), anyBoolean());
@@ -97,7 +99,7 @@ class ResultBatchIntegrationTests {
         UUID fine = aQueuedJob();
         Channel channel = mock(Channel.class);
 
-        new ResultListener(sink, metrics).onMessageBatch(List.of(
+        new ResultListener(sink, metrics, PROPERTIES).onMessageBatch(List.of(
                 message(1, succeeded(repeated, "{\"a\": 1, \"a\": 2}")),
                 message(2, succeeded(fine, "{\"a\": 1}"))), channel);
 
@@ -118,7 +120,7 @@ class ResultBatchIntegrationTests {
         String set = "[" + succeeded(first, "{\"n\": 1}") + ", \"not an event\", "
                 + succeeded(repeated, "{\"a\": 1, \"a\": 2}") + ",\n" + succeeded(last, "{\"n\": 3}") + "]";
 
-        new ResultListener(sink, metrics).onMessageBatch(List.of(message(1, set),
+        new ResultListener(sink, metrics, PROPERTIES).onMessageBatch(List.of(message(1, set),
                 message(2, "[" + succeeded(alone, "{\"n\": 4}") + "] trailing"),
                 message(3, succeeded(alone, "{\"n\": 5}"))), channel);
 
@@ -158,7 +160,7 @@ class ResultBatchIntegrationTests {
         String withoutTimes = "{\"event\":\"succeeded\",\"jobId\":\"" + timeless + "\",\"attempt\":1,"
                 + "\"workerId\":\"py-1\",\"result\":{\"n\":1}}";
 
-        new ResultListener(sink, metrics).onMessageBatch(List.of(message(1, withoutTimes),
+        new ResultListener(sink, metrics, PROPERTIES).onMessageBatch(List.of(message(1, withoutTimes),
                 message(2, succeeded(fine, "{\"n\": 2}"))), channel);
 
         then(channel).should().basicAck(2, true);

@@ -102,8 +102,7 @@ public final class AttemptReporter {
 
         /** Publishes an event to the results exchange. */
         public void event(JobEvent event) {
-            send("event " + event.getClass().getSimpleName(), Topology.RESULTS_EXCHANGE, "",
-                    ReportMessages.event(event, traceparent), false);
+            event(event, false);
         }
 
         /**
@@ -111,8 +110,12 @@ public final class AttemptReporter {
          * moment ({@link EventSets}).
          */
         public void outcome(JobEvent outcome) {
-            send("event " + outcome.getClass().getSimpleName(), Topology.RESULTS_EXCHANGE, "",
-                    ReportMessages.event(outcome, traceparent), true);
+            event(outcome, true);
+        }
+
+        private void event(JobEvent event, boolean inSet) {
+            send("event " + event.getClass().getSimpleName(), Topology.RESULTS_EXCHANGE, "",
+                    ReportMessages.event(event, traceparent), inSet);
         }
 
         /** For {@link Execution.ProgressSink}: a progress event of the job's attempt. */
