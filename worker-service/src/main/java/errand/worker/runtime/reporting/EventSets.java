@@ -3,7 +3,6 @@ package errand.worker.runtime.reporting;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import errand.amqp.Confirms;
 import errand.model.EventBodies;
-import errand.model.Headers;
 import errand.model.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -202,14 +198,7 @@ public final class EventSets implements AutoCloseable {
 
         /** A lone event as it was handed in; several as one set. */
         Message message() {
-            if (events.size() == 1) {
-                return events.getFirst();
-            }
-            MessageProperties properties = new MessageProperties();
-            properties.setContentType(Headers.JSON);
-            properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-            properties.setTimestamp(new Date());
-            return new Message(EventBodies.join(events.stream().map(Message::getBody).toList()), properties);
+            return events.size() == 1 ? events.getFirst() : ReportMessages.eventSet(events);
         }
 
         void fail(Throwable cause) {

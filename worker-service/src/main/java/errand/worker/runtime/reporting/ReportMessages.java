@@ -1,7 +1,9 @@
 package errand.worker.runtime.reporting;
 
 import java.util.Date;
+import java.util.List;
 
+import errand.model.EventBodies;
 import errand.model.Headers;
 import errand.model.JobEvent;
 import errand.model.WireJson;
@@ -27,23 +29,29 @@ final class ReportMessages {
         return new Message(WireJson.write(event), properties(event.jobId().toString(), traceparent));
     }
 
+    /** Several event messages as one set ({@link EventBodies}): it names no single job, so no correlation or trace. */
+    static Message eventSet(List<Message> events) {
+        return new Message(EventBodies.join(events.stream().map(Message::getBody).toList()), persistentJson());
+    }
+
     static Message heartbeat(WorkerHeartbeat heartbeat) {
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType(Headers.JSON);
-        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        properties.setTimestamp(new Date());
-        return new Message(WireJson.write(heartbeat), properties);
+        return new Message(WireJson.write(heartbeat), persistentJson());
     }
 
     private static MessageProperties properties(String jobId, @Nullable String traceparent) {
-        MessageProperties properties = new MessageProperties();
-        properties.setContentType(Headers.JSON);
-        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        MessageProperties properties = persistentJson();
         properties.setCorrelationId(jobId);
-        properties.setTimestamp(new Date());
         if (traceparent != null) {
             properties.setHeader(Headers.TRACEPARENT, traceparent);
         }
+        return properties;
+    }
+
+    private static MessageProperties persistentJson() {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType(Headers.JSON);
+        properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+        properties.setTimestamp(new Date());
         return properties;
     }
 }
