@@ -68,6 +68,7 @@ begin
             select pg_notify('errand_job_changes', string_agg(topic, ','))
             from (select topic, (row_number() over () - 1) / 200 as chunk from topics) as numbered
             group by chunk)
+        -- notified is read only so that it runs: unlike a data-modifying CTE, a plain one that nothing reads is skipped
         select (select count(*) from staging), (select count(*) from notified)
     $changes$ into staged, notifications;
     if staged > 0 then
